@@ -1,0 +1,378 @@
+package bloom
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+
+	bbloom "github.com/bits-and-blooms/bloom/v3"
+)
+
+// Magic is the first eight bytes of every filter file.
+const Magic = "LCFILTER"
+
+// Format versions this package reads and writes.
+const (
+	MinVersion     = 1
+	MaxVersion     = 1
+	CurrentVersion = 1
+)
+
+// MaxHeaderSize bounds the JSON header.
+const MaxHeaderSize = 1 << 20
+
+const (
+	preambleSize = 16
+	sumSize      = sha256.Size
+	macSize      = sha256.Size
+)
+
+// Header is the JSON header of a filter file. Every field is covered by the
+// checksum and the MAC. See FORMAT.md for the meaning of each field.
+type Header struct {
+	Created       time.Time `json:"created"`
+	Tool          string    `json:"tool"`
+	Normalization int       `json:"normalization"`
+	Region        string    `json:"region"`
+	Hash          string    `json:"hash"`
+	Key           KeyInfo   `json:"key"`
+	Salt          []byte    `json:"salt"`
+	KeyCheck      []byte    `json:"key_check"`
+	Fields        []string  `json:"fields"`
+	Indexes       []Index   `json:"indexes"`
+	Records       int64     `json:"records"`
+	Bloom         Params    `json:"bloom"`
+	Signer        []byte    `json:"signer,omitempty"`
+}
+
+// KeyInfo says where the key behind the filter came from. It never holds key
+// material.
+type KeyInfo struct {
+	Source   string    `json:"source"` // "keyfile" or "passphrase"
+	Argon2id *Argon2id `json:"argon2id,omitempty"`
+}
+
+// Argon2id holds the parameters that stretch a passphrase into a key.
+type Argon2id struct {
+	Time      uint32 `json:"time"`
+	MemoryKiB uint32 `json:"memory_kib"`
+	Threads   uint8  `json:"threads"`
+	Salt      []byte `json:"salt"`
+}
+
+// Index describes one index of the filter: its canonical name, its fields in
+// order, and how many distinct entries were inserted for it.
+type Index struct {
+	Name    string   `json:"name"`
+	Fields  []string `json:"fields"`
+	Entries uint64   `json:"entries"`
+}
+
+// Hash names used in Header.Hash.
+const HashHMACSHA256 = "hmac-sha256-128"
+
+// Sizes of byte fields in the header.
+const (
+	SaltSize     = 32
+	KeyCheckSize = 16
+)
+
+func (h *Header) validate() error {
+	if h.Hash != HashHMACSHA256 {
+		return fmt.Errorf("unknown entry hash %q", h.Hash)
+	}
+	if len(h.Salt) != SaltSize {
+		return fmt.Errorf("salt is %d bytes, want %d", len(h.Salt), SaltSize)
+	}
+	if len(h.KeyCheck) != KeyCheckSize {
+		return fmt.Errorf("key check value is %d bytes, want %d", len(h.KeyCheck), KeyCheckSize)
+	}
+	if h.Signer != nil && len(h.Signer) != ed25519.PublicKeySize {
+		return fmt.Errorf("signer key is %d bytes, want %d", len(h.Signer), ed25519.PublicKeySize)
+	}
+	if len(h.Indexes) == 0 {
+		return errors.New("no indexes")
+	}
+	switch h.Key.Source {
+	case "keyfile":
+	case "passphrase":
+		if h.Key.Argon2id == nil {
+			return errors.New("passphrase key without argon2id parameters")
+		}
+	default:
+		return fmt.Errorf("unknown key source %q", h.Key.Source)
+	}
+	return h.Bloom.validate()
+}
+
+// FormatError is returned for a file that is not a valid filter. Check says
+// which check failed, for the user.
+type FormatError struct {
+	Check  string // "magic", "version", "header", "truncated", "checksum", "mac", "signature", "trailing data"
+	Detail string
+}
+
+func (e *FormatError) Error() string { return e.Check + ": " + e.Detail }
+
+func formatErr(check, format string, args ...any) error {
+	return &FormatError{Check: check, Detail: fmt.Sprintf(format, args...)}
+}
+
+// WriteTo encodes f to w: preamble, header, partitions, checksum, MAC keyed
+// with macKey and, when signer is not nil, an Ed25519 signature. f.Header.Signer
+// is set from signer.
+func (f *Filter) WriteTo(w io.Writer, macKey []byte, signer ed25519.PrivateKey) (int64, error) {
+	if len(macKey) == 0 {
+		return 0, errors.New("no MAC key")
+	}
+	f.Header.Signer = nil
+	if signer != nil {
+		f.Header.Signer = signer.Public().(ed25519.PublicKey)
+	}
+	if err := f.Header.validate(); err != nil {
+		return 0, fmt.Errorf("invalid header: %w", err)
+	}
+	hdr, err := json.Marshal(&f.Header)
+	if err != nil {
+		return 0, err
+	}
+	if len(hdr) > MaxHeaderSize {
+		return 0, fmt.Errorf("header is %d bytes, over the %d limit", len(hdr), MaxHeaderSize)
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	sum := sha256.New()
+	mac := hmac.New(sha256.New, macKey)
+	cw := &countWriter{w: io.MultiWriter(bw, sum, mac)}
+
+	pre := make([]byte, preambleSize)
+	copy(pre, Magic)
+	binary.BigEndian.PutUint16(pre[8:], CurrentVersion)
+	binary.BigEndian.PutUint32(pre[12:], uint32(len(hdr)))
+	cw.Write(pre)
+	cw.Write(hdr)
+	buf := make([]byte, 0, 64<<10)
+	for _, p := range f.parts {
+		buf = binary.BigEndian.AppendUint64(buf[:0], uint64(p.Cap()))
+		buf = binary.BigEndian.AppendUint64(buf, uint64(p.K()))
+		buf = binary.BigEndian.AppendUint64(buf, uint64(p.Cap()))
+		for _, word := range p.BitSet().Words() {
+			if len(buf)+8 > cap(buf) {
+				cw.Write(buf)
+				buf = buf[:0]
+			}
+			buf = binary.BigEndian.AppendUint64(buf, word)
+		}
+		cw.Write(buf)
+	}
+	if cw.err != nil {
+		return cw.n, cw.err
+	}
+	checksum := sum.Sum(nil)
+	tail := mac.Sum(append([]byte(nil), checksum...))
+	n := cw.n
+	if _, err := bw.Write(tail); err != nil {
+		return n, err
+	}
+	n += int64(len(tail))
+	if signer != nil {
+		s := ed25519.Sign(signer, signatureMessage(checksum))
+		if _, err := bw.Write(s); err != nil {
+			return n, err
+		}
+		n += int64(len(s))
+	}
+	return n, bw.Flush()
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}
+
+// Decoder reads a filter file in two steps: NewDecoder reads and checks the
+// preamble and header, so that the caller can derive its keys from the salt;
+// Body then reads the partitions and verifies the checksum, the MAC and any
+// signature.
+type Decoder struct {
+	Header    Header
+	Version   int
+	r         *bufio.Reader
+	prefix    []byte // preamble and header bytes, for the MAC
+	headerLen int64
+	size      int64
+}
+
+// NewDecoder reads the preamble and header from r. size is the total size of
+// the input when known (for a file), or -1; a known size lets the decoder
+// detect truncation before it allocates the body.
+func NewDecoder(r io.Reader, size int64) (*Decoder, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	pre := make([]byte, preambleSize)
+	if n, err := io.ReadFull(br, pre); err != nil {
+		if n >= len(Magic) && string(pre[:len(Magic)]) == Magic {
+			return nil, formatErr("truncated", "file ends inside the %d-byte preamble", preambleSize)
+		}
+		if n < len(Magic) || string(pre[:len(Magic)]) != Magic {
+			return nil, formatErr("magic", "not a leakcheck filter (file too short)")
+		}
+	}
+	if string(pre[:len(Magic)]) != Magic {
+		return nil, formatErr("magic", "not a leakcheck filter (no %q at the start)", Magic)
+	}
+	version := int(binary.BigEndian.Uint16(pre[8:]))
+	if version < MinVersion || version > MaxVersion {
+		return nil, formatErr("version", "filter format version %d; this leakcheck reads versions %d to %d (upgrade leakcheck for newer filters)", version, MinVersion, MaxVersion)
+	}
+	if flags := binary.BigEndian.Uint16(pre[10:]); flags != 0 {
+		return nil, formatErr("header", "unknown flags %#04x", flags)
+	}
+	hlen := binary.BigEndian.Uint32(pre[12:])
+	if hlen == 0 || hlen > MaxHeaderSize {
+		return nil, formatErr("header", "header length %d out of range 1..%d", hlen, MaxHeaderSize)
+	}
+	if size >= 0 && int64(preambleSize)+int64(hlen) > size {
+		return nil, formatErr("truncated", "header of %d bytes does not fit in a %d-byte file", hlen, size)
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(br, hdr); err != nil {
+		return nil, formatErr("truncated", "file ends inside the header")
+	}
+	d := &Decoder{Version: version, r: br, size: size, headerLen: int64(hlen)}
+	dec := json.NewDecoder(bytes.NewReader(hdr))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d.Header); err != nil {
+		return nil, formatErr("header", "malformed header: %v", err)
+	}
+	if dec.More() {
+		return nil, formatErr("header", "malformed header: data after the JSON object")
+	}
+	if err := d.Header.validate(); err != nil {
+		return nil, formatErr("header", "%v", err)
+	}
+	if size >= 0 {
+		want := d.FileSize()
+		if size < want {
+			return nil, formatErr("truncated", "file is %d bytes, its header describes %d", size, want)
+		}
+		if size > want {
+			return nil, formatErr("trailing data", "file is %d bytes, its header describes %d", size, want)
+		}
+	}
+	d.prefix = append(pre, hdr...)
+	return d, nil
+}
+
+// FileSize is the size the header says the whole file has.
+func (d *Decoder) FileSize() int64 {
+	n := int64(preambleSize) + d.headerLen + int64(d.Header.Bloom.BodySize()) + sumSize + macSize
+	if d.Header.Signer != nil {
+		n += ed25519.SignatureSize
+	}
+	return n
+}
+
+// signatureMessage is what an Ed25519 signature signs: a context string and
+// the SHA-256 checksum of everything before the trailer.
+func signatureMessage(checksum []byte) []byte {
+	return append([]byte(SignatureContext), checksum...)
+}
+
+// SignatureContext prefixes the message an Ed25519 signature signs.
+const SignatureContext = "leakcheck filter signature v1\x00"
+
+// Body reads the partitions and the trailer. It always verifies the
+// checksum and any signature; it verifies the MAC when macKey is not nil.
+// The returned Filter holds the decoder's Header.
+func (d *Decoder) Body(macKey []byte) (*Filter, error) {
+	p := d.Header.Bloom
+	sum := sha256.New()
+	sum.Write(d.prefix)
+	var mac hash.Hash
+	if macKey != nil {
+		mac = hmac.New(sha256.New, macKey)
+		mac.Write(d.prefix)
+	}
+	feed := func(b []byte) {
+		sum.Write(b)
+		if mac != nil {
+			mac.Write(b)
+		}
+	}
+	f := &Filter{Header: d.Header, parts: make([]*bbloom.BloomFilter, p.Partitions)}
+	nwords := p.words()
+	chunk := make([]byte, 64<<10)
+	for i := range f.parts {
+		head := chunk[:24]
+		if _, err := io.ReadFull(d.r, head); err != nil {
+			return nil, formatErr("truncated", "file ends at partition %d of %d", i, p.Partitions)
+		}
+		feed(head)
+		m, k, length := binary.BigEndian.Uint64(head), binary.BigEndian.Uint64(head[8:]), binary.BigEndian.Uint64(head[16:])
+		if m != p.M || k != p.K || length != p.M {
+			return nil, formatErr("header", "partition %d has m=%d k=%d length=%d, header says m=%d k=%d", i, m, k, length, p.M, p.K)
+		}
+		var words []uint64
+		if d.size >= 0 {
+			words = make([]uint64, 0, nwords)
+		} else {
+			words = make([]uint64, 0, min(nwords, 1<<16))
+		}
+		for left := nwords; left > 0; {
+			n := min(left*8, uint64(len(chunk)))
+			b := chunk[:n]
+			if _, err := io.ReadFull(d.r, b); err != nil {
+				return nil, formatErr("truncated", "file ends inside partition %d of %d", i, p.Partitions)
+			}
+			feed(b)
+			for j := 0; j < len(b); j += 8 {
+				words = append(words, binary.BigEndian.Uint64(b[j:]))
+			}
+			left -= n / 8
+		}
+		f.parts[i] = bbloom.FromWithM(words, uint(p.M), uint(p.K))
+	}
+	tail := make([]byte, sumSize+macSize)
+	if _, err := io.ReadFull(d.r, tail); err != nil {
+		return nil, formatErr("truncated", "file ends before its checksum and MAC")
+	}
+	checksum := sum.Sum(nil)
+	if !bytes.Equal(checksum, tail[:sumSize]) {
+		return nil, formatErr("checksum", "the file is damaged (SHA-256 checksum mismatch)")
+	}
+	if mac != nil && !hmac.Equal(mac.Sum(nil), tail[sumSize:]) {
+		return nil, formatErr("mac", "authentication failed: the file was modified after it was built")
+	}
+	if d.Header.Signer != nil {
+		s := make([]byte, ed25519.SignatureSize)
+		if _, err := io.ReadFull(d.r, s); err != nil {
+			return nil, formatErr("truncated", "file ends inside its signature")
+		}
+		if !ed25519.Verify(ed25519.PublicKey(d.Header.Signer), signatureMessage(checksum), s) {
+			return nil, formatErr("signature", "the Ed25519 signature does not match the file")
+		}
+	}
+	if n, _ := d.r.Read(make([]byte, 1)); n != 0 {
+		return nil, formatErr("trailing data", "bytes after the end of the filter")
+	}
+	return f, nil
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/report"
+	"github.com/leakcheck/leakcheck/internal/safefile"
+)
+
+type buildOptions struct {
+	keyFlags
+	inputFlags
+	output  string
+	indexes []string
+	fpr     float64
+	region  string
+	force   bool
+}
+
+// DefaultFPR is the default target false-positive rate (docs/report.md).
+const DefaultFPR = 1e-6
+
+func newBuildCmd(e *env) *cobra.Command {
+	var o buildOptions
+	cmd := &cobra.Command{
+		Use:   "build --key FILE -o OUT [flags] INPUT...",
+		Short: "Hash a suspected dump into a keyed Bloom filter (analyst side)",
+		Long: `Hash the records of a suspected dump into a keyed-hash Bloom filter.
+
+Each record's fields are normalized (phone to E.164, names case-folded, …),
+combined into indexes (by default: each identifier present, plus phone+name,
+phone+yob, phone+name+yob and phone+name+yob+gender), and each index entry is
+hashed with HMAC-SHA256 under a key derived from --key and the filter's random
+salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
+		Example: `  leakcheck build --key engagement.key -o dump.lcf forum_sample.csv
+  leakcheck build --key engagement.key -o dump.lcf --index phone --index phone+name+yob dump.csv
+  leakcheck build --key engagement.key -o dump.lcf --field phone="Contact No" dump.csv`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(e, o, args) },
+	}
+	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required)")
+	cmd.Flags().StringArrayVar(&o.indexes, "index", nil, "index to build, fields joined by + (repeatable; default: see above)")
+	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
+	cmd.Flags().StringVar(&o.region, "region", "IN", "default region for phone numbers without a country code")
+	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
+	o.inputFlags.add(cmd)
+	return cmd
+}
+
+func runBuild(e *env, o buildOptions, args []string) error {
+	if o.output == "" {
+		return withHint(fmt.Errorf("no output file"), "add -o dump.lcf")
+	}
+	requested, err := index.ParseAll(o.indexes)
+	if err != nil {
+		return err
+	}
+	norm, err := fields.NewNormalizer(o.region)
+	if err != nil {
+		return err
+	}
+	master, keyInfo, err := o.keyFlags.load()
+	if err != nil {
+		return err
+	}
+	defer master.Wipe()
+	salt := make([]byte, bloom.SaltSize)
+	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+		return err
+	}
+	keys := keyhash.Derive(&master, salt)
+	defer keys.Wipe()
+
+	ins, err := e.openInputs(args, &o.inputFlags)
+	if err != nil {
+		return err
+	}
+	defer engine.CloseAll(ins)
+	ixs, err := engine.BuildIndexes(ins, requested)
+	if err != nil {
+		return withHint(err, "choose indexes with --index FIELD+FIELD, or map columns with --field NAME=COLUMN")
+	}
+	if !o.quiet {
+		names := make([]string, len(ixs))
+		for i, ix := range ixs {
+			names[i] = ix.Name()
+		}
+		e.notef("indexes: %v", names)
+	}
+	out, err := safefile.Create(o.output, 0o644, !o.force)
+	if err != nil {
+		return withHint(err, "pass --force to replace it")
+	}
+	defer out.Abort()
+	res, err := engine.Build(e.ctx, ins, engine.BuildOptions{
+		Options:    o.engineOptions(e),
+		Indexes:    ixs,
+		Normalizer: norm,
+		FPR:        o.fpr,
+		Keys:       keys,
+		Header: bloom.Header{
+			Created:  time.Now().UTC().Truncate(time.Second),
+			Tool:     toolName(),
+			Key:      keyInfo,
+			Salt:     salt,
+			KeyCheck: keys.KeyCheck(),
+		},
+		Records: o.recordOptions(),
+	})
+	if err != nil {
+		return err
+	}
+	f := res.Filter
+	var used int64
+	for _, a := range res.Sources {
+		used += a.Used
+	}
+	if used == 0 {
+		return withHint(fmt.Errorf("no row of the input formed any index: nothing to put in a filter"),
+			"check the column mapping above and the skipped-row reasons below; map columns with --field NAME=COLUMN")
+	}
+	n, err := f.WriteTo(out, keys.MACKey(), nil)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", o.output, err)
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	if !o.quiet {
+		printBuildSummary(e, o.output, n, f, res)
+	}
+	return nil
+}
+
+func printBuildSummary(e *env, path string, size int64, f *bloom.Filter, res *engine.BuildResult) {
+	h := f.Header
+	fmt.Fprintf(e.stderr, "leakcheck: wrote %s: %s, %d partition(s) of %d bits, k=%d, false-positive rate %.1e (target %.0e)\n",
+		path, byteSize(size), h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+	for _, ix := range h.Indexes {
+		fmt.Fprintf(e.stderr, "    %-28s %d entries\n", ix.Name, ix.Entries)
+	}
+	report.WriteAccounting(e.stderr, res.Sources)
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

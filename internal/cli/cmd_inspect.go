@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/bloom"
+)
+
+type inspectOptions struct {
+	keyFlags
+	format string
+	verify bool
+}
+
+// inspectResult is inspect's JSON output (docs/report.md).
+type inspectResult struct {
+	Schema            string       `json:"schema"`
+	File              string       `json:"file"`
+	FormatVersion     int          `json:"format_version"`
+	Size              int64        `json:"size"`
+	Header            bloom.Header `json:"header"`
+	BitsSet           uint64       `json:"bits_set"`
+	Bits              uint64       `json:"bits"`
+	FillRatio         float64      `json:"fill_ratio"`
+	FalsePositiveRate float64      `json:"false_positive_rate"`
+	ChecksumOK        bool         `json:"checksum_ok"`
+	MACVerified       bool         `json:"mac_verified"`
+	SignatureVerified bool         `json:"signature_verified"`
+}
+
+func newInspectCmd(e *env) *cobra.Command {
+	var o inspectOptions
+	cmd := &cobra.Command{
+		Use:   "inspect FILTER",
+		Short: "Show what a filter holds (no key needed)",
+		Long: `Show a filter's header: when and how it was built, its indexes and entry
+counts, Bloom parameters, salt and key check value, plus its fill ratio and
+actual false-positive rate. The checksum (and any signature) is always
+verified; with --verify and the key, the MAC is verified too.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(e, o, args[0]) },
+	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&o.verify, "verify", false, "verify the key check value and MAC too (needs --key)")
+	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file, for --verify (or set "+KeyFileEnv+")")
+	return cmd
+}
+
+func runInspect(e *env, o inspectOptions, path string) error {
+	if o.format != "text" && o.format != "json" {
+		return fmt.Errorf("unknown --format %q: use text or json", o.format)
+	}
+	dec, file, err := openFilter(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	var macKey []byte
+	if o.verify {
+		master, _, err := o.keyFlags.load()
+		if err != nil {
+			return err
+		}
+		defer master.Wipe()
+		keys, err := filterKeys(&master, &dec.Header, path)
+		if err != nil {
+			return err
+		}
+		defer keys.Wipe()
+		macKey = keys.MACKey()
+	}
+	f, err := dec.Body(macKey)
+	if err != nil {
+		return filterError(path, err)
+	}
+	ones, total := f.Fill()
+	r := inspectResult{
+		Schema: "leakcheck.inspect/v1", File: path, FormatVersion: dec.Version, Size: dec.FileSize(),
+		Header: f.Header, BitsSet: ones, Bits: total, FillRatio: float64(ones) / float64(total),
+		FalsePositiveRate: f.FalsePositiveRate(), ChecksumOK: true, MACVerified: o.verify,
+		SignatureVerified: f.Header.Signer != nil,
+	}
+	if o.format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	h := r.Header
+	tw := tabwriter.NewWriter(e.stdout, 2, 8, 2, ' ', 0)
+	row := func(k, format string, args ...any) {
+		fmt.Fprintf(tw, "  %s\t"+format+"\n", append([]any{k}, args...)...)
+	}
+	fmt.Fprintf(tw, "Filter %s\n", path)
+	row("format", "version %d, %s", r.FormatVersion, byteSize(r.Size))
+	row("created", "%s by %s", h.Created.UTC().Format("2006-01-02 15:04:05 MST"), h.Tool)
+	row("normalization", "version %d, default phone region %s", h.Normalization, h.Region)
+	switch {
+	case h.Key.Argon2id != nil:
+		a := h.Key.Argon2id
+		row("key", "from a passphrase (argon2id, time %d, memory %d MiB, %d threads)", a.Time, a.MemoryKiB/1024, a.Threads)
+	default:
+		row("key", "from a key file")
+	}
+	row("entry hash", "%s, salt %s", h.Hash, hex.EncodeToString(h.Salt))
+	row("key check", "%s", hex.EncodeToString(h.KeyCheck))
+	row("dump records", "%d", h.Records)
+	row("dump fields", "%s", strings.Join(h.Fields, ", "))
+	for i, ix := range h.Indexes {
+		k := ""
+		if i == 0 {
+			k = "indexes"
+		}
+		row(k, "%-28s %d entries", ix.Name, ix.Entries)
+	}
+	row("bloom", "%d partition(s) × %d bits, k=%d, sized for %d entries at %.0e", h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, h.Bloom.Capacity, h.Bloom.TargetFPR)
+	row("fill", "%.2f%% of bits set", 100*r.FillRatio)
+	row("false positives", "%.2e actual (about 1 in %s)", r.FalsePositiveRate, oneIn(r.FalsePositiveRate))
+	integrity := "checksum OK; MAC not verified (use --verify with the key)"
+	if r.MACVerified {
+		integrity = "checksum OK; key check OK; MAC OK"
+	}
+	row("integrity", "%s", integrity)
+	if h.Signer != nil {
+		row("signature", "Ed25519 by %s: OK", hex.EncodeToString(h.Signer))
+	} else {
+		row("signature", "none")
+	}
+	return tw.Flush()
+}
+
+// oneIn renders 1/p for people: "a million", "3.2 billion".
+func oneIn(p float64) string {
+	if p <= 0 {
+		return "never"
+	}
+	x := 1 / p
+	switch {
+	case x >= 1e12:
+		return fmt.Sprintf("%.1e", x)
+	case x >= 1e9:
+		return fmt.Sprintf("%.1f billion", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.1f million", x/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.1f thousand", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+)
+
+type keygenOptions struct {
+	output string
+}
+
+func newKeygenCmd(e *env) *cobra.Command {
+	var o keygenOptions
+	cmd := &cobra.Command{
+		Use:   "keygen -o FILE",
+		Short: "Make a new 256-bit key file (mode 0600, never overwrites)",
+		Long: `Make a new random 256-bit key and write it to FILE with mode 0600.
+leakcheck never overwrites an existing file. Only the key's fingerprint is
+printed, so that both parties can compare it over the phone.
+
+Use one key per engagement, share it out of band, and destroy it afterwards.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runKeygen(e, o) },
+	}
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "key file to create (required)")
+	return cmd
+}
+
+func runKeygen(e *env, o keygenOptions) error {
+	if o.output == "" {
+		return withHint(errors.New("no output file"), "run 'leakcheck keygen -o engagement.key'")
+	}
+	k, err := keyhash.Generate()
+	if err != nil {
+		return err
+	}
+	defer k.Wipe()
+	if err := keyhash.WriteKeyFile(o.output, &k, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (mode 0600)\nfingerprint: %s\n", o.output, k.Fingerprint())
+	return nil
+}

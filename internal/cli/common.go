@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/records"
+)
+
+// inputFlags are the record-reading options shared by build and check.
+type inputFlags struct {
+	fieldMap []string
+	strict   bool
+	quiet    bool
+	workers  int
+	maxLine  int
+}
+
+func (f *inputFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.fieldMap, "field", nil, "map a column to a field, NAME=COLUMN (repeatable), e.g. --field phone=\"Contact No\"")
+	cmd.Flags().BoolVar(&f.strict, "strict", false, "stop with exit 2 at the first bad row instead of skipping it")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print no progress or status lines")
+	cmd.Flags().IntVar(&f.workers, "workers", 0, "worker goroutines (0 = one per CPU)")
+	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", records.DefaultMaxLineBytes, "skip any row longer than this many bytes")
+}
+
+func (f *inputFlags) overrides() (map[fields.Field]string, error) {
+	m := map[fields.Field]string{}
+	for _, s := range f.fieldMap {
+		fld, col, err := fields.ParseOverride(s)
+		if err != nil {
+			return nil, withHint(fmt.Errorf("--field %s", err), "write --field NAME=COLUMN with NAME one of phone, national_id, national_id_last4, email, name, dob, yob, gender, id")
+		}
+		if _, dup := m[fld]; dup {
+			return nil, fmt.Errorf("--field %s is given twice", fld)
+		}
+		m[fld] = col
+	}
+	return m, nil
+}
+
+func (f *inputFlags) recordOptions() records.Options {
+	return records.Options{MaxLineBytes: f.maxLine}
+}
+
+// openInputs opens the inputs and prints the column mapping of each.
+func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error) {
+	ov, err := f.overrides()
+	if err != nil {
+		return nil, err
+	}
+	ins, err := engine.Open(paths, ov, f.recordOptions())
+	if err != nil {
+		return nil, err
+	}
+	if !f.quiet {
+		for _, in := range ins {
+			e.notef("%s: columns mapped:", in.Display())
+			for _, line := range in.Mapping.Describe() {
+				fmt.Fprintf(e.stderr, "    %s\n", line)
+			}
+		}
+	}
+	return ins, nil
+}
+
+func (f *inputFlags) engineOptions(e *env) engine.Options {
+	return engine.Options{Workers: f.workers, Strict: f.strict, Progress: e.progress(f.quiet)}
+}
+
+// openFilter reads a filter's preamble and header.
+func openFilter(path string) (*bloom.Decoder, *os.File, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening filter: %w", err)
+	}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, nil, fmt.Errorf("reading filter %s: %w", path, err)
+	}
+	size := int64(-1)
+	if st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	dec, err := bloom.NewDecoder(file, size)
+	if err != nil {
+		file.Close()
+		return nil, nil, filterError(path, err)
+	}
+	return dec, file, nil
+}
+
+// filterError explains a format error in the user's terms.
+func filterError(path string, err error) error {
+	fe, ok := err.(*bloom.FormatError)
+	if !ok {
+		return fmt.Errorf("reading filter %s: %w", path, err)
+	}
+	e := fmt.Errorf("filter %s failed the %s check: %s", path, fe.Check, fe.Detail)
+	switch fe.Check {
+	case "magic":
+		return withHint(e, "is this a filter made by 'leakcheck build'?")
+	case "truncated", "checksum", "trailing data":
+		return withHint(e, "the file is incomplete or damaged; ask for it again and compare its size and SHA-256 with the sender's")
+	case "mac":
+		return withHint(e, "do not trust this filter: someone changed it after it was built, or it was rebuilt without this key")
+	case "signature":
+		return withHint(e, "do not trust this filter: it does not match its signature")
+	case "version":
+		return withHint(e, "install the leakcheck version the analyst used")
+	}
+	return e
+}

@@ -1,0 +1,405 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/records"
+)
+
+// BuildOptions configure Build.
+type BuildOptions struct {
+	Options
+	Indexes    []index.Index // the indexes to build; see BuildIndexes
+	Normalizer *fields.Normalizer
+	FPR        float64
+	Keys       *keyhash.Keys
+	// Header is the start of the filter header: Created, Tool, Key, Salt and
+	// KeyCheck. Build fills in the rest.
+	Header  bloom.Header
+	Records records.Options
+	// TempDir holds spill files of digests (never plaintext) when an input's
+	// size cannot be known in advance (standard input). "" = os.TempDir().
+	TempDir string
+}
+
+// BuildResult is a built filter and what became of each input's rows.
+type BuildResult struct {
+	Filter  *bloom.Filter
+	Sources []*Accounting
+	// Spilled is set when digests went through a temporary file first,
+	// because an input (standard input) could not be counted in advance.
+	Spilled bool
+}
+
+// BuildIndexes resolves the indexes to build: the requested ones, each of
+// which every input must be able to form, or the defaults for the fields
+// every input has.
+func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, error) {
+	if len(requested) > 0 {
+		for _, ix := range requested {
+			for _, in := range inputs {
+				if ok, why := in.Formable(ix); !ok {
+					return nil, fmt.Errorf("%s cannot form index %s: %s; columns found: %s", in.Display(), ix, why, in.ColumnList())
+				}
+			}
+		}
+		return requested, nil
+	}
+	present := func(f fields.Field) bool {
+		for _, in := range inputs {
+			if ok, _ := in.Formable(index.Of(f)); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	ixs := index.Defaults(present)
+	if len(ixs) == 0 {
+		in := inputs[0]
+		var amb []string
+		for f, cols := range in.Mapping.Ambiguous {
+			amb = append(amb, fmt.Sprintf("%s could be any of %s", f, quoteList(cols)))
+		}
+		hint := ""
+		if len(amb) > 0 {
+			hint = fmt.Sprintf(" (ambiguous: %v; pick with --field NAME=COLUMN)", amb)
+		}
+		return nil, fmt.Errorf("no identifying column (phone, national_id or email) found in %s%s; columns found: %s; map one with --field phone=COLUMN", in.Display(), hint, in.ColumnList())
+	}
+	return ixs, nil
+}
+
+// item is one entry digest on its way into the filter.
+type item struct {
+	d  [bloom.ItemSize]byte
+	ix uint8
+}
+
+const itemSize = bloom.ItemSize + 1
+
+// Build hashes every input row's index entries into a new filter.
+func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResult, error) {
+	ixs := opts.Indexes
+	if len(ixs) == 0 || len(ixs) > 255 {
+		return nil, fmt.Errorf("need 1 to 255 indexes, got %d", len(ixs))
+	}
+	capacity := uint64(0)
+	countable := true
+	for _, in := range inputs {
+		if in.Name == "-" {
+			countable = false
+			break
+		}
+		n, err := records.Count(in.Name, opts.Records)
+		if err != nil {
+			return nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
+		}
+		capacity += uint64(n) * uint64(len(ixs))
+	}
+
+	h := opts.Header
+	h.Normalization = fields.Version
+	h.Region = opts.Normalizer.Region()
+	h.Hash = bloom.HashHMACSHA256
+	h.Indexes = make([]bloom.Index, len(ixs))
+	for i, ix := range ixs {
+		h.Indexes[i] = bloom.Index{Name: ix.Name(), Fields: ix.FieldNames()}
+	}
+	h.Fields = presentFields(inputs)
+
+	var f *bloom.Filter
+	if countable {
+		var err error
+		if f, err = newFilter(h, capacity, opts.FPR); err != nil {
+			return nil, err
+		}
+	}
+	nw := opts.workers()
+	ins := &inserter{f: f}
+	if f != nil {
+		ins.mu = make([]sync.Mutex, f.Partitions())
+	}
+	sinks := make([]*sink, nw)
+	var spills []*os.File
+	defer func() {
+		for _, s := range spills {
+			s.Close()
+			os.Remove(s.Name())
+		}
+	}()
+	for w := range sinks {
+		sinks[w] = &sink{ins: ins, newEntries: make([]uint64, len(ixs))}
+		if f == nil {
+			tmp, err := os.CreateTemp(opts.TempDir, ".leakcheck-spill-*")
+			if err != nil {
+				return nil, fmt.Errorf("creating spill file for standard input: %w", err)
+			}
+			spills = append(spills, tmp)
+			sinks[w].spill = bufio.NewWriterSize(tmp, 1<<20)
+		}
+	}
+	masks := make([]uint32, len(ixs))
+	names := make([]string, len(ixs))
+	for i, ix := range ixs {
+		masks[i], names[i] = mask(ix), ix.Name()
+	}
+	need := neededFields(ixs)
+	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
+		return &buildHandler{
+			x:      extractors(inputs, opts.Normalizer, need, false),
+			hasher: opts.Keys.NewHasher(),
+			masks:  masks,
+			names:  names,
+			ixs:    ixs,
+			sink:   sinks[w],
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var used int64
+	for _, a := range accs {
+		used += a.Used
+	}
+	res := &BuildResult{Sources: accs, Spilled: f == nil}
+	if f == nil {
+		var total uint64
+		for _, s := range sinks {
+			if err := s.spill.Flush(); err != nil {
+				return nil, fmt.Errorf("writing spill file: %w", err)
+			}
+			total += s.spilled
+		}
+		if f, err = newFilter(h, total, opts.FPR); err != nil {
+			return nil, err
+		}
+		ins.f = f
+		ins.mu = make([]sync.Mutex, f.Partitions())
+		if err := replay(ctx, spills, sinks, ins); err != nil {
+			return nil, err
+		}
+	}
+	for i := range ixs {
+		var n uint64
+		for _, s := range sinks {
+			n += s.newEntries[i]
+		}
+		f.Header.Indexes[i].Entries = n
+	}
+	f.Header.Records = used
+	res.Filter = f
+	return res, nil
+}
+
+func newFilter(h bloom.Header, capacity uint64, fpr float64) (*bloom.Filter, error) {
+	p, err := bloom.Plan(capacity, fpr)
+	if err != nil {
+		return nil, err
+	}
+	h.Bloom = p
+	return bloom.New(h)
+}
+
+// presentFields lists, in canonical order, the fields any input provides
+// (derived ones included), except the record id.
+func presentFields(inputs []*Input) []string {
+	var out []string
+	for _, f := range fields.All() {
+		if f == fields.ID {
+			continue
+		}
+		for _, in := range inputs {
+			if Available(in.Mapping)[f] {
+				out = append(out, f.String())
+				break
+			}
+		}
+	}
+	return out
+}
+
+func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, wantID bool) []*extractor {
+	xs := make([]*extractor, len(inputs))
+	for i, in := range inputs {
+		xs[i] = newExtractor(norm, in.Mapping, need, wantID)
+	}
+	return xs
+}
+
+type buildHandler struct {
+	x      []*extractor
+	hasher *keyhash.Hasher
+	masks  []uint32
+	names  []string
+	ixs    []index.Index
+	sink   *sink
+	r      row
+	vals   []string
+}
+
+func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
+	b.x[src].extract(rec, &b.r, func(p problem) { acc.invalid(line, p) })
+	formed := false
+	for i, m := range b.masks {
+		if b.r.have&m != m {
+			continue
+		}
+		b.vals = b.vals[:0]
+		for _, f := range b.ixs[i].Fields {
+			b.vals = append(b.vals, b.r.val[f])
+		}
+		it := item{ix: uint8(i)}
+		b.hasher.Entry(b.names[i], b.vals, &it.d)
+		b.sink.add(it)
+		formed = true
+	}
+	return formed
+}
+
+func (b *buildHandler) done() error { return b.sink.flush() }
+
+// inserter owns the filter and one lock per partition, so that workers
+// inserting into different partitions never wait for each other.
+type inserter struct {
+	f  *bloom.Filter
+	mu []sync.Mutex
+}
+
+// sink is one worker's buffer of items. It inserts them in runs sorted by
+// partition, so that consecutive bit updates stay inside one cache-sized
+// partition, or spills them to a file when the filter cannot be sized yet.
+type sink struct {
+	ins        *inserter
+	buf        []item
+	sorted     []item
+	counts     []int
+	newEntries []uint64
+	spill      *bufio.Writer
+	spilled    uint64
+	err        error
+}
+
+const sinkItems = 1 << 16
+
+func (s *sink) add(it item) {
+	s.buf = append(s.buf, it)
+	if len(s.buf) >= sinkItems {
+		s.err = errors.Join(s.err, s.flush())
+	}
+}
+
+func (s *sink) flush() error {
+	if s.err != nil {
+		return s.err
+	}
+	defer func() { s.buf = s.buf[:0] }()
+	if s.spill != nil {
+		var rec [itemSize]byte
+		for i := range s.buf {
+			copy(rec[:], s.buf[i].d[:])
+			rec[bloom.ItemSize] = s.buf[i].ix
+			if _, err := s.spill.Write(rec[:]); err != nil {
+				return fmt.Errorf("writing spill file: %w", err)
+			}
+		}
+		s.spilled += uint64(len(s.buf))
+		return nil
+	}
+	f := s.ins.f
+	np := f.Partitions()
+	if np == 1 {
+		s.ins.mu[0].Lock()
+		for i := range s.buf {
+			if f.AddTo(0, s.buf[i].d[:]) {
+				s.newEntries[s.buf[i].ix]++
+			}
+		}
+		s.ins.mu[0].Unlock()
+		return nil
+	}
+	// Counting sort by partition.
+	if len(s.counts) != np+1 {
+		s.counts = make([]int, np+1)
+	}
+	clear(s.counts)
+	parts := make([]int32, len(s.buf))
+	for i := range s.buf {
+		p := f.PartitionOf(s.buf[i].d[:])
+		parts[i] = int32(p)
+		s.counts[p+1]++
+	}
+	for p := 1; p <= np; p++ {
+		s.counts[p] += s.counts[p-1]
+	}
+	if cap(s.sorted) < len(s.buf) {
+		s.sorted = make([]item, len(s.buf))
+	}
+	s.sorted = s.sorted[:len(s.buf)]
+	pos := append([]int(nil), s.counts[:np]...)
+	for i := range s.buf {
+		p := parts[i]
+		s.sorted[pos[p]] = s.buf[i]
+		pos[p]++
+	}
+	for p := 0; p < np; p++ {
+		lo, hi := s.counts[p], s.counts[p+1]
+		if lo == hi {
+			continue
+		}
+		s.ins.mu[p].Lock()
+		for i := lo; i < hi; i++ {
+			if f.AddTo(p, s.sorted[i].d[:]) {
+				s.newEntries[s.sorted[i].ix]++
+			}
+		}
+		s.ins.mu[p].Unlock()
+	}
+	return nil
+}
+
+// replay inserts spilled items, one goroutine per spill file.
+func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter) error {
+	errs := make([]error, len(spills))
+	var wg sync.WaitGroup
+	for w, file := range spills {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := sinks[w]
+			s.spill = nil
+			if _, err := file.Seek(0, io.SeekStart); err != nil {
+				errs[w] = err
+				return
+			}
+			r := bufio.NewReaderSize(file, 1<<20)
+			var rec [itemSize]byte
+			for n := uint64(0); n < s.spilled; n++ {
+				if n%sinkItems == 0 && ctx.Err() != nil {
+					errs[w] = ctx.Err()
+					return
+				}
+				if _, err := io.ReadFull(r, rec[:]); err != nil {
+					errs[w] = fmt.Errorf("reading spill file: %w", err)
+					return
+				}
+				var it item
+				copy(it.d[:], rec[:bloom.ItemSize])
+				it.ix = rec[bloom.ItemSize]
+				s.add(it)
+			}
+			errs[w] = s.flush()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+)
+
+// CheckOptions configure Check.
+type CheckOptions struct {
+	Options
+	Normalizer  *fields.Normalizer
+	Keys        *keyhash.Keys
+	Filter      *bloom.Filter
+	WantMatches bool // collect the matched records' ids
+}
+
+// IndexResult counts one index of the filter over the registry.
+type IndexResult struct {
+	Index    string `json:"index"`
+	Formable bool   `json:"formable"`
+	Why      string `json:"why_not_checked,omitempty"`
+	Checked  int64  `json:"checked"`
+	Matches  int64  `json:"matches"`
+	// DistinctMatched estimates how many distinct filter entries the
+	// matches hit (HyperLogLog; exact up to ~1% error).
+	DistinctMatched uint64 `json:"distinct_matched"`
+	Entries         uint64 `json:"dump_entries"`
+}
+
+// ProvenanceResult counts, among registry records whose identifier (Base)
+// matched and that can form Combo, how many match Combo too.
+type ProvenanceResult struct {
+	Base        string `json:"base"`
+	Combo       string `json:"combination"`
+	BaseMatched int64  `json:"base_matched"`
+	BothMatched int64  `json:"combination_matched"`
+}
+
+// Match is one registry record that matched at least one index.
+type Match struct {
+	Source  string   `json:"source"`
+	Line    int64    `json:"line"`
+	ID      string   `json:"id"`
+	Indexes []string `json:"indexes"`
+}
+
+// CheckResult is what Check counted.
+type CheckResult struct {
+	Indexes    []IndexResult
+	Provenance []ProvenanceResult
+	Sources    []*Accounting
+	Matches    []Match // sorted by input and line; only with WantMatches
+	// RegistryFields lists the fields the registry provides.
+	RegistryFields []string
+}
+
+// Check tests every registry row's index entries against the filter.
+func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResult, error) {
+	f := opts.Filter
+	hdr := f.Header
+	ixs := make([]index.Index, len(hdr.Indexes))
+	for i, hi := range hdr.Indexes {
+		ix, err := index.Parse(hi.Name)
+		if err != nil {
+			return nil, fmt.Errorf("the filter's index %q is unknown to this leakcheck: %w", hi.Name, err)
+		}
+		ixs[i] = ix
+	}
+	if len(ixs) > 64 {
+		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(ixs))
+	}
+	res := &CheckResult{RegistryFields: presentFields(inputs)}
+	var formable []index.Index
+	var fidx []int // filter index number of each formable index
+	for i, ix := range ixs {
+		ir := IndexResult{Index: ix.Name(), Entries: hdr.Indexes[i].Entries}
+		for _, in := range inputs {
+			ok, why := in.Formable(ix)
+			if ok {
+				ir.Formable, ir.Why = true, ""
+				break
+			}
+			if ir.Why == "" {
+				ir.Why = why
+			}
+		}
+		if ir.Formable {
+			formable = append(formable, ix)
+			fidx = append(fidx, i)
+		}
+		res.Indexes = append(res.Indexes, ir)
+	}
+	if len(formable) == 0 {
+		in := inputs[0]
+		return nil, fmt.Errorf("%s can form none of the filter's indexes (%s): %s; columns found: %s; map columns with --field NAME=COLUMN",
+			in.Display(), indexNames(ixs), res.Indexes[0].Why, in.ColumnList())
+	}
+	for _, in := range inputs {
+		any := false
+		for _, ix := range formable {
+			if ok, _ := in.Formable(ix); ok {
+				any = true
+			}
+		}
+		if !any {
+			return nil, fmt.Errorf("%s can form none of the filter's indexes (%s); columns found: %s; map columns with --field NAME=COLUMN",
+				in.Display(), indexNames(ixs), in.ColumnList())
+		}
+	}
+
+	// Provenance pairs: each single identifying index with every formable
+	// combination that contains its field.
+	type pair struct{ base, combo int } // positions in formable
+	var pairs []pair
+	for bi, b := range formable {
+		if len(b.Fields) != 1 || !b.Fields[0].Identifying() {
+			continue
+		}
+		for ci, c := range formable {
+			if len(c.Fields) > 1 && c.Has(b.Fields[0]) {
+				pairs = append(pairs, pair{bi, ci})
+			}
+		}
+	}
+
+	masks := make([]uint32, len(formable))
+	names := make([]string, len(formable))
+	for i, ix := range formable {
+		masks[i], names[i] = mask(ix), ix.Name()
+	}
+	need := neededFields(formable)
+	nw := opts.workers()
+	hs := make([]*checkHandler, nw)
+	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
+		h := &checkHandler{
+			x:       extractors(inputs, opts.Normalizer, need, opts.WantMatches),
+			hasher:  opts.Keys.NewHasher(),
+			f:       f,
+			masks:   masks,
+			names:   names,
+			ixs:     formable,
+			checked: make([]int64, len(formable)),
+			matched: make([]int64, len(formable)),
+			hll:     make([]*hll, len(formable)),
+			pairs:   make([][2]int64, len(pairs)),
+			pairIdx: make([][2]int, len(pairs)),
+			want:    opts.WantMatches,
+		}
+		for i := range h.hll {
+			h.hll[i] = newHLL()
+		}
+		for i, p := range pairs {
+			h.pairIdx[i] = [2]int{p.base, p.combo}
+		}
+		for i := range inputs {
+			h.srcNames = append(h.srcNames, inputs[i].Display())
+		}
+		hs[w] = h
+		return h
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Sources = accs
+	for i, fi := range fidx {
+		ir := &res.Indexes[fi]
+		agg := newHLL()
+		for _, h := range hs {
+			ir.Checked += h.checked[i]
+			ir.Matches += h.matched[i]
+			agg.merge(h.hll[i])
+		}
+		ir.DistinctMatched = min(agg.estimate(), uint64(ir.Matches))
+	}
+	for i, p := range pairs {
+		pr := ProvenanceResult{Base: names[p.base], Combo: names[p.combo]}
+		for _, h := range hs {
+			pr.BaseMatched += h.pairs[i][0]
+			pr.BothMatched += h.pairs[i][1]
+		}
+		res.Provenance = append(res.Provenance, pr)
+	}
+	if opts.WantMatches {
+		for _, h := range hs {
+			res.Matches = append(res.Matches, h.matches...)
+		}
+		srcOrder := map[string]int{}
+		for i, in := range inputs {
+			srcOrder[in.Display()] = i
+		}
+		slices.SortFunc(res.Matches, func(a, b Match) int {
+			return cmp.Or(cmp.Compare(srcOrder[a.Source], srcOrder[b.Source]), cmp.Compare(a.Line, b.Line))
+		})
+	}
+	return res, nil
+}
+
+func indexNames(ixs []index.Index) string {
+	s := ""
+	for i, ix := range ixs {
+		if i > 0 {
+			s += ", "
+		}
+		s += ix.Name()
+	}
+	return s
+}
+
+type checkHandler struct {
+	x        []*extractor
+	hasher   *keyhash.Hasher
+	f        *bloom.Filter
+	masks    []uint32
+	names    []string
+	ixs      []index.Index
+	checked  []int64
+	matched  []int64
+	hll      []*hll
+	pairs    [][2]int64
+	pairIdx  [][2]int
+	want     bool
+	matches  []Match
+	srcNames []string
+	r        row
+	vals     []string
+	d        [bloom.ItemSize]byte
+}
+
+func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
+	c.x[src].extract(rec, &c.r, func(p problem) { acc.invalid(line, p) })
+	var formed, hit uint64 // bit i: index i formed / matched
+	for i, m := range c.masks {
+		if c.r.have&m != m {
+			continue
+		}
+		c.vals = c.vals[:0]
+		for _, f := range c.ixs[i].Fields {
+			c.vals = append(c.vals, c.r.val[f])
+		}
+		c.hasher.Entry(c.names[i], c.vals, &c.d)
+		formed |= 1 << i
+		c.checked[i]++
+		if c.f.Test(c.d[:]) {
+			hit |= 1 << i
+			c.matched[i]++
+			c.hll[i].add(c.d[:])
+		}
+	}
+	for i, p := range c.pairIdx {
+		if hit&(1<<p[0]) != 0 && formed&(1<<p[1]) != 0 {
+			c.pairs[i][0]++
+			if hit&(1<<p[1]) != 0 {
+				c.pairs[i][1]++
+			}
+		}
+	}
+	if c.want && hit != 0 {
+		m := Match{Source: c.srcNames[src], Line: line, ID: c.r.id}
+		for i := range c.names {
+			if hit&(1<<i) != 0 {
+				m.Indexes = append(m.Indexes, c.names[i])
+			}
+		}
+		c.matches = append(c.matches, m)
+	}
+	return formed != 0
+}
+
+func (c *checkHandler) done() error { return nil }

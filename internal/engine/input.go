@@ -1,0 +1,346 @@
+// Package engine runs leakcheck's two pipelines: build (records → normalized
+// fields → keyed entry digests → filter) and check (registry records →
+// digests → tested against a filter → counts). Both read every input once,
+// spread normalization and hashing over all cores, and return values; they
+// never print. Progress is reported through the Progress interface.
+package engine
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/records"
+)
+
+// Progress receives progress reports. Implementations must be safe for
+// concurrent use. NoProgress discards them.
+type Progress interface {
+	// Start announces the total input size in bytes (-1 when unknown).
+	Start(totalBytes int64)
+	// Advance adds bytes consumed and rows read.
+	Advance(bytes, rows int64)
+	// Finish is called once when the pass is over.
+	Finish()
+}
+
+type noProgress struct{}
+
+func (noProgress) Start(int64)          {}
+func (noProgress) Advance(int64, int64) {}
+func (noProgress) Finish()              {}
+
+// NoProgress is a Progress that does nothing.
+var NoProgress Progress = noProgress{}
+
+// Input is one opened input with its column mapping.
+type Input struct {
+	Name    string // as given by the user; "-" is stdin
+	Mapping fields.Mapping
+	Size    int64 // bytes, -1 when unknown
+	reader  records.Reader
+	closer  io.Closer
+}
+
+// Close releases the input.
+func (in *Input) Close() error {
+	if in.closer == nil {
+		return nil
+	}
+	return in.closer.Close()
+}
+
+// Display is the name used in messages.
+func (in *Input) Display() string {
+	if in.Name == "-" {
+		return "stdin"
+	}
+	return in.Name
+}
+
+// Open opens every input and maps its columns. On error, inputs already
+// opened are closed.
+func Open(paths []string, overrides map[fields.Field]string, ropts records.Options) ([]*Input, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no input files given (use - for standard input)")
+	}
+	var out []*Input
+	fail := func(err error) ([]*Input, error) {
+		for _, in := range out {
+			in.Close()
+		}
+		return nil, err
+	}
+	stdin := 0
+	for _, p := range paths {
+		if p == "-" {
+			stdin++
+			if stdin > 1 {
+				return fail(fmt.Errorf("standard input (-) can be named only once"))
+			}
+		}
+		r, c, err := records.Open(p, ropts)
+		if err != nil {
+			return fail(fmt.Errorf("reading %s: %w", displayPath(p), err))
+		}
+		in := &Input{Name: p, reader: r, closer: c, Size: -1}
+		if p != "-" {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				in.Size = st.Size()
+			}
+		}
+		if i, why := dataLikeColumn(r.Columns()); i >= 0 {
+			in.Close()
+			return fail(fmt.Errorf("%s: the first row looks like data, not column names (column %d %s); leakcheck needs a header row naming the columns: add one", displayPath(p), i+1, why))
+		}
+		m, err := fields.AutoMap(r.Columns(), overrides)
+		if err != nil {
+			in.Close()
+			return fail(fmt.Errorf("%s: %w", displayPath(p), err))
+		}
+		in.Mapping = m
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+func displayPath(p string) string {
+	if p == "-" {
+		return "stdin"
+	}
+	return p
+}
+
+// CloseAll closes every input.
+func CloseAll(ins []*Input) {
+	for _, in := range ins {
+		in.Close()
+	}
+}
+
+// source says how a field's value is obtained from a record.
+type source struct {
+	col     int  // column index, or -1
+	derived bool // value computed from another field's column
+}
+
+// Available reports the fields an input can provide, including derived ones:
+// yob from a dob column, national_id_last4 from a national_id column.
+func Available(m fields.Mapping) map[fields.Field]bool {
+	av := map[fields.Field]bool{}
+	for f := range m.ByField {
+		av[f] = true
+	}
+	if av[fields.DOB] {
+		av[fields.YOB] = true
+	}
+	if av[fields.NationalID] {
+		av[fields.NationalIDLast4] = true
+	}
+	return av
+}
+
+// Formable reports whether the input can form ix, and if not, why.
+func (in *Input) Formable(ix index.Index) (bool, string) {
+	av := Available(in.Mapping)
+	var missing, ambiguous []string
+	for _, f := range ix.Fields {
+		if av[f] {
+			continue
+		}
+		if cols, ok := in.Mapping.Ambiguous[f]; ok {
+			ambiguous = append(ambiguous, fmt.Sprintf("%s (columns %s all look like it; pick one with --field %s=COLUMN)", f, quoteList(cols), f))
+			continue
+		}
+		missing = append(missing, f.String())
+	}
+	switch {
+	case len(ambiguous) > 0:
+		return false, "ambiguous " + strings.Join(ambiguous, ", ")
+	case len(missing) > 0:
+		return false, "no column for " + strings.Join(missing, ", ")
+	}
+	return true, ""
+}
+
+func quoteList(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// ColumnList renders an input's columns for error messages.
+func (in *Input) ColumnList() string { return quoteList(in.Mapping.Columns) }
+
+// extractor pulls the fields a set of indexes needs out of a record and
+// normalizes them.
+type extractor struct {
+	norm    *fields.Normalizer
+	need    []fields.Field // fields to produce, canonical order
+	src     map[fields.Field]source
+	idCol   int
+	dobCol  int
+	natCol  int
+	maxSize int
+}
+
+const numFields = 9 // len(fields.All())
+
+// row is the normalized view of one record.
+type row struct {
+	val  [numFields]string
+	have uint32 // bit f set when val[f] is valid
+	id   string
+}
+
+func newExtractor(norm *fields.Normalizer, m fields.Mapping, need []fields.Field, wantID bool) *extractor {
+	x := &extractor{norm: norm, src: map[fields.Field]source{}, idCol: -1, dobCol: -1, natCol: -1, maxSize: 1 << 12}
+	col := func(f fields.Field) int {
+		if c, ok := m.ByField[f]; ok {
+			return c
+		}
+		return -1
+	}
+	for _, f := range need {
+		c := col(f)
+		switch {
+		case c >= 0:
+			x.src[f] = source{col: c}
+		case f == fields.YOB && col(fields.DOB) >= 0:
+			x.src[f] = source{col: -1, derived: true}
+			x.dobCol = col(fields.DOB)
+		case f == fields.NationalIDLast4 && col(fields.NationalID) >= 0:
+			x.src[f] = source{col: -1, derived: true}
+			x.natCol = col(fields.NationalID)
+		default:
+			continue
+		}
+		x.need = append(x.need, f)
+	}
+	if wantID {
+		x.idCol = col(fields.ID)
+	}
+	return x
+}
+
+// problem is a field value that did not normalize.
+type problem struct {
+	field  fields.Field
+	reason string
+}
+
+// extract fills r from rec. Values that do not normalize are reported to bad
+// (field and reason only, never the value).
+func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
+	r.have = 0
+	r.id = ""
+	if x.idCol >= 0 && x.idCol < len(rec) {
+		r.id = strings.TrimSpace(rec[x.idCol])
+	}
+	for _, f := range x.need {
+		s := x.src[f]
+		var raw string
+		switch {
+		case !s.derived:
+			raw = rec[s.col]
+		case f == fields.YOB:
+			raw = rec[x.dobCol]
+		case f == fields.NationalIDLast4:
+			raw = rec[x.natCol]
+		}
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		var v string
+		var err error
+		switch {
+		case s.derived && f == fields.YOB:
+			v, err = x.norm.Normalize(fields.DOB, raw)
+			if err == nil {
+				v = fields.YOBFromDOB(v)
+			}
+			if err != nil {
+				// The dob itself is reported when dob is needed; here it
+				// only means no derived yob.
+				if !slices.Contains(x.need, fields.DOB) {
+					bad(problem{fields.YOB, "no year: " + reasonOf(err)})
+				}
+				continue
+			}
+		default:
+			v, err = x.norm.Normalize(f, raw)
+		}
+		if err != nil {
+			if !(s.derived && f == fields.NationalIDLast4 && slices.Contains(x.need, fields.NationalID)) {
+				bad(problem{f, reasonOf(err)})
+			}
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		if len(v) > x.maxSize {
+			bad(problem{f, "value longer than 4096 bytes"})
+			continue
+		}
+		r.val[f] = v
+		r.have |= 1 << uint(f)
+	}
+}
+
+func reasonOf(err error) string {
+	if inv, ok := err.(*fields.Invalid); ok {
+		return inv.Reason
+	}
+	return "does not normalize"
+}
+
+// neededFields is the union of the indexes' fields in canonical order.
+func neededFields(ixs []index.Index) []fields.Field {
+	var need []fields.Field
+	for _, f := range fields.All() {
+		for _, ix := range ixs {
+			if ix.Has(f) {
+				need = append(need, f)
+				break
+			}
+		}
+	}
+	return need
+}
+
+// mask is the bit set of an index's fields.
+func mask(ix index.Index) uint32 {
+	var m uint32
+	for _, f := range ix.Fields {
+		m |= 1 << uint(f)
+	}
+	return m
+}
+
+// dataLikeColumn finds a column name that looks like an identifier rather
+// than a name: a headerless file would otherwise have its first record
+// printed as "column names".
+func dataLikeColumn(cols []string) (int, string) {
+	for i, c := range cols {
+		digits := 0
+		for _, r := range c {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		switch {
+		case digits >= 6:
+			return i, "holds a long number"
+		case strings.Contains(c, "@"):
+			return i, "holds an email address"
+		}
+	}
+	return -1, ""
+}

@@ -1,0 +1,317 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/leakcheck/leakcheck/internal/records"
+)
+
+// MaxExamples is how many example locations each input's accounting keeps.
+const MaxExamples = 5
+
+// Accounting says what became of every row of one input: every row read is
+// either used or skipped with a reason. Field values that did not normalize
+// are counted too (a row can still be used through its other fields).
+type Accounting struct {
+	Source   string           `json:"source"`
+	Read     int64            `json:"rows_read"`
+	Used     int64            `json:"rows_used"`
+	Skipped  map[string]int64 `json:"rows_skipped"`   // reason → rows
+	Invalid  map[string]int64 `json:"invalid_values"` // "field: reason" → values
+	Examples []Example        `json:"examples"`       // the first few, by line
+}
+
+// Example locates one skipped row or invalid value: never its content.
+type Example struct {
+	Line   int64  `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// SkippedTotal is the number of rows skipped for any reason.
+func (a *Accounting) SkippedTotal() int64 {
+	var n int64
+	for _, v := range a.Skipped {
+		n += v
+	}
+	return n
+}
+
+// ExampleLines renders the examples as "file:line: reason".
+func (a *Accounting) ExampleLines() []string {
+	out := make([]string, len(a.Examples))
+	for i, e := range a.Examples {
+		out[i] = fmt.Sprintf("%s:%d: %s", a.Source, e.Line, e.Reason)
+	}
+	return out
+}
+
+func newAccounting(src string) *Accounting {
+	return &Accounting{Source: src, Skipped: map[string]int64{}, Invalid: map[string]int64{}}
+}
+
+func (a *Accounting) example(line int64, reason string) {
+	if len(a.Examples) >= MaxExamples && line >= a.Examples[len(a.Examples)-1].Line {
+		return
+	}
+	a.Examples = append(a.Examples, Example{line, reason})
+	slices.SortStableFunc(a.Examples, func(x, y Example) int { return int(x.Line - y.Line) })
+	if len(a.Examples) > MaxExamples {
+		a.Examples = a.Examples[:MaxExamples]
+	}
+}
+
+func (a *Accounting) skip(line int64, reason string) {
+	key := reason
+	if i := strings.Index(reason, ":"); i > 0 {
+		key = reason[:i]
+	}
+	a.Skipped[key]++
+	a.example(line, reason)
+}
+
+func (a *Accounting) invalid(line int64, p problem) {
+	key := p.field.String() + ": " + p.reason
+	a.Invalid[key]++
+	a.example(line, key)
+}
+
+func (a *Accounting) merge(b *Accounting) {
+	a.Read += b.Read
+	a.Used += b.Used
+	for k, v := range b.Skipped {
+		a.Skipped[k] += v
+	}
+	for k, v := range b.Invalid {
+		a.Invalid[k] += v
+	}
+	for _, e := range b.Examples {
+		a.example(e.Line, e.Reason)
+	}
+}
+
+// StrictError is returned when Options.Strict is set and a row is bad.
+type StrictError struct{ Location, Reason string }
+
+func (e *StrictError) Error() string {
+	return fmt.Sprintf("%s: %s (--strict stops at the first bad row)", e.Location, e.Reason)
+}
+
+// batch is a run of records from one input, copied out of the reader.
+type batch struct {
+	src   int
+	ncol  int
+	lines []int64
+	vals  []string
+}
+
+const batchRows = 4096
+
+// handler processes records on one worker goroutine.
+type handler interface {
+	// row handles one record; it returns false when the row formed no index
+	// (the caller counts it as skipped).
+	row(src int, line int64, rec []string, acc *Accounting) bool
+	// done is called once after the worker's last batch.
+	done() error
+}
+
+// Options shared by build and check.
+type Options struct {
+	Workers  int // 0 = GOMAXPROCS
+	Strict   bool
+	Progress Progress
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (o Options) progress() Progress {
+	if o.Progress == nil {
+		return NoProgress
+	}
+	return o.Progress
+}
+
+// NoIndexReason is the skip reason of a row that formed no index.
+const NoIndexReason = "no index could be formed (its fields are empty or invalid)"
+
+// run reads every input once, in order, and hands batches of records to
+// workers made by newHandler. It returns one Accounting per input.
+func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w int) handler) ([]*Accounting, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	nw := opts.workers()
+	prog := opts.progress()
+	var total int64
+	for _, in := range inputs {
+		if in.Size < 0 {
+			total = -1
+			break
+		}
+		total += in.Size
+	}
+	prog.Start(total)
+	defer prog.Finish()
+
+	work := make(chan *batch, 2*nw)
+	free := make(chan *batch, 4*nw)
+	readAcc := make([]*Accounting, len(inputs))
+	workerAcc := make([][]*Accounting, nw)
+	for i := range inputs {
+		readAcc[i] = newAccounting(inputs[i].Display())
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < nw; w++ {
+		accs := make([]*Accounting, len(inputs))
+		for i := range accs {
+			accs[i] = newAccounting(inputs[i].Display())
+		}
+		workerAcc[w] = accs
+		h := newHandler(w)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if ctx.Err() == nil {
+					acc := accs[b.src]
+					for i, line := range b.lines {
+						rec := b.vals[i*b.ncol : (i+1)*b.ncol]
+						if h.row(b.src, line, rec, acc) {
+							acc.Used++
+						} else {
+							if opts.Strict {
+								cancel(&StrictError{fmt.Sprintf("%s:%d", acc.Source, line), NoIndexReason})
+								break
+							}
+							acc.skip(line, NoIndexReason)
+						}
+					}
+				}
+				select {
+				case free <- b:
+				default:
+				}
+			}
+			if err := h.done(); err != nil {
+				cancel(err)
+			}
+		}()
+	}
+
+	readErr := func() error {
+		defer close(work)
+		for i, in := range inputs {
+			if err := readInput(ctx, i, in, readAcc[i], work, free, prog, opts.Strict); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	wg.Wait()
+	if readErr == nil {
+		readErr = context.Cause(ctx)
+	}
+	if readErr != nil {
+		var se *StrictError
+		if errors.As(readErr, &se) {
+			return nil, se
+		}
+		return nil, readErr
+	}
+	for _, accs := range workerAcc {
+		for i, a := range accs {
+			readAcc[i].merge(a)
+		}
+	}
+	return readAcc, nil
+}
+
+func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work chan<- *batch, free chan *batch, prog Progress, strict bool) error {
+	ncol := len(in.Mapping.Columns)
+	var b *batch
+	newBatch := func() *batch {
+		select {
+		case nb := <-free:
+			nb.src, nb.ncol = src, ncol
+			nb.lines = nb.lines[:0]
+			nb.vals = nb.vals[:0]
+			return nb
+		default:
+			return &batch{src: src, ncol: ncol, lines: make([]int64, 0, batchRows), vals: make([]string, 0, batchRows*ncol)}
+		}
+	}
+	send := func() error {
+		if b == nil || len(b.lines) == 0 {
+			return nil
+		}
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		b = nil
+		return nil
+	}
+	lastBytes := int64(0)
+	rowsSince := int64(0)
+	for {
+		rec, err := in.reader.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var re *records.RowError
+			if errors.As(err, &re) {
+				acc.Read++
+				rowsSince++
+				if strict {
+					return &StrictError{fmt.Sprintf("%s:%d", acc.Source, re.Line), re.Reason}
+				}
+				acc.skip(re.Line, re.Reason)
+				continue
+			}
+			return fmt.Errorf("reading %s: %w (after %d rows)", in.Display(), err, acc.Read)
+		}
+		acc.Read++
+		rowsSince++
+		if len(rec.Values) != ncol {
+			acc.skip(rec.Line, fmt.Sprintf("ragged row: %d fields, header has %d", len(rec.Values), ncol))
+			continue
+		}
+		if b == nil {
+			b = newBatch()
+		}
+		b.lines = append(b.lines, rec.Line)
+		b.vals = append(b.vals, rec.Values...)
+		if len(b.lines) == batchRows {
+			if err := send(); err != nil {
+				return err
+			}
+			n := in.reader.BytesRead()
+			prog.Advance(n-lastBytes, rowsSince)
+			lastBytes, rowsSince = n, 0
+		}
+	}
+	if err := send(); err != nil {
+		return err
+	}
+	prog.Advance(in.reader.BytesRead()-lastBytes, rowsSince)
+	return nil
+}
+
+// sortedKeys returns a map's keys in order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,105 @@
+package fields
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Field is one of leakcheck's logical fields. Input columns are mapped to fields, and each field
+// has its own normalizer.
+type Field int
+
+// The fields in canonical order. The order is part of the contract: index names and Describe
+// output follow it.
+const (
+	Phone           Field = iota // "phone": E.164, e.g. "+919876543210"
+	NationalID                   // "national_id": Aadhaar, 12 digits with a valid Verhoeff check digit
+	NationalIDLast4              // "national_id_last4": last 4 digits of a masked or full national ID
+	Email                        // "email": trimmed and lower-cased
+	Name                         // "name": NFKC, case-folded, spaces collapsed, ends trimmed
+	DOB                          // "dob": "YYYY-MM-DD"
+	YOB                          // "yob": "YYYY"
+	Gender                       // "gender": "M", "F" or "O"
+	ID                           // "id": the registry's own record id; trimmed only, never hashed
+
+	numFields = iota
+)
+
+var fieldNames = [numFields]string{
+	Phone:           "phone",
+	NationalID:      "national_id",
+	NationalIDLast4: "national_id_last4",
+	Email:           "email",
+	Name:            "name",
+	DOB:             "dob",
+	YOB:             "yob",
+	Gender:          "gender",
+	ID:              "id",
+}
+
+// Version is the version of the normalizers taken as a whole. It is written into every filter,
+// and a filter built with another version is refused: the same person would hash differently.
+// Any change to what a normalizer outputs for some input, or to which inputs it accepts, needs a
+// new Version (see docs/normalization.md).
+const Version = 1
+
+// String returns the field's name, e.g. "national_id".
+func (f Field) String() string {
+	if f < 0 || f >= numFields {
+		return fmt.Sprintf("Field(%d)", int(f))
+	}
+	return fieldNames[f]
+}
+
+// valid reports whether f is one of the defined fields.
+func (f Field) valid() bool { return f >= 0 && f < numFields }
+
+// ParseField returns the field with the given name, compared case-insensitively.
+func ParseField(s string) (Field, error) {
+	name := strings.TrimSpace(s)
+	for f, n := range fieldNames {
+		if strings.EqualFold(name, n) {
+			return Field(f), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown field %q (valid fields: %s)", s, validNames())
+}
+
+func validNames() string {
+	return strings.Join(fieldNames[:], ", ")
+}
+
+// All returns every field in canonical order.
+func All() []Field {
+	all := make([]Field, numFields)
+	for i := range all {
+		all[i] = Field(i)
+	}
+	return all
+}
+
+// Identifying reports whether a value of f on its own points at one person: phone, national_id
+// and email. The other fields only identify in combination.
+func (f Field) Identifying() bool {
+	switch f {
+	case Phone, NationalID, Email:
+		return true
+	}
+	return false
+}
+
+// Invalid is the error a normalizer returns for a value it cannot normalize. Reason says why, and
+// never contains the value or any part of it: values are personal data and errors end up in logs.
+type Invalid struct {
+	Field  Field
+	Reason string
+}
+
+// Error returns e.g. "phone: not a valid phone number for region IN".
+func (e *Invalid) Error() string {
+	return e.Field.String() + ": " + e.Reason
+}
+
+func invalid(f Field, reason string) *Invalid {
+	return &Invalid{Field: f, Reason: reason}
+}

@@ -1,0 +1,273 @@
+package fields
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Mapping says which input column feeds which field.
+type Mapping struct {
+	Columns   []string           // the input's column names, as given
+	ByField   map[Field]int      // field -> column index (only unambiguous ones)
+	Ambiguous map[Field][]string // field -> the 2+ columns that all look like it (no override given)
+	Unmapped  []string           // columns that map to no field
+}
+
+// headerSynonyms lists, per field, the header names that map to it, in the form headerKey
+// produces: lower case, letters, combining marks and digits only. A name belongs to one field
+// only (TestSynonymsDisjoint).
+var headerSynonyms = map[Field][]string{
+	Phone: {
+		"phone", "phoneno", "phonenumber", "phonenum", "mobile", "mobileno", "mobilenumber",
+		"mobilenum", "mobilephone", "mob", "mobno", "contact", "contactno", "contactnumber", "cell",
+		"cellno", "cellnumber", "cellphone", "msisdn", "telephone", "telephoneno",
+		"telephonenumber", "tel", "telno", "whatsapp", "whatsappno", "whatsappnumber",
+		"registeredmobile", "registeredmobileno", "registeredmobilenumber", "primarymobile",
+		"usermobile", "userphone",
+		"मोबाइल", "मोबाइलनंबर", "मोबाइलनम्बर", "फोन", "फ़ोन", "फोननंबर", "फ़ोननंबर",
+	},
+	NationalID: {
+		"nationalid", "nationalidnumber", "nationalidno", "aadhaar", "aadhar", "aadhaarno",
+		"aadhaarnumber", "aadharno", "aadharnumber", "aadhaarcard", "aadharcard", "aadhaarcardno",
+		"aadharcardno", "aadhaarcardnumber", "aadharcardnumber", "aadhaarid", "aadharid",
+		"aadhaaruid", "uid", "uidai", "uidno", "uidnumber", "idnumber", "photoidnumber",
+		"photoidno", "aadhaarsankhya", "आधार", "आधारनंबर", "आधारसंख्या", "आधारकार्ड",
+	},
+	NationalIDLast4: {
+		"aadhaarlast4", "aadharlast4", "aadhaarlast4digits", "aadharlast4digits", "last4",
+		"last4digits", "idlast4", "uidlast4", "maskedaadhaar", "maskedaadhar",
+		"maskedaadhaarnumber", "maskedaadharnumber", "aadhaarmasked", "aadharmasked", "maskedid",
+		"maskedidnumber", "maskeduid", "maskedphotoidnumber",
+	},
+	Email: {
+		"email", "emailid", "emailaddress", "emailaddr", "mail", "mailid", "useremail", "ईमेल",
+	},
+	Name: {
+		"name", "fullname", "beneficiaryname", "beneficiary", "nameofbeneficiary", "personname",
+		"applicantname", "patientname", "recipientname", "citizenname", "holdername",
+		"nameasperaadhaar", "nameasperaadhar", "nameasperid", "nameasperphotoid", "naam",
+		"नाम", "पूरानाम", "लाभार्थीकानाम",
+	},
+	DOB: {
+		"dob", "dateofbirth", "birthdate", "birthday", "bdate", "dobddmmyyyy",
+		"dateofbirthddmmyyyy", "janmtithi", "जन्मतिथि", "जन्मदिनांक",
+	},
+	YOB: {
+		"yob", "yearofbirth", "birthyear", "byear", "year", "janmvarsh", "जन्मवर्ष",
+	},
+	Gender: {
+		"gender", "sex", "ling", "लिंग",
+	},
+	ID: {
+		"id", "recordid", "beneficiaryid", "beneficiaryreferenceid", "beneficiaryrefid",
+		"referenceid", "refid", "registrationid", "registrationno", "regid", "uuid", "rowid",
+		"userid", "recordno",
+	},
+}
+
+var synonymField = func() map[string]Field {
+	m := make(map[string]Field)
+	for f, names := range headerSynonyms {
+		for _, n := range names {
+			m[headerKey(n)] = f
+		}
+	}
+	return m
+}()
+
+// headerKey is the form in which headers are compared: NFKC, lower case, and only letters,
+// combining marks (needed by Indic scripts) and digits kept. "Mobile Number", "mobile_number"
+// and "MOBILE-NUMBER" all become "mobilenumber".
+func headerKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, norm.NFKC.String(s))
+}
+
+// classify returns the field column name looks like. full is false when only the last
+// dot-separated segment matched (flattened JSON keys such as "user.phone").
+func classify(column string) (f Field, full, ok bool) {
+	if f, ok := synonymField[headerKey(column)]; ok {
+		return f, true, true
+	}
+	if i := strings.LastIndexByte(column, '.'); i >= 0 {
+		if f, ok := synonymField[headerKey(column[i+1:])]; ok {
+			return f, false, true
+		}
+	}
+	return 0, false, false
+}
+
+// AutoMap maps columns to fields from common header names, compared case- and
+// punctuation-insensitively (see headerKey); a key from flattened JSON such as "user.phone" that
+// matches no name as a whole is matched on its last dot-separated segment. A field matched by one
+// column as a whole is mapped to it even if other columns match it by segment. A field that two
+// or more columns match equally is Ambiguous, not mapped.
+//
+// overrides then map a field to a named column: an exact match of the name, or failing that the
+// only case-insensitive one. An overridden column is taken away from any field it would have
+// matched automatically. An override naming no column, or a column that two overrides name, is
+// an error.
+func AutoMap(columns []string, overrides map[Field]string) (Mapping, error) {
+	m := Mapping{
+		Columns:   columns,
+		ByField:   make(map[Field]int),
+		Ambiguous: make(map[Field][]string),
+	}
+	for f := range overrides {
+		if !f.valid() {
+			return Mapping{}, fmt.Errorf("override for unknown field %d", int(f))
+		}
+	}
+	taken := make(map[int]Field) // column index -> field, from overrides
+	for _, f := range All() {
+		name, ok := overrides[f]
+		if !ok {
+			continue
+		}
+		i, err := findColumn(columns, name)
+		if err != nil {
+			return Mapping{}, fmt.Errorf("override %s=%s: %w", f, name, err)
+		}
+		if g, dup := taken[i]; dup {
+			return Mapping{}, fmt.Errorf("column %q is given to both %s and %s", columns[i], g, f)
+		}
+		taken[i] = f
+		m.ByField[f] = i
+	}
+
+	var full, seg [numFields][]int
+	for i, c := range columns {
+		if _, ok := taken[i]; ok {
+			continue
+		}
+		if f, isFull, ok := classify(c); ok {
+			if isFull {
+				full[f] = append(full[f], i)
+			} else {
+				seg[f] = append(seg[f], i)
+			}
+		}
+	}
+	used := make(map[int]bool) // mapped or ambiguous
+	for i := range taken {
+		used[i] = true
+	}
+	for _, f := range All() {
+		if _, ok := m.ByField[f]; ok {
+			continue
+		}
+		cands := full[f]
+		if len(cands) == 0 {
+			cands = seg[f]
+		}
+		switch len(cands) {
+		case 0:
+		case 1:
+			m.ByField[f] = cands[0]
+			used[cands[0]] = true
+		default:
+			for _, i := range cands {
+				m.Ambiguous[f] = append(m.Ambiguous[f], columns[i])
+				used[i] = true
+			}
+		}
+	}
+	for i, c := range columns {
+		if !used[i] {
+			m.Unmapped = append(m.Unmapped, c)
+		}
+	}
+	return m, nil
+}
+
+// findColumn returns the index of the column called name: the exact match, or else the only
+// case-insensitive match.
+func findColumn(columns []string, name string) (int, error) {
+	exact, fold := -1, []int(nil)
+	for i, c := range columns {
+		switch {
+		case c == name && exact < 0:
+			exact = i
+		case c == name:
+			return 0, fmt.Errorf("%d columns are called %q", countEqual(columns, name), name)
+		case strings.EqualFold(c, name):
+			fold = append(fold, i)
+		}
+	}
+	switch {
+	case exact >= 0:
+		return exact, nil
+	case len(fold) == 1:
+		return fold[0], nil
+	case len(fold) > 1:
+		return 0, fmt.Errorf("%d columns match %q ignoring case", len(fold), name)
+	}
+	return 0, fmt.Errorf("no such column (columns found: %s)", quoteList(columns))
+}
+
+func countEqual(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if v == s {
+			n++
+		}
+	}
+	return n
+}
+
+func quoteList(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// ParseOverride parses "FIELD=COLUMN", e.g. "name=Full Name" into (Name, "Full Name"). The
+// column name is kept as written, spaces included; the field name is case-insensitive.
+func ParseOverride(s string) (Field, string, error) {
+	field, column, ok := strings.Cut(s, "=")
+	if !ok {
+		return 0, "", fmt.Errorf("override must be FIELD=COLUMN, e.g. name=Full Name (fields: %s)", validNames())
+	}
+	f, err := ParseField(field)
+	if err != nil {
+		return 0, "", err
+	}
+	if column == "" {
+		return 0, "", fmt.Errorf("override %s=: empty column name", f)
+	}
+	return f, column, nil
+}
+
+// Describe returns one line per mapped field in canonical order, such as
+// `phone <- "Mobile Number"`, then a line per ambiguous field and one listing unmapped columns.
+// Column names are not personal data, so they may be printed.
+func (m Mapping) Describe() []string {
+	var lines []string
+	for _, f := range All() {
+		if i, ok := m.ByField[f]; ok && i >= 0 && i < len(m.Columns) {
+			lines = append(lines, fmt.Sprintf("%s <- %q", f, m.Columns[i]))
+		}
+	}
+	for _, f := range All() {
+		if cols := m.Ambiguous[f]; len(cols) > 0 {
+			lines = append(lines, fmt.Sprintf("%s ?? ambiguous between %s; choose one with an override %s=COLUMN",
+				f, quoteList(cols), f))
+		}
+	}
+	if len(m.Unmapped) > 0 {
+		lines = append(lines, "unmapped: "+quoteList(m.Unmapped))
+	}
+	return lines
+}

@@ -1,0 +1,225 @@
+package fields
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// minYear is the earliest year accepted in dob and yob.
+const minYear = 1880
+
+// Normalizer turns raw values into their canonical form. It holds the default region used to read
+// phone numbers written without a country code. A Normalizer is immutable and safe for
+// concurrent use.
+type Normalizer struct {
+	region      string // ISO 3166-1 alpha-2, upper case
+	countryCode int    // calling code of region, e.g. 91 for IN
+	maxYear     int    // latest year accepted in dob and yob: the current year at construction
+}
+
+// NewNormalizer returns a Normalizer whose default phone region is region, an ISO 3166-1 alpha-2
+// code such as "IN" (case-insensitive). A region the phone number library does not know is an
+// error.
+func NewNormalizer(region string) (*Normalizer, error) {
+	r := strings.ToUpper(strings.TrimSpace(region))
+	if !phonenumbers.GetSupportedRegions()[r] {
+		return nil, fmt.Errorf("unknown region %q: want an ISO 3166-1 alpha-2 code such as IN", region)
+	}
+	return &Normalizer{
+		region:      r,
+		countryCode: phonenumbers.GetCountryCodeForRegion(r),
+		maxYear:     time.Now().Year(),
+	}, nil
+}
+
+// Region returns the default region, upper case (e.g. "IN").
+func (n *Normalizer) Region() string { return n.region }
+
+// Normalize returns the canonical form of raw for field f, or an *Invalid error whose reason
+// never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
+// docs/normalization.md), returns ("", nil): the value is missing, not invalid. An ID is only
+// trimmed. Any other value that is not valid UTF-8 is invalid.
+func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
+	if !f.valid() {
+		return "", fmt.Errorf("fields: unknown field %d", int(f))
+	}
+	s := strings.TrimSpace(raw)
+	if f == ID {
+		return s, nil
+	}
+	if s == "" || isPlaceholder(s) {
+		return "", nil
+	}
+	if !utf8.ValidString(s) {
+		return "", invalid(f, "not valid UTF-8")
+	}
+	switch f {
+	case Phone:
+		return n.normalizePhone(s)
+	case NationalID:
+		return normalizeNationalID(s)
+	case NationalIDLast4:
+		return normalizeNationalIDLast4(s)
+	case Email:
+		return normalizeEmail(s)
+	case Name:
+		return normalizeName(s)
+	case DOB:
+		return n.normalizeDOB(s)
+	case YOB:
+		return n.normalizeYOB(s)
+	case Gender:
+		return normalizeGender(s)
+	}
+	panic("unreachable")
+}
+
+// placeholders are values that spreadsheets and exports write for "no value". They are compared
+// case-insensitively after trimming and count as missing, like a blank cell.
+var placeholders = []string{
+	"-", "--", "---", "na", "n/a", "n.a.", "#n/a", "nan", "nil", "null", "none", "undefined",
+}
+
+func isPlaceholder(s string) bool {
+	if len(s) > len("undefined") {
+		return false
+	}
+	for _, p := range placeholders {
+		if strings.EqualFold(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeEmail lower-cases s and checks its shape: one '@', a non-empty local part, and a
+// domain of two or more non-empty dot-separated labels. Nothing else is rewritten (no removal
+// of dots or "+tags": providers differ on what they ignore).
+func normalizeEmail(s string) (string, error) {
+	s = strings.ToLower(s)
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return "", invalid(Email, "contains spaces or control characters")
+		}
+	}
+	at := strings.IndexByte(s, '@')
+	if at < 0 || strings.IndexByte(s[at+1:], '@') >= 0 {
+		return "", invalid(Email, "exactly one '@' expected")
+	}
+	local, domain := s[:at], s[at+1:]
+	if local == "" {
+		return "", invalid(Email, "empty local part before '@'")
+	}
+	if !strings.Contains(domain, ".") {
+		return "", invalid(Email, "domain has no dot")
+	}
+	for label := range strings.SplitSeq(domain, ".") {
+		if label == "" {
+			return "", invalid(Email, "domain has an empty label")
+		}
+	}
+	return s, nil
+}
+
+var folder = cases.Fold() // stateless, safe for concurrent use
+
+// normalizeName applies, in order: removal of invisible control and format characters (Unicode
+// Cc and Cf, except whitespace), NFKC, Unicode case folding, NFKC again (folding can leave a
+// string that is not in NFKC), collapsing every run of whitespace to one space, and trimming
+// whitespace, punctuation and symbols from both ends. The result must contain a letter.
+// Honorifics and inner punctuation stay: "Dr. Anita Sharma" → "dr. anita sharma".
+func normalizeName(s string) (string, error) {
+	s = strings.Map(func(r rune) rune {
+		if (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = norm.NFKC.String(s)
+	s = folder.String(s)
+	s = norm.NFKC.String(s)
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	if !strings.ContainsFunc(s, unicode.IsLetter) {
+		return "", invalid(Name, "contains no letter")
+	}
+	return s, nil
+}
+
+// normalizeYOB accepts a 4-digit year, optionally followed by ".0", ".00"… as spreadsheets
+// write numbers, between minYear and the current year.
+func (n *Normalizer) normalizeYOB(s string) (string, error) {
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		if i+1 == len(s) || strings.Trim(s[i+1:], "0") != "" {
+			return "", invalid(YOB, "4-digit year expected")
+		}
+		s = s[:i]
+	}
+	if len(s) != 4 || !allDigits(s) {
+		return "", invalid(YOB, "4-digit year expected")
+	}
+	y, _ := strconv.Atoi(s)
+	if err := n.checkYear(YOB, y); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+func (n *Normalizer) checkYear(f Field, y int) error {
+	if y < minYear || y > n.maxYear {
+		return invalid(f, fmt.Sprintf("year out of range %d..%d", minYear, n.maxYear))
+	}
+	return nil
+}
+
+// YOBFromDOB returns the year of a normalized dob ("1990-03-12" → "1990"), or "" if dob is not
+// in normalized form.
+func YOBFromDOB(dob string) string {
+	if len(dob) != len("2006-01-02") || dob[4] != '-' || !allDigits(dob[:4]) {
+		return ""
+	}
+	return dob[:4]
+}
+
+// genders maps spellings of gender to M, F or O. Keys are lower-case with everything but
+// letters and combining marks removed (so "Non-Binary", "third gender" and "M." all work).
+var genders = map[string]string{
+	"m": "M", "male": "M", "man": "M", "boy": "M", "purush": "M", "पुरुष": "M",
+	"f": "F", "female": "F", "woman": "F", "girl": "F", "mahila": "F", "stri": "F", "stree": "F",
+	"महिला": "F", "स्त्री": "F",
+	"o": "O", "other": "O", "others": "O", "transgender": "O", "trans": "O", "t": "O", "tg": "O",
+	"thirdgender": "O", "nonbinary": "O", "x": "O", "anya": "O", "अन्य": "O", "kinnar": "O",
+	"किन्नर": "O", "ट्रांसजेंडर": "O",
+}
+
+func normalizeGender(s string) (string, error) {
+	key := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsMark(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, norm.NFC.String(s))
+	if g, ok := genders[key]; ok {
+		return g, nil
+	}
+	return "", invalid(Gender, "not a recognized gender (want M, F or O or a common spelling of them)")
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,251 @@
+package records
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// delimitedReader reads delimited text with a header row (RFC 4180 quoting).
+type delimitedReader struct {
+	s       *scanner
+	name    string
+	columns []string
+	err     error // sticky: io.EOF or a fatal error
+
+	values []string // reused between records
+	field  []byte   // unescaped record text, reused (quoted records only)
+	ends   []int    // end offsets of the fields in field
+}
+
+// NewDelimited returns a reader for delimited text with a header row. name is used in RowErrors.
+//
+// The header is read before NewDelimited returns: an input without one fails with an error
+// wrapping ErrNoHeader, and a header that cannot be parsed is a fatal error. The delimiter is
+// opts.Delimiter, or when 0 the most frequent of comma, semicolon, tab and pipe outside quotes in
+// the header line (comma when none occurs, the earlier in that list on a tie).
+func NewDelimited(r io.Reader, name string, opts Options) (Reader, error) {
+	return newDelimited(r, name, opts)
+}
+
+func newDelimited(r io.Reader, name string, opts Options) (*delimitedReader, error) {
+	name = displayName(name)
+	max, err := opts.maxLine()
+	if err != nil {
+		return nil, err
+	}
+	d := &delimitedReader{s: newScanner(r, max), name: name}
+	if opts.Delimiter != 0 {
+		if err := checkDelimiter(opts.Delimiter); err != nil {
+			return nil, err
+		}
+		d.s.delim = byte(opts.Delimiter)
+	}
+	if err := d.s.skipBOM(); err != nil {
+		return nil, d.readError(err)
+	}
+	if d.s.delim == 0 {
+		delim, err := d.s.detectDelimiter()
+		if err != nil {
+			return nil, d.readError(err)
+		}
+		d.s.delim = delim
+	}
+	rec, err := d.s.scan()
+	switch {
+	case err == io.EOF:
+		return nil, fmt.Errorf("%s: %w", name, ErrNoHeader)
+	case err != nil:
+		return nil, d.readError(err)
+	case rec.skip != "":
+		return nil, d.headerError(rec.line, rec.skip)
+	}
+	cols, reason := d.split(rec.data, rec.quoted, -1)
+	if reason != "" {
+		return nil, d.headerError(rec.line, reason)
+	}
+	d.columns = make([]string, len(cols))
+	for i, c := range cols {
+		d.columns[i] = strings.TrimSpace(c)
+	}
+	d.values = make([]string, 0, len(cols))
+	return d, nil
+}
+
+func checkDelimiter(r rune) error {
+	if r >= utf8.RuneSelf || r == '"' || r == '\r' || r == '\n' || r == 0 {
+		return errors.New("delimiter must be a single ASCII character other than quote, CR, LF or NUL")
+	}
+	return nil
+}
+
+func (d *delimitedReader) readError(err error) error {
+	return fmt.Errorf("%s: %w", d.name, err)
+}
+
+func (d *delimitedReader) headerError(line int64, reason string) error {
+	return fmt.Errorf("%s:%d: header row: %s", d.name, line, reason)
+}
+
+func (d *delimitedReader) Columns() []string { return d.columns }
+
+func (d *delimitedReader) BytesRead() int64 { return d.s.read.Load() }
+
+func (d *delimitedReader) Next() (Record, error) {
+	if d.err != nil {
+		return Record{}, d.err
+	}
+	rec, err := d.s.scan()
+	if err != nil {
+		if err != io.EOF {
+			err = d.readError(err)
+		}
+		d.err = err
+		return Record{}, err
+	}
+	if rec.skip != "" {
+		return Record{}, &RowError{Source: d.name, Line: rec.line, Reason: rec.skip}
+	}
+	values, reason := d.split(rec.data, rec.quoted, len(d.columns))
+	if reason != "" {
+		return Record{}, &RowError{Source: d.name, Line: rec.line, Reason: reason}
+	}
+	return Record{Line: rec.line, Values: values}, nil
+}
+
+// count returns the number of results Next would still return before io.EOF.
+func (d *delimitedReader) count() (int64, error) {
+	var n int64
+	for {
+		_, err := d.s.scan()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, d.readError(err)
+		}
+		n++
+	}
+}
+
+// split splits one record (without its line terminator) into fields, into d.values. want is
+// the number of fields required, or -1 for any. On a bad record it returns a reason, which never
+// includes record content.
+func (d *delimitedReader) split(data []byte, quoted bool, want int) ([]string, string) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, "NUL byte"
+	}
+	// Delimiters and quotes are ASCII and cannot split a multi-byte sequence, so checking the
+	// whole record is the same as checking every cell.
+	if !utf8.Valid(data) {
+		return nil, "invalid UTF-8"
+	}
+	if quoted {
+		return d.splitQuoted(data, want)
+	}
+	delim := d.s.delim
+	n := bytes.Count(data, []byte{delim}) + 1
+	if want >= 0 && n != want {
+		return nil, ragged(n, want)
+	}
+	line := string(data) // one allocation per record; fields are substrings of it
+	vals := d.values[:0]
+	for range n - 1 {
+		i := strings.IndexByte(line, delim)
+		vals = append(vals, line[:i])
+		line = line[i+1:]
+	}
+	vals = append(vals, line)
+	d.values = vals
+	return vals, ""
+}
+
+// splitQuoted is split for records that contain quotes: it unescapes quoted fields into
+// d.field, then makes one string for the record.
+func (d *delimitedReader) splitQuoted(data []byte, want int) ([]string, string) {
+	delim := d.s.delim
+	multiLine := bytes.IndexByte(data, '\n') >= 0
+	buf := d.field[:0]
+	ends := d.ends[:0]
+	n := 0
+	for i := 0; ; {
+		if i < len(data) && data[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(data[i:], '"')
+				if j < 0 {
+					return nil, "unterminated quote" // not reached: the scanner ends records outside quotes
+				}
+				if multiLine {
+					buf = appendQuoted(buf, data[i:i+j])
+				} else {
+					buf = append(buf, data[i:i+j]...)
+				}
+				i += j + 1
+				if i < len(data) && data[i] == '"' {
+					buf = append(buf, '"')
+					i++
+					continue
+				}
+				break
+			}
+			if i < len(data) && data[i] != delim {
+				return nil, "extraneous character after closing quote"
+			}
+		} else {
+			j := bytes.IndexByte(data[i:], delim)
+			if j < 0 {
+				j = len(data) - i
+			}
+			f := data[i : i+j]
+			if bytes.IndexByte(f, '"') >= 0 {
+				return nil, "bare quote in unquoted field"
+			}
+			buf = append(buf, f...)
+			i += j
+		}
+		n++
+		// Keep at most want+1 ends, so a row of a million delimiters costs no memory.
+		if want < 0 || n <= want {
+			ends = append(ends, len(buf))
+		}
+		if i >= len(data) {
+			break
+		}
+		i++ // the delimiter
+	}
+	d.field, d.ends = buf, ends
+	if want >= 0 && n != want {
+		return nil, ragged(n, want)
+	}
+	line := string(buf)
+	vals := d.values[:0]
+	start := 0
+	for _, end := range ends {
+		vals = append(vals, line[start:end])
+		start = end
+	}
+	d.values = vals
+	return vals, ""
+}
+
+// appendQuoted appends the text of a quoted field, turning CRLF line breaks into LF so a value
+// does not depend on the line endings of the file it came from.
+func appendQuoted(buf, b []byte) []byte {
+	for {
+		i := bytes.Index(b, []byte("\r\n"))
+		if i < 0 {
+			return append(buf, b...)
+		}
+		buf = append(buf, b[:i]...)
+		buf = append(buf, '\n')
+		b = b[i+2:]
+	}
+}
+
+func ragged(n, want int) string {
+	return fmt.Sprintf("ragged row: %d fields, header has %d", n, want)
+}

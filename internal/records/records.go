@@ -1,0 +1,87 @@
+package records
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// DefaultMaxLineBytes is the line and record size limit used when Options.MaxLineBytes is 0.
+const DefaultMaxLineBytes = 4 << 20
+
+// ErrNoHeader is returned (wrapped with the source name) for an input that has no header row:
+// an empty file or one holding only blank lines.
+var ErrNoHeader = errors.New("empty input: no header row")
+
+// Record is one input row. Values are positional, matching Reader.Columns(). The slice may be
+// reused by the next call to Next: callers copy what they keep. The strings themselves are never
+// modified; keeping one keeps the memory of its whole row alive.
+type Record struct {
+	Line   int64 // 1-based line number in the source where the record starts (physical line)
+	Values []string
+}
+
+// RowError is a bad row that was skipped; reading can continue after it.
+type RowError struct {
+	Source string // file name as given by the user ("-" shown as "stdin")
+	Line   int64
+	Reason string // e.g. "ragged row: 5 fields, header has 7"; NEVER a value
+}
+
+// Error returns "source:line: reason", e.g. "data.csv:12: ragged row: 5 fields, header has 7".
+func (e *RowError) Error() string {
+	return e.Source + ":" + strconv.FormatInt(e.Line, 10) + ": " + e.Reason
+}
+
+// Reader yields the records of one input.
+type Reader interface {
+	// Columns returns the column names from the header, in order. The caller must not modify it.
+	Columns() []string
+	// Next returns the next record; io.EOF at the end; a *RowError for a skipped bad row (call
+	// Next again); any other error is fatal for this input.
+	Next() (Record, error)
+	// BytesRead reports input bytes consumed so far (for progress bars). It counts bytes taken
+	// from the underlying reader, so it runs up to one buffer ahead of the last record returned,
+	// and equals the input size at io.EOF. It is safe to call from another goroutine.
+	BytesRead() int64
+}
+
+// Options tunes the readers. The zero value is ready to use.
+type Options struct {
+	// MaxLineBytes bounds memory: a physical line or quoted field over this many bytes is
+	// skipped as a RowError. Default DefaultMaxLineBytes (4 MiB) when 0.
+	MaxLineBytes int
+	// Delimiter separates fields in delimited text; 0 = detect from the header line.
+	Delimiter rune
+}
+
+func (o Options) maxLine() (int, error) {
+	switch {
+	case o.MaxLineBytes == 0:
+		return DefaultMaxLineBytes, nil
+	case o.MaxLineBytes < 0:
+		return 0, errors.New("maximum line length must not be negative")
+	}
+	return o.MaxLineBytes, nil
+}
+
+// displayName is the source name used in messages.
+func displayName(name string) string {
+	if name == "-" {
+		return "stdin"
+	}
+	return name
+}
+
+// sizeString formats a byte limit for messages: "4 MiB", "64 KiB", "1000 bytes".
+func sizeString(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n == 1:
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

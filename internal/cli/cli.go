@@ -83,6 +83,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "leakcheck: error: interrupted; no partial output was left behind")
 		return ExitError
 	}
+	err = redactArgs(err, args)
 	fmt.Fprintf(stderr, "leakcheck: error: %v\n", err)
 	var he *hintError
 	if errors.As(err, &he) {
@@ -119,6 +120,8 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error.`,
 		newCheckCmd(e),
 		newInspectCmd(e),
 		newDemoCmd(e),
+		newKeyCmd(e),
+		newVerifyCmd(e),
 	)
 	return root
 }

@@ -25,6 +25,7 @@ type buildOptions struct {
 	fpr     float64
 	region  string
 	force   bool
+	sign    string
 }
 
 // DefaultFPR is the default target false-positive rate (docs/report.md).
@@ -44,11 +45,15 @@ hashed with HMAC-SHA256 under a key derived from --key and the filter's random
 salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 		Example: `  leakcheck build --key engagement.key -o dump.lcf forum_sample.csv
   leakcheck build --key engagement.key -o dump.lcf --index phone --index phone+name+yob dump.csv
-  leakcheck build --key engagement.key -o dump.lcf --field phone="Contact No" dump.csv`,
+  leakcheck build --key engagement.key -o dump.lcf --field phone="Contact No" dump.csv
+  leakcheck build --passphrase -o dump.lcf dump.csv        # asks twice, without echo
+  leakcheck build --key engagement.key --sign analyst.sign -o dump.lcf dump.csv`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(e, o, args) },
 	}
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
+	o.keyFlags.addPassphraseFlag(cmd)
+	cmd.Flags().StringVar(&o.sign, "sign", "", "sign the filter with this Ed25519 signing key file (made with 'keygen --signing'); see 'leakcheck verify'")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required)")
 	cmd.Flags().StringArrayVar(&o.indexes, "index", nil, "index to build, fields joined by + (repeatable; default: see above)")
 	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
@@ -70,7 +75,13 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	master, keyInfo, err := o.keyFlags.load()
+	signer, err := loadSigner(o.sign)
+	if err != nil {
+		return err
+	}
+	defer clear(signer)
+	defer o.keyFlags.wipe()
+	master, keyInfo, err := o.keyFlags.forBuild(e)
 	if err != nil {
 		return err
 	}
@@ -130,12 +141,16 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		return withHint(fmt.Errorf("no row of the input formed any index: nothing to put in a filter"),
 			"check the column mapping above and the skipped-row reasons below; map columns with --field NAME=COLUMN")
 	}
-	n, err := f.WriteTo(out, keys.MACKey(), nil)
+	n, err := f.WriteTo(out, keys.MACKey(), signer)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", o.output, err)
+		return withHint(fmt.Errorf("writing %s: %w", o.output, err),
+			"nothing was left behind; free some space (or write elsewhere with -o) and run build again")
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err // interrupted while writing: Run removes the temporary file
 	}
 	if err := out.Commit(); err != nil {
-		return err
+		return withHint(err, "nothing was left behind; free some space (or write elsewhere with -o) and run build again")
 	}
 	if !o.quiet {
 		printBuildSummary(e, o.output, n, f, res)
@@ -147,6 +162,9 @@ func printBuildSummary(e *env, path string, size int64, f *bloom.Filter, res *en
 	h := f.Header
 	fmt.Fprintf(e.stderr, "leakcheck: wrote %s: %s, %d partition(s) of %d bits, k=%d, false-positive rate %.1e (target %.0e)\n",
 		path, byteSize(size), h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+	if h.Signer != nil {
+		fmt.Fprintf(e.stderr, "    signed by Ed25519 public key %s\n", keyhash.PublicKeyString(h.Signer))
+	}
 	for _, ix := range h.Indexes {
 		fmt.Fprintf(e.stderr, "    %-28s %d entries\n", ix.Name, ix.Entries)
 	}

@@ -47,8 +47,9 @@ verified; with --verify and the key, the MAC is verified too.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(e, o, args[0]) },
 	}
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
-	cmd.Flags().BoolVar(&o.verify, "verify", false, "verify the key check value and MAC too (needs --key)")
+	cmd.Flags().BoolVar(&o.verify, "verify", false, "verify the key check value and MAC too (needs --key or --passphrase)")
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file, for --verify (or set "+KeyFileEnv+")")
+	o.keyFlags.addPassphraseFlag(cmd)
 	return cmd
 }
 
@@ -63,15 +64,12 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	defer file.Close()
 	var macKey []byte
 	if o.verify {
-		master, _, err := o.keyFlags.load()
+		defer o.keyFlags.wipe()
+		master, keys, err := o.keyFlags.unlock(e, dec, path)
 		if err != nil {
 			return err
 		}
 		defer master.Wipe()
-		keys, err := filterKeys(&master, &dec.Header, path)
-		if err != nil {
-			return err
-		}
 		defer keys.Wipe()
 		macKey = keys.MACKey()
 	}

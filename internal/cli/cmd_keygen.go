@@ -11,7 +11,8 @@ import (
 )
 
 type keygenOptions struct {
-	output string
+	output  string
+	signing bool
 }
 
 func newKeygenCmd(e *env) *cobra.Command {
@@ -23,17 +24,25 @@ func newKeygenCmd(e *env) *cobra.Command {
 leakcheck never overwrites an existing file. Only the key's fingerprint is
 printed, so that both parties can compare it over the phone.
 
-Use one key per engagement, share it out of band, and destroy it afterwards.`,
+Use one key per engagement, share it out of band, and destroy it afterwards.
+
+With --signing, make an Ed25519 signing key instead (for 'build --sign'): the
+file holds the private key (mode 0600, never overwritten) and its public key is
+printed, for others to check signed filters with 'leakcheck verify --signer'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runKeygen(e, o) },
 	}
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "key file to create (required)")
+	cmd.Flags().BoolVar(&o.signing, "signing", false, "make an Ed25519 signing key for 'build --sign' instead of a hashing key")
 	return cmd
 }
 
 func runKeygen(e *env, o keygenOptions) error {
 	if o.output == "" {
 		return withHint(errors.New("no output file"), "run 'leakcheck keygen -o engagement.key'")
+	}
+	if o.signing {
+		return runKeygenSigning(e, o.output)
 	}
 	k, err := keyhash.Generate()
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -77,6 +78,10 @@ func (f *inputFlags) engineOptions(e *env) engine.Options {
 func openFilter(path string) (*bloom.Decoder, *os.File, error) {
 	file, err := os.Open(path)
 	if err != nil {
+		if looksLikeKeyMaterial(path) {
+			return nil, nil, withHint(errors.New("a filter path was expected, and this looks like a key"),
+				"never put key material on the command line (it shows in ps and shell history); if it was, make a new key")
+		}
 		return nil, nil, fmt.Errorf("opening filter: %w", err)
 	}
 	st, err := file.Stat()

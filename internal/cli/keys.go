@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
@@ -14,7 +15,9 @@ const KeyFileEnv = "LEAKCHECK_KEY_FILE"
 
 // keyFlags are the key options shared by build, check and inspect --verify.
 type keyFlags struct {
-	keyFile string
+	keyFile    string
+	passphrase bool       // --passphrase (passphrase.go)
+	cache      *passCache // shared by copies of the options; see addPassphraseFlag
 }
 
 func (k *keyFlags) path() string {
@@ -37,7 +40,11 @@ func (k *keyFlags) load() (keyhash.Key, bloom.KeyInfo, error) {
 			return key, bloom.KeyInfo{}, withHint(err, "the key is the only thing protecting the identifiers in a filter: keep it private")
 		}
 		if _, statErr := os.Stat(p); statErr != nil && looksLikeKeyMaterial(p) {
-			return key, bloom.KeyInfo{}, withHint(errors.New("--key takes the path of a key file, not the key itself"),
+			what := "--key"
+			if k.keyFile == "" {
+				what = KeyFileEnv
+			}
+			return key, bloom.KeyInfo{}, withHint(errors.New(what+" takes the path of a key file, not the key itself"),
 				"never put key material on the command line (it shows in ps and shell history); if it was, make a new key")
 		}
 		return key, bloom.KeyInfo{}, err
@@ -47,7 +54,7 @@ func (k *keyFlags) load() (keyhash.Key, bloom.KeyInfo, error) {
 
 // looksLikeKeyMaterial spots a key pasted where a path belongs.
 func looksLikeKeyMaterial(s string) bool {
-	if len(s) >= len(keyhash.KeyPrefix) && s[:len(keyhash.KeyPrefix)] == keyhash.KeyPrefix {
+	if strings.HasPrefix(s, keyhash.KeyPrefix) || strings.HasPrefix(s, keyhash.SigningKeyPrefix) {
 		return true
 	}
 	if len(s) < 32 {
@@ -67,8 +74,12 @@ func filterKeys(master *keyhash.Key, h *bloom.Header, filterName string) (*keyha
 	keys := keyhash.Derive(master, h.Salt)
 	if string(keys.KeyCheck()) != string(h.KeyCheck) {
 		keys.Wipe()
+		if h.Key.Source == "passphrase" {
+			return nil, withHint(fmt.Errorf("wrong passphrase for %s: the filter was built from a different passphrase (key check failed)", filterName),
+				"type the passphrase the analyst used: it is compared byte for byte, so case, spaces and keyboard layout matter")
+		}
 		return nil, withHint(fmt.Errorf("wrong key for %s: the filter was built with a different key (key check failed)", filterName),
-			"use the key the analyst built the filter with; compare fingerprints with 'leakcheck keygen' output on both sides")
+			"use the key the analyst built the filter with; compare 'leakcheck key fingerprint KEYFILE' on both sides (by phone)")
 	}
 	return keys, nil
 }

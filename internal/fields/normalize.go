@@ -13,8 +13,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// minYear is the earliest year accepted in dob and yob.
-const minYear = 1880
+const (
+	minYear     = 1880 // the earliest year accepted in dob and yob
+	maxValueLen = 1024 // longer values (after trimming) are invalid, whatever the field but id
+)
 
 // Normalizer turns raw values into their canonical form. It holds the default region used to read
 // phone numbers written without a country code. A Normalizer is immutable and safe for
@@ -46,7 +48,7 @@ func (n *Normalizer) Region() string { return n.region }
 // Normalize returns the canonical form of raw for field f, or an *Invalid error whose reason
 // never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
 // docs/normalization.md), returns ("", nil): the value is missing, not invalid. An ID is only
-// trimmed. Any other value that is not valid UTF-8 is invalid.
+// trimmed. Any other value that is not valid UTF-8, or longer than 1024 bytes, is invalid.
 func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	if !f.valid() {
 		return "", fmt.Errorf("fields: unknown field %d", int(f))
@@ -58,28 +60,41 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	if s == "" || isPlaceholder(s) {
 		return "", nil
 	}
+	if len(s) > maxValueLen {
+		return "", invalid(f, fmt.Sprintf("longer than %d bytes", maxValueLen))
+	}
 	if !utf8.ValidString(s) {
 		return "", invalid(f, "not valid UTF-8")
 	}
+	var out string
+	var err error
 	switch f {
 	case Phone:
-		return n.normalizePhone(s)
+		out, err = n.normalizePhone(s)
 	case NationalID:
-		return normalizeNationalID(s)
+		out, err = normalizeNationalID(s)
 	case NationalIDLast4:
-		return normalizeNationalIDLast4(s)
+		out, err = normalizeNationalIDLast4(s)
 	case Email:
-		return normalizeEmail(s)
+		out, err = normalizeEmail(s)
 	case Name:
-		return normalizeName(s)
+		out, err = normalizeName(s)
 	case DOB:
-		return n.normalizeDOB(s)
+		out, err = n.normalizeDOB(s)
 	case YOB:
-		return n.normalizeYOB(s)
+		out, err = n.normalizeYOB(s)
 	case Gender:
-		return normalizeGender(s)
+		out, err = normalizeGender(s)
 	}
-	panic("unreachable")
+	if err != nil {
+		return "", err
+	}
+	// A value that normalizes to a placeholder ("(NA)" as a name becomes "na") is missing too;
+	// otherwise normalizing the output again would not give the output.
+	if isPlaceholder(out) {
+		return "", nil
+	}
+	return out, nil
 }
 
 // placeholders are values that spreadsheets and exports write for "no value". They are compared

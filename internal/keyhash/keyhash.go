@@ -87,7 +87,9 @@ func FromPassphrase(pass []byte, p *bloom.Argon2id) (Key, error) {
 	case p.Time < 1 || p.Time > 100 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > MaxArgonMemoryKiB || len(p.Salt) < 8:
 		return k, fmt.Errorf("argon2id parameters out of range (time=%d memory=%d KiB threads=%d salt=%d bytes)", p.Time, p.MemoryKiB, p.Threads, len(p.Salt))
 	}
-	copy(k[:], argon2.IDKey(pass, p.Salt, p.Time, p.MemoryKiB, p.Threads, KeySize))
+	out := argon2.IDKey(pass, p.Salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
+	copy(k[:], out)
+	clear(out)
 	return k, nil
 }
 

@@ -34,7 +34,7 @@ func benchReader(b *testing.B, in []byte, read func(io.Reader) int) {
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
 }
 
-func readDelimited(b *testing.B) func(io.Reader) int {
+func readDelimited(b testing.TB) func(io.Reader) int {
 	return func(r io.Reader) int {
 		d, err := NewDelimited(r, "bench.csv", Options{})
 		if err != nil {

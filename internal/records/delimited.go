@@ -98,7 +98,49 @@ func (d *delimitedReader) Next() (Record, error) {
 	if d.err != nil {
 		return Record{}, d.err
 	}
-	rec, err := d.s.scan()
+	s := d.s
+	want := len(d.columns)
+	// Fast path: the record is one line that is already in the buffer. Lines with quotes are
+	// parsed once, which also tells whether their quotes close on the line.
+	for {
+		line, ok := s.peekLine()
+		if !ok {
+			break
+		}
+		data := trimCR(line)
+		q := bytes.IndexByte(data, '"')
+		if q < 0 {
+			start := s.takeLine(len(line))
+			switch {
+			case len(data) == 0:
+				continue // blank line
+			case len(data) > s.max:
+				return d.rowError(start, s.tooLong(false))
+			}
+			vals, reason := d.split(data, false, want)
+			return d.record(start, vals, reason)
+		}
+		n, reason, open := d.parseQuoted(data, want)
+		if open || reason != "" && quoteOpenAtEnd(data, q, s.delim) {
+			break // the record goes on past this line
+		}
+		start := s.takeLine(len(line))
+		if len(data) > s.max {
+			return d.rowError(start, s.tooLong(false))
+		}
+		if r := validate(data); r != "" {
+			reason = r
+		}
+		if reason == "" && n != want {
+			reason = ragged(n, want)
+		}
+		if reason != "" {
+			return d.rowError(start, reason)
+		}
+		return Record{Line: start, Values: d.quotedValues()}, nil
+	}
+
+	rec, err := s.scan()
 	if err != nil {
 		if err != io.EOF {
 			err = d.readError(err)
@@ -107,13 +149,21 @@ func (d *delimitedReader) Next() (Record, error) {
 		return Record{}, err
 	}
 	if rec.skip != "" {
-		return Record{}, &RowError{Source: d.name, Line: rec.line, Reason: rec.skip}
+		return d.rowError(rec.line, rec.skip)
 	}
-	values, reason := d.split(rec.data, rec.quoted, len(d.columns))
+	vals, reason := d.split(rec.data, rec.quoted, want)
+	return d.record(rec.line, vals, reason)
+}
+
+func (d *delimitedReader) record(line int64, values []string, reason string) (Record, error) {
 	if reason != "" {
-		return Record{}, &RowError{Source: d.name, Line: rec.line, Reason: reason}
+		return d.rowError(line, reason)
 	}
-	return Record{Line: rec.line, Values: values}, nil
+	return Record{Line: line, Values: values}, nil
+}
+
+func (d *delimitedReader) rowError(line int64, reason string) (Record, error) {
+	return Record{}, &RowError{Source: d.name, Line: line, Reason: reason}
 }
 
 // count returns the number of results Next would still return before io.EOF.
@@ -131,20 +181,38 @@ func (d *delimitedReader) count() (int64, error) {
 	}
 }
 
-// split splits one record (without its line terminator) into fields, into d.values. want is
-// the number of fields required, or -1 for any. On a bad record it returns a reason, which never
-// includes record content.
-func (d *delimitedReader) split(data []byte, quoted bool, want int) ([]string, string) {
+// validate checks the bytes of a record: no NUL, valid UTF-8. Delimiters and quotes are ASCII
+// and cannot split a multi-byte sequence, so checking the whole record is the same as checking
+// every cell.
+func validate(data []byte) string {
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, "NUL byte"
+		return "NUL byte"
 	}
-	// Delimiters and quotes are ASCII and cannot split a multi-byte sequence, so checking the
-	// whole record is the same as checking every cell.
 	if !utf8.Valid(data) {
-		return nil, "invalid UTF-8"
+		return "invalid UTF-8"
+	}
+	return ""
+}
+
+// split splits one whole record (without its line terminator) into fields, into d.values. want
+// is the number of fields required, or -1 for any. On a bad record it returns a reason, which
+// never includes record content. Reasons are checked in a fixed order: NUL, UTF-8, quoting,
+// field count.
+func (d *delimitedReader) split(data []byte, quoted bool, want int) ([]string, string) {
+	if r := validate(data); r != "" {
+		return nil, r
 	}
 	if quoted {
-		return d.splitQuoted(data, want)
+		n, reason, open := d.parseQuoted(data, want)
+		switch {
+		case open:
+			return nil, "unterminated quote" // not reached: the scanner ends records outside quotes
+		case reason != "":
+			return nil, reason
+		case want >= 0 && n != want:
+			return nil, ragged(n, want)
+		}
+		return d.quotedValues(), ""
 	}
 	delim := d.s.delim
 	n := bytes.Count(data, []byte{delim}) + 1
@@ -163,21 +231,23 @@ func (d *delimitedReader) split(data []byte, quoted bool, want int) ([]string, s
 	return vals, ""
 }
 
-// splitQuoted is split for records that contain quotes: it unescapes quoted fields into
-// d.field, then makes one string for the record.
-func (d *delimitedReader) splitQuoted(data []byte, want int) ([]string, string) {
+// parseQuoted parses a record that contains quotes, unescaping fields into d.field with their
+// end offsets in d.ends (at most want+1 of them, so a row of a million delimiters costs no
+// memory). It returns the number of fields, or a reason at the first quoting error, or open when
+// data ends inside a quoted field.
+func (d *delimitedReader) parseQuoted(data []byte, want int) (n int, reason string, open bool) {
 	delim := d.s.delim
 	multiLine := bytes.IndexByte(data, '\n') >= 0
 	buf := d.field[:0]
 	ends := d.ends[:0]
-	n := 0
+	defer func() { d.field, d.ends = buf, ends }()
 	for i := 0; ; {
 		if i < len(data) && data[i] == '"' {
 			i++
 			for {
 				j := bytes.IndexByte(data[i:], '"')
 				if j < 0 {
-					return nil, "unterminated quote" // not reached: the scanner ends records outside quotes
+					return n, "", true
 				}
 				if multiLine {
 					buf = appendQuoted(buf, data[i:i+j])
@@ -193,7 +263,7 @@ func (d *delimitedReader) splitQuoted(data []byte, want int) ([]string, string) 
 				break
 			}
 			if i < len(data) && data[i] != delim {
-				return nil, "extraneous character after closing quote"
+				return n, "extraneous character after closing quote", false
 			}
 		} else {
 			j := bytes.IndexByte(data[i:], delim)
@@ -202,34 +272,33 @@ func (d *delimitedReader) splitQuoted(data []byte, want int) ([]string, string) 
 			}
 			f := data[i : i+j]
 			if bytes.IndexByte(f, '"') >= 0 {
-				return nil, "bare quote in unquoted field"
+				return n, "bare quote in unquoted field", false
 			}
 			buf = append(buf, f...)
 			i += j
 		}
 		n++
-		// Keep at most want+1 ends, so a row of a million delimiters costs no memory.
 		if want < 0 || n <= want {
 			ends = append(ends, len(buf))
 		}
 		if i >= len(data) {
-			break
+			return n, "", false
 		}
 		i++ // the delimiter
 	}
-	d.field, d.ends = buf, ends
-	if want >= 0 && n != want {
-		return nil, ragged(n, want)
-	}
-	line := string(buf)
+}
+
+// quotedValues makes d.values from the fields parseQuoted left in d.field, with one allocation.
+func (d *delimitedReader) quotedValues() []string {
+	line := string(d.field)
 	vals := d.values[:0]
 	start := 0
-	for _, end := range ends {
+	for _, end := range d.ends {
 		vals = append(vals, line[start:end])
 		start = end
 	}
 	d.values = vals
-	return vals, ""
+	return vals
 }
 
 // appendQuoted appends the text of a quoted field, turning CRLF line breaks into LF so a value

@@ -167,6 +167,7 @@ var delimitedTests = []struct {
 	{name: "header invalid UTF-8", in: "a,\xfe\n", err: "t.csv:1: header row: invalid UTF-8"},
 	{name: "bad delimiter option", in: "a,b\n", opts: Options{Delimiter: '"'}, err: "delimiter must be"},
 	{name: "non-ASCII delimiter option", in: "a§b\n", opts: Options{Delimiter: '§'}, err: "delimiter must be"},
+	{name: "huge limit", in: "a,b\n", opts: Options{MaxLineBytes: 1<<31 - 1}, err: "must be at most 1 GiB"},
 	{name: "negative limit", in: "a,b\n", opts: Options{MaxLineBytes: -1}, err: "must not be negative"},
 }
 
@@ -410,7 +411,7 @@ func TestRowErrorFormat(t *testing.T) {
 }
 
 func TestSizeString(t *testing.T) {
-	for n, want := range map[int]string{4 << 20: "4 MiB", 64 << 10: "64 KiB", 1000: "1000 bytes", 1: "1 byte", 1536: "1536 bytes"} {
+	for n, want := range map[int]string{1 << 30: "1 GiB", 4 << 20: "4 MiB", 64 << 10: "64 KiB", 1000: "1000 bytes", 1: "1 byte", 1536: "1536 bytes"} {
 		if got := sizeString(n); got != want {
 			t.Errorf("sizeString(%d) = %q, want %q", n, got, want)
 		}

@@ -90,7 +90,18 @@ func Open(path string, opts Options) (Reader, io.Closer, error) {
 
 // Count counts the data records in path without keeping them (a fast first pass used to size
 // filters). It returns the same number of results Next would yield (good plus bad rows).
+//
+// Count fails with an error wrapping ErrNotCountable for "-" and for anything that is not a
+// regular file (a pipe, a device), since reading those would leave nothing for the real pass.
 func Count(path string, opts Options) (int64, error) {
+	if path == "-" {
+		return 0, fmt.Errorf("%s: %w", displayName(path), ErrNotCountable)
+	}
+	if fi, err := os.Stat(path); err != nil {
+		return 0, err
+	} else if !fi.Mode().IsRegular() {
+		return 0, fmt.Errorf("%s: %w", path, ErrNotCountable)
+	}
 	r, c, err := open(path, opts)
 	if err != nil {
 		return 0, err

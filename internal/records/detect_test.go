@@ -3,6 +3,7 @@ package records
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -123,5 +124,13 @@ func TestOpenStdin(t *testing.T) {
 	c.Close()
 	if _, err := f.Stat(); err != nil {
 		t.Errorf("closing the reader closed stdin: %v", err)
+	}
+}
+
+func TestCountRefusesOneShotInputs(t *testing.T) {
+	for _, path := range []string{"-", os.DevNull} {
+		if _, err := Count(path, Options{}); !errors.Is(err, ErrNotCountable) {
+			t.Errorf("Count(%s) = %v, want ErrNotCountable", path, err)
+		}
 	}
 }

@@ -14,7 +14,8 @@
 // being parsed as garbage.
 //
 // [Count] makes a cheap first pass that returns exactly the number of results (records plus row
-// errors) that iterating Next would return, so filters can be sized before the real pass.
+// errors) that iterating Next would return, so filters can be sized before the real pass. It
+// refuses standard input and pipes ([ErrNotCountable]), which a first pass would use up.
 //
 // Memory is bounded by [Options.MaxLineBytes]: a line or record longer than the limit is skipped
 // as a row error without ever being held in memory whole.

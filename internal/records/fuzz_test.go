@@ -15,7 +15,7 @@ import (
 // reasonRE lists every row error reason there is. A reason outside it could be carrying content.
 var reasonRE = regexp.MustCompile(`^(ragged row: \d+ fields, header has \d+|NUL byte|invalid UTF-8|` +
 	`bare quote in unquoted field|extraneous character after closing quote|unterminated quote|` +
-	`(line|record) longer than \d+ (bytes|byte|KiB|MiB) limit)$`)
+	`(line|record) longer than \d+ (bytes|byte|KiB|MiB|GiB) limit)$`)
 
 // FuzzDelimited checks that arbitrary input never panics, that records have as many values as
 // there are columns, that Count agrees with Next, that row errors use only the known reasons with

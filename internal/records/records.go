@@ -9,9 +9,16 @@ import (
 // DefaultMaxLineBytes is the line and record size limit used when Options.MaxLineBytes is 0.
 const DefaultMaxLineBytes = 4 << 20
 
+// maxMaxLineBytes bounds Options.MaxLineBytes: the limit is also the size of a buffer.
+const maxMaxLineBytes = 1 << 30
+
 // ErrNoHeader is returned (wrapped with the source name) for an input that has no header row:
 // an empty file or one holding only blank lines.
 var ErrNoHeader = errors.New("empty input: no header row")
+
+// ErrNotCountable is returned by Count for standard input, pipes and other inputs that are not
+// regular files: they can be read only once, so counting them would consume them.
+var ErrNotCountable = errors.New("input can be read only once, so it cannot be counted first")
 
 // Record is one input row. Values are positional, matching Reader.Columns(). The slice may be
 // reused by the next call to Next: callers copy what they keep. The strings themselves are never
@@ -49,7 +56,9 @@ type Reader interface {
 // Options tunes the readers. The zero value is ready to use.
 type Options struct {
 	// MaxLineBytes bounds memory: a physical line or quoted field over this many bytes is
-	// skipped as a RowError. Default DefaultMaxLineBytes (4 MiB) when 0.
+	// skipped as a RowError. Default DefaultMaxLineBytes (4 MiB) when 0; at most 1 GiB.
+	// Precisely, the limit applies to each record's bytes without its final line terminator,
+	// so a record spanning lines (quoted newlines) is also bounded as a whole.
 	MaxLineBytes int
 	// Delimiter separates fields in delimited text; 0 = detect from the header line.
 	Delimiter rune
@@ -61,6 +70,8 @@ func (o Options) maxLine() (int, error) {
 		return DefaultMaxLineBytes, nil
 	case o.MaxLineBytes < 0:
 		return 0, errors.New("maximum line length must not be negative")
+	case o.MaxLineBytes > maxMaxLineBytes:
+		return 0, fmt.Errorf("maximum line length must be at most %s", sizeString(maxMaxLineBytes))
 	}
 	return o.MaxLineBytes, nil
 }
@@ -73,9 +84,11 @@ func displayName(name string) string {
 	return name
 }
 
-// sizeString formats a byte limit for messages: "4 MiB", "64 KiB", "1000 bytes".
+// sizeString formats a byte limit for messages: "1 GiB", "4 MiB", "64 KiB", "1000 bytes".
 func sizeString(n int) string {
 	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:

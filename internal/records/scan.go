@@ -162,27 +162,42 @@ func trimCR(b []byte) []byte {
 	return b
 }
 
+// peekLine returns the next line without its newline if the buffer holds all of it and it is
+// not over the limit. It consumes nothing; takeLine does.
+func (s *scanner) peekLine() ([]byte, bool) {
+	buf := s.buf[s.r:s.w]
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 || i > s.max+1 {
+		return nil, false
+	}
+	return buf[:i], true
+}
+
+// takeLine consumes a line of n bytes (without its newline) from peekLine and returns its
+// line number.
+func (s *scanner) takeLine(n int) int64 {
+	start := s.line
+	s.r += n + 1
+	s.line++
+	return start
+}
+
 // scan returns the next non-blank record, io.EOF at the end of input, or a read error.
 func (s *scanner) scan() (rawRecord, error) {
 	for {
-		// Fast path: a whole line in the buffer without quotes is a whole record.
-		if buf := s.buf[s.r:s.w]; len(buf) > 0 {
-			if i := bytes.IndexByte(buf, '\n'); i >= 0 && i <= s.max+1 {
-				line := buf[:i]
-				q := bytes.IndexByte(line, '"')
-				if q < 0 || !quoteOpenAtEnd(line, q, s.delim) {
-					start := s.line
-					s.r += i + 1
-					s.line++
-					line = trimCR(line)
-					switch {
-					case len(line) == 0:
-						continue // blank line
-					case len(line) > s.max:
-						return rawRecord{line: start, skip: s.tooLong(false)}, nil
-					}
-					return rawRecord{data: line, line: start, quoted: q >= 0}, nil
+		// Fast path: a whole line in the buffer whose quotes all close is a whole record.
+		if line, ok := s.peekLine(); ok {
+			q := bytes.IndexByte(line, '"')
+			if q < 0 || !quoteOpenAtEnd(line, q, s.delim) {
+				start := s.takeLine(len(line))
+				line = trimCR(line)
+				switch {
+				case len(line) == 0:
+					continue // blank line
+				case len(line) > s.max:
+					return rawRecord{line: start, skip: s.tooLong(false)}, nil
 				}
+				return rawRecord{data: line, line: start, quoted: q >= 0}, nil
 			}
 		}
 		rec, blank, err := s.slowScan()

@@ -19,7 +19,8 @@ package report
 
 import "math"
 
-// BinomialSF returns P(X >= k) for X ~ Binomial(n, p), computed as I_p(k, n-k+1).
+// BinomialSF returns P(X >= k) for X ~ Binomial(n, p), computed as I_p(k, n-k+1) (see
+// binomialTails for where a direct sum replaces the continued fraction).
 //
 // The result keeps its relative accuracy in the far tail (p down to 1e-12, n up to 1e10, results
 // down to ~1e-300); it is 0 only when the true value underflows float64. Edge cases: k <= 0 gives 1;
@@ -39,7 +40,7 @@ func BinomialSF(k, n int64, p float64) float64 {
 	case p == 1:
 		return 1
 	}
-	sf, _ := incBeta(p, 1-p, float64(k), float64(n-k+1))
+	sf, _ := binomialTails(k, n, p)
 	return sf
 }
 
@@ -56,9 +57,70 @@ func binomialCDF(k, n int64, p float64) float64 {
 	case p == 1:
 		return 0
 	}
-	// P(X <= k) = 1 - P(X >= k+1) = 1 - I_p(k+1, n-k).
-	_, cdf := incBeta(p, 1-p, float64(k+1), float64(n-k))
+	_, cdf := binomialTails(k+1, n, p)
 	return cdf
+}
+
+// binomialTails returns P(X >= k) and P(X <= k-1) for X ~ Binomial(n, p), given 1 <= k <= n and
+// 0 < p < 1. The smaller tail is computed directly and the larger as its complement.
+//
+// P(X >= k) = I_p(k, n-k+1). Where the upper tail is the small one and p <= 1/2, the continued
+// fraction in p is accurate. Where the lower tail is the small one, the continued fraction would be
+// evaluated at 1-p with first parameter n-k+1: for large n it then cancels terms of size n down to
+// size n·p - k, and 1-p itself is rounded, losing up to ~eps·n relative accuracy (2e-7 at
+// n = 1e10, p = 1e-9). So when p < 1/2 the lower tail is summed term by term instead, downwards
+// from P(X = k-1), which takes at most ~40·sqrt(n·p·(1-p)) terms; the mirror case, the upper tail
+// when p > 1/2, is summed upwards from P(X = k).
+func binomialTails(k, n int64, p float64) (upper, lower float64) {
+	q := 1 - p
+	fk, fn := float64(k), float64(n)
+	if p*(fn+3) < fk+1 { // upper tail is the small one
+		if p <= 0.5 {
+			upper, _ = incBeta(p, q, fk, fn-fk+1)
+		} else {
+			upper = binomialSum(k, n, p, q, true)
+		}
+		return upper, 1 - upper
+	}
+	if p >= 0.5 {
+		_, lower = incBeta(p, q, fk, fn-fk+1)
+	} else {
+		lower = binomialSum(k-1, n, p, q, false)
+	}
+	return 1 - lower, lower
+}
+
+// binomialSum returns P(X >= k) (upper) or P(X <= k) (!upper) for X ~ Binomial(n, p), 0 <= k <= n,
+// by summing the terms away from the mode starting at P(X = k), until they no longer matter. Meant
+// for k on the far side of the mode from the direction of summation.
+func binomialSum(k, n int64, p, q float64, upper bool) float64 {
+	fn := float64(n)
+	// Sum the terms relative to the first one; scale by P(X = k) at the end, in log space, so a
+	// subnormal result is rounded once.
+	s, t := 0.0, 1.0
+	if upper {
+		r := p / q
+		for i := k; ; i++ {
+			s += t
+			if i == n || t < 1e-17*s {
+				break
+			}
+			fi := float64(i)
+			t *= (fn - fi) / (fi + 1) * r
+		}
+	} else {
+		r := q / p
+		for i := k; ; i-- {
+			s += t
+			if i == 0 || t < 1e-17*s {
+				break
+			}
+			fi := float64(i)
+			t *= fi / (fn - fi + 1) * r
+		}
+	}
+	fk := float64(k)
+	return clampProb(math.Exp(logDbinom(fk, fn-fk, p, q) + math.Log(s)))
 }
 
 // RegIncBeta returns the regularized incomplete beta function I_x(a, b) for a, b > 0.
@@ -86,15 +148,15 @@ func incBeta(x, y, a, b float64) (ix, ixc float64) {
 	if x*(a+b+2) < a+1 {
 		// One exp of the summed logs, so a subnormal result is rounded once.
 		ix = math.Exp(logBetaFront(x, y, a, b) + math.Log(betaCF(x, a, b)))
-		ix = clamp01(ix)
+		ix = clampProb(ix)
 		return ix, 1 - ix
 	}
 	ixc = math.Exp(logBetaFront(y, x, b, a) + math.Log(betaCF(y, b, a)))
-	ixc = clamp01(ixc)
+	ixc = clampProb(ixc)
 	return 1 - ixc, ixc
 }
 
-func clamp01(v float64) float64 {
+func clampProb(v float64) float64 {
 	if v < 0 || math.IsNaN(v) {
 		return 0
 	}
@@ -106,26 +168,26 @@ func logBetaFront(x, y, a, b float64) float64 {
 	switch {
 	case b >= 1:
 		// = y · Γ(a+b)/(Γ(a+1)Γ(b)) · x^a · y^(b-1) = y · dbinom(a; a+b-1, x).
-		return logf(y) + logDbinom(a, b-1, x, y)
+		return safeLog(y) + logDbinom(a, b-1, x, y)
 	case a >= 1:
 		// = x · (b/a) · Γ(a+b)/(Γ(a)Γ(b+1)) · x^(a-1) · y^b = x · (b/a) · dbinom(a-1; a+b-1, x).
-		return logf(x) + logf(b/a) + logDbinom(a-1, b, x, y)
+		return safeLog(x) + safeLog(b/a) + logDbinom(a-1, b, x, y)
 	default:
 		// Both a, b < 1: the Lgamma values are small, so their difference loses nothing.
-		return a*logf(x) + b*logf(y) + lgamma(a+b) - lgamma(a+1) - lgamma(b)
+		return a*safeLog(x) + b*safeLog(y) + lnGamma(a+b) - lnGamma(a+1) - lnGamma(b)
 	}
 }
 
-// logf is math.Log, correct for subnormal x too: on amd64 (Go 1.26) math.Log treats a subnormal
+// safeLog is math.Log, correct for subnormal x too: on amd64 (Go 1.26) math.Log treats a subnormal
 // argument as if it were 2.2e-308, the smallest normal number.
-func logf(x float64) float64 {
+func safeLog(x float64) float64 {
 	if x > 0 && x < 0x1p-1022 {
 		return math.Log(x*0x1p54) - 54*math.Ln2
 	}
 	return math.Log(x)
 }
 
-func lgamma(x float64) float64 {
+func lnGamma(x float64) float64 {
 	v, _ := math.Lgamma(x)
 	return v
 }
@@ -155,15 +217,15 @@ func logDbinom(k, nk, p, q float64) float64 {
 		if p < 0.1 {
 			return -bd0(n, n*q) - n*p
 		}
-		return n * logf(q)
+		return n * safeLog(q)
 	case nk == 0:
 		if q < 0.1 {
 			return -bd0(n, n*p) - n*q
 		}
-		return n * logf(p)
+		return n * safeLog(p)
 	}
 	lc := stirlerr(n) - stirlerr(k) - stirlerr(nk) - bd0(k, n*p) - bd0(nk, n*q)
-	lf := math.Log(2*math.Pi) + logf(k) + logf(nk/n)
+	lf := math.Log(2*math.Pi) + safeLog(k) + safeLog(nk/n)
 	return lc - 0.5*lf
 }
 
@@ -216,7 +278,7 @@ func stirlerr(n float64) float64 {
 		if nn == math.Trunc(nn) {
 			return sferrHalves[int(nn)]
 		}
-		return lgamma(n+1) - (n+0.5)*logf(n) + n - 0.5*math.Log(2*math.Pi)
+		return lnGamma(n+1) - (n+0.5)*safeLog(n) + n - 0.5*math.Log(2*math.Pi)
 	}
 	nn := n * n
 	switch {
@@ -248,7 +310,7 @@ func bd0(x, np float64) float64 {
 		}
 		return s
 	}
-	return x*logf(x/np) + np - x
+	return x*safeLog(x/np) + np - x
 }
 
 // betaCF evaluates the continued fraction of I_x(a, b) by the modified Lentz method, so that
@@ -307,25 +369,25 @@ func ClopperPearson(k, n int64, alpha float64) (lo, hi float64) {
 	if k > 0 {
 		if k == n {
 			// P(X >= n) = p^n.
-			lo = math.Exp(logf(half) / float64(n))
+			lo = math.Exp(safeLog(half) / float64(n))
 		} else {
-			lo = bisect(func(p float64) bool { return BinomialSF(k, n, p) < half })
+			lo = bisectProb(func(p float64) bool { return BinomialSF(k, n, p) < half })
 		}
 	}
 	if k < n {
 		if k == 0 {
 			// P(X <= 0) = (1-p)^n.
-			hi = -math.Expm1(logf(half) / float64(n))
+			hi = -math.Expm1(safeLog(half) / float64(n))
 		} else {
-			hi = bisect(func(p float64) bool { return binomialCDF(k, n, p) > half })
+			hi = bisectProb(func(p float64) bool { return binomialCDF(k, n, p) > half })
 		}
 	}
 	return lo, hi
 }
 
-// bisect returns the boundary in [0, 1] between the p for which below(p) holds (the lower part)
+// bisectProb returns the boundary in [0, 1] between the p for which below(p) holds (the lower part)
 // and those for which it does not, to a relative precision of 1e-12.
-func bisect(below func(p float64) bool) float64 {
+func bisectProb(below func(p float64) bool) float64 {
 	lo, hi := 0.0, 1.0
 	for range 2000 {
 		mid := lo + (hi-lo)/2

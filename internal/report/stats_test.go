@@ -38,21 +38,38 @@ func bigLog(x *big.Float) float64 {
 	return math.Log(m) + float64(exp)*math.Ln2
 }
 
+// pascalRow returns C(n, i) for i = 0..n as big.Floats (exact: refPrec bits suffice for n <= 250,
+// and beyond that the rounding is far below the tolerances used).
+func pascalRow(n int64) []*big.Float {
+	row := make([]*big.Float, n+1)
+	c := big.NewInt(1)
+	for i := int64(0); i <= n; i++ {
+		row[i] = new(big.Float).SetPrec(refPrec).SetInt(c)
+		c.Mul(c, big.NewInt(n-i))
+		c.Quo(c, big.NewInt(i+1))
+	}
+	return row
+}
+
 // exactTails returns P(X >= k) for k = 0..n+1, X ~ Binomial(n, p), by summing every term
-// C(n,i)·p^i·(1-p)^(n-i) exactly (to 256 bits), with p taken as its exact binary value. For small n.
-func exactTails(n int64, p float64) []*big.Float {
+// C(n,i)·p^i·(1-p)^(n-i) in 256-bit arithmetic, with p taken as its exact binary value. binom is
+// pascalRow(n).
+func exactTails(binom []*big.Float, p float64) []*big.Float {
+	n := int64(len(binom) - 1)
 	P := bigF(p)
 	Q := new(big.Float).Sub(bigF(1), P)
-	terms := make([]*big.Float, n+1)
-	for i := int64(0); i <= n; i++ {
-		c := new(big.Float).SetPrec(refPrec).SetInt(new(big.Int).Binomial(n, i))
-		c.Mul(c, bigPow(P, i))
-		terms[i] = c.Mul(c, bigPow(Q, n-i))
+	powP, powQ := make([]*big.Float, n+1), make([]*big.Float, n+1)
+	powP[0], powQ[0] = bigF(1), bigF(1)
+	for i := int64(1); i <= n; i++ {
+		powP[i] = new(big.Float).Mul(powP[i-1], P)
+		powQ[i] = new(big.Float).Mul(powQ[i-1], Q)
 	}
 	tails := make([]*big.Float, n+2)
 	tails[n+1] = bigF(0)
 	for i := n; i >= 0; i-- {
-		tails[i] = new(big.Float).Add(tails[i+1], terms[i])
+		term := new(big.Float).Mul(binom[i], powP[i])
+		term.Mul(term, powQ[n-i])
+		tails[i] = term.Add(term, tails[i+1])
 	}
 	return tails
 }
@@ -180,11 +197,12 @@ func TestBinomialSFExactSmall(t *testing.T) {
 		ns = append(ns, 1000)
 	}
 	for _, n := range ns {
+		binom := pascalRow(n)
 		for _, p := range ps {
-			tails := exactTails(n, p)
+			tails := exactTails(binom, p)
 			for k := int64(0); k <= n+1; k++ {
 				got := BinomialSF(k, n, p)
-				checkRel(t, sfName(k, n, p), got, tails[k], 1e-11)
+				checkRel(t, sfName(k, n, p), got, tails[k], 1e-12)
 			}
 		}
 	}
@@ -256,6 +274,51 @@ func TestBinomialSFFarTail(t *testing.T) {
 	}
 }
 
+// TestBinomialSFHugeN checks n = 1e8 and 1e10 near the mean, where neither exact summation in the
+// test nor a simple approximation is practical. References: mpmath at 40 digits, summing the terms
+// outwards from P(X = k) (or P(X = k-1) for the lower tail) computed with loggamma, for p the exact
+// binary value of the float64.
+func TestBinomialSFHugeN(t *testing.T) {
+	tests := []struct {
+		k, n      int64
+		p         float64
+		sf, lower float64 // lower = P(X <= k-1) where the reference gives it, else 0
+		tol       float64
+	}{
+		{3, 1e10, 1e-9, 0.99723060429356841, 0.0027693957064315899995, 1e-13},
+		{8, 1e10, 1e-9, 0.7797793535334198984, 0.2202206464665801016, 1e-13},
+		{10, 1e10, 1e-9, 0.54207028559070280958, 0.45792971440929719042, 1e-13},
+		{11, 1e10, 1e-9, 0.41696024980701449269, 0, 1e-13},
+		{13, 1e10, 1e-9, 0.2084435235103453309, 0, 1e-13},
+		{9990, 1e10, 1e-6, 0.54115798237840931153, 0.45884201762159068847, 1e-13},
+		{10000, 1e10, 1e-6, 0.5013298103346511434, 0.4986701896653488566, 1e-13},
+		{10300, 1e10, 1e-6, 0.0014323583384298973219, 0, 1e-13},
+		{9700, 1e10, 1e-6, 0.99873013811922825768, 0.0012698618807717423162, 1e-13},
+		{99990, 1e8, 0.001, 0.51304103277435331563, 0.48695896722564668437, 1e-13},
+		{100000, 1e8, 0.001, 0.50042115326121485127, 0.49957884673878514873, 1e-13},
+		{100300, 1e8, 0.001, 0.17165889278732930039, 0, 1e-13},
+		// Near the mean of a large n·p the continued fraction keeps ~1e-11.
+		{1000000000, 1e10, 0.1, 0.50000487596120486155, 0.49999512403879513845, 1e-10},
+		{1000000001, 1e10, 0.1, 0.49999157788519260095, 0, 1e-10},
+		{999990000, 1e10, 0.1, 0.63056345864773536923, 0.36943654135226463077, 1e-10},
+		{1000050000, 1e10, 0.1, 0.047792796220884799554, 0, 1e-10},
+		{5000000000, 1e10, 0.5, 0.50000398942280391459, 0.49999601057719608541, 1e-10},
+		{5000050000, 1e10, 0.5, 0.1586576736508008194, 0, 1e-10},
+		{4999950000, 1e10, 0.5, 0.84134716576368964412, 0.15865283423631035588, 1e-10},
+	}
+	for _, tt := range tests {
+		if got := BinomialSF(tt.k, tt.n, tt.p); math.Abs(got-tt.sf) > tt.tol*tt.sf {
+			t.Errorf("BinomialSF(%d, %d, %g) = %.17g, want %.17g (rel %.2g)", tt.k, tt.n, tt.p, got, tt.sf, (got-tt.sf)/tt.sf)
+		}
+		if tt.lower == 0 {
+			continue
+		}
+		if got := binomialCDF(tt.k-1, tt.n, tt.p); math.Abs(got-tt.lower) > tt.tol*tt.lower {
+			t.Errorf("P(X <= %d), n=%d, p=%g = %.17g, want %.17g (rel %.2g)", tt.k-1, tt.n, tt.p, got, tt.lower, (got-tt.lower)/tt.lower)
+		}
+	}
+}
+
 // TestBinomialSFHugeCentral checks n = 1e10, p = 1/2 near the mean against the normal
 // approximation with continuity correction, which is accurate to O(1/n) there (zero skew).
 func TestBinomialSFHugeCentral(t *testing.T) {
@@ -323,6 +386,14 @@ func TestRegIncBeta(t *testing.T) {
 		closeTo(t, "I_x(1/2,1/2)", RegIncBeta(x, 0.5, 0.5), 2/math.Pi*math.Asin(math.Sqrt(x)), 1e-12)
 		// I_{1/2}(a, a) = 1/2.
 		closeTo(t, "I_0.5(a,a)", RegIncBeta(0.5, a, a), 0.5, 1e-12)
+	}
+
+	// Subnormal x: I_x(1, 1) = x, I_x(2, 1) = x^2.
+	if got := RegIncBeta(1e-310, 1, 1); math.Abs(got-1e-310) > 1e-12*1e-310 {
+		t.Errorf("RegIncBeta(1e-310, 1, 1) = %g, want 1e-310", got)
+	}
+	if got := RegIncBeta(1e-160, 2, 1); math.Abs(got-1e-320) > 0x1p-1074 {
+		t.Errorf("RegIncBeta(1e-160, 2, 1) = %g, want 1e-320", got)
 	}
 
 	for _, tt := range []struct{ x, a, b, want float64 }{
@@ -495,6 +566,9 @@ func FuzzBinomialSF(f *testing.F) {
 		}
 		if (k <= 0 && got != 1) || (k > n && got != 0) {
 			t.Fatalf("BinomialSF(%d, %d, %g) = %g at an edge", k, n, p, got)
+		}
+		if next := BinomialSF(k+1, n, p); next > got*(1+1e-9) {
+			t.Fatalf("BinomialSF(%d, %d, %g) = %.17g < BinomialSF(%d) = %.17g", k, n, p, got, k+1, next)
 		}
 	})
 }

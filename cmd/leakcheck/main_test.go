@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/leakcheck/leakcheck/fixtures"
+	"github.com/leakcheck/leakcheck/internal/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"leakcheck": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// TestScripts runs testdata/*.txtar: each script is a manual page that runs
+// the real leakcheck binary.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fixtures":    cmdFixtures,
+			"flipbyte":    cmdFlipByte,
+			"truncate":    cmdTruncate,
+			"setheader":   cmdSetHeader,
+			"noplaintext": cmdNoPlaintext,
+			"jsonfield":   cmdJSONField,
+			"lc":          cmdLeakcheckExit,
+		},
+		RequireExplicitExec: false,
+	})
+}
+
+// fixtures: copy the bundled fixtures into the work directory.
+func cmdFixtures(ts *testscript.TestScript, neg bool, args []string) {
+	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fixtures.FS, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(ts.MkAbs(p), data, 0o644)
+	})
+	ts.Check(err)
+}
+
+// flipbyte FILE OFFSET: flip the low bit of one byte (negative offsets count from the end).
+func cmdFlipByte(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: flipbyte FILE OFFSET")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	off, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if off < 0 {
+		off += len(data)
+	}
+	data[off] ^= 1
+	ts.Check(os.WriteFile(path, data, 0o644))
+}
+
+// truncate FILE SIZE (negative: remove that many bytes from the end).
+func cmdTruncate(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	if n < 0 {
+		n += len(data)
+	}
+	ts.Check(os.WriteFile(path, data[:n], 0o644))
+}
+
+// setheader FILE MEMBER JSONVALUE: rewrite one header member and recompute
+// the checksum, as a filter from another leakcheck version would look (its
+// MAC no longer matches, but the header checks come first).
+func cmdSetHeader(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	hlen := binary.BigEndian.Uint32(data[12:])
+	var hdr map[string]json.RawMessage
+	ts.Check(json.Unmarshal(data[16:16+hlen], &hdr))
+	hdr[args[1]] = json.RawMessage(args[2])
+	nh, err := json.Marshal(hdr)
+	ts.Check(err)
+	out := append([]byte(nil), data[:12]...)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(nh)))
+	out = append(out, nh...)
+	rest := data[16+hlen:]
+	body := rest[:len(rest)-64]
+	out = append(out, body...)
+	sum := sha256.Sum256(out)
+	out = append(out, sum[:]...)
+	out = append(out, rest[len(rest)-32:]...)
+	ts.Check(os.WriteFile(path, out, 0o644))
+}
+
+// noplaintext FILE...: fail if any plaintext identifier of the fixtures
+// (fixtures/identifiers.txt) appears in the files, in any case.
+func cmdNoPlaintext(ts *testscript.TestScript, neg bool, args []string) {
+	ids := identifiers(ts.Fatalf)
+	for _, a := range args {
+		var data []byte
+		switch a {
+		case "stdout":
+			data = []byte(ts.ReadFile("stdout"))
+		case "stderr":
+			data = []byte(ts.ReadFile("stderr"))
+		default:
+			var err error
+			data, err = os.ReadFile(ts.MkAbs(a))
+			ts.Check(err)
+		}
+		if id, found := findIdentifier(data, ids); found {
+			ts.Fatalf("%s holds a plaintext identifier from the fixtures (%d chars)", a, len(id))
+		}
+	}
+}
+
+// jsonfield FILE PATH WANT: compare one value of a JSON file, PATH like indexes.0.matches.
+func cmdJSONField(ts *testscript.TestScript, neg bool, args []string) {
+	var v any
+	src := args[0]
+	var data []byte
+	if src == "stdout" {
+		data = []byte(ts.ReadFile("stdout"))
+	} else {
+		var err error
+		data, err = os.ReadFile(ts.MkAbs(src))
+		ts.Check(err)
+	}
+	ts.Check(json.Unmarshal(data, &v))
+	for _, p := range strings.Split(args[1], ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			i, err := strconv.Atoi(p)
+			ts.Check(err)
+			v = x[i]
+		default:
+			ts.Fatalf("%s: cannot descend into %T at %q", args[1], v, p)
+		}
+	}
+	got, _ := json.Marshal(v)
+	if string(got) != args[2] {
+		ts.Fatalf("%s = %s, want %s", args[1], got, args[2])
+	}
+}
+
+func identifiers(fatalf func(string, ...any)) []string {
+	data, err := fs.ReadFile(fixtures.FS, "identifiers.txt")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	var ids []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			ids = append(ids, strings.ToLower(l))
+		}
+	}
+	return ids
+}
+
+func findIdentifier(data []byte, ids []string) (string, bool) {
+	lower := bytes.ToLower(data)
+	for _, id := range ids {
+		if bytes.Contains(lower, []byte(id)) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// lc CODE ARGS...: run leakcheck and require exit code CODE (0, 1 or 2).
+// Its stdout and stderr are then matched like those of exec.
+func cmdLeakcheckExit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: lc CODE ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec("leakcheck", args[1:]...)
+	got := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			ts.Fatalf("running leakcheck: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("leakcheck exited %d, want %d", got, want)
+	}
+}

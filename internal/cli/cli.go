@@ -120,6 +120,8 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error.`,
 		newCheckCmd(e),
 		newInspectCmd(e),
 		newDemoCmd(e),
+		newProbeCmd(e),
+		newMergeCmd(e),
 		newKeyCmd(e),
 		newVerifyCmd(e),
 	)

@@ -2,12 +2,21 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/engine"
 	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
 )
@@ -78,21 +87,191 @@ exposed); 2 error (including a filter that could not be checked).`,
 }
 
 func runCheck(e *env, o checkOptions, args []string) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", o.format)
+	switch o.format {
+	case "text", "json", "junit", "html":
+	default:
+		return fmt.Errorf("unknown --format %q: use text, json, junit or html", o.format)
 	}
-	defer o.keyFlags.wipe()
-	rep, err := checkOne(e, o, args)
+	failOn, err := report.ParseFailOn(o.failOn)
 	if err != nil {
 		return err
 	}
-	if err := writeReport(e, o.format, rep); err != nil {
+	if o.filter != "" { // set by callers inside leakcheck, not by a flag
+		o.filters = append([]string{o.filter}, o.filters...)
+	}
+	paths, multi, err := filterPaths(o.filters)
+	if err != nil {
 		return err
 	}
-	if rep.Verdict == report.Exposed {
+	defer o.keyFlags.wipe()
+	if multi {
+		if o.matches != "" {
+			return withHint(errors.New("--matches works with one filter only"),
+				"run check once per filter to get each filter's matched records")
+		}
+		if slices.Contains(args, "-") {
+			return withHint(errors.New("standard input (-) can be read only once, and several filters each read the registry"),
+				"save the registry to a file and name the file")
+		}
+		// Every filter must pass its key check and MAC before anything is
+		// concluded from any of them.
+		for _, p := range paths {
+			u, err := openUnlocked(e, &o.keyFlags, p)
+			if err != nil {
+				return err
+			}
+			u.wipe()
+		}
+	}
+	out, commit, err := e.reportOutput(o.output)
+	if err != nil {
+		return err
+	}
+	defer commit(false)
+
+	c := report.NewCheck(failOn)
+	for i, p := range paths {
+		co := o
+		co.filter, co.hideMapping = p, i > 0
+		if multi && !o.quiet {
+			e.notef("filter %d of %d: %s", i+1, len(paths), p)
+		}
+		rep, err := checkOne(e, co, args)
+		if err != nil {
+			var se *engine.StrictError
+			if !multi || e.ctx.Err() != nil || errors.As(err, &se) {
+				return err
+			}
+			// This filter could not be checked (say, the registry can form
+			// none of its indexes): say so, go on with the others, exit 2.
+			e.printError(fmt.Errorf("filter %s: %w", p, err))
+			c.AddError(p, err)
+			continue
+		}
+		c.Add(rep)
+		if o.format == "text" {
+			if multi {
+				fmt.Fprintf(out, "=== filter %d of %d: %s\n\n", i+1, len(paths), p)
+			}
+			if err := report.WriteText(out, rep); err != nil {
+				return err
+			}
+			if multi {
+				fmt.Fprintln(out)
+			}
+		}
+	}
+	switch o.format {
+	case "text":
+		if multi {
+			err = report.WriteSummaryText(out, c)
+		}
+	case "json":
+		if multi {
+			err = report.WriteCheckJSON(out, c)
+		} else {
+			err = report.WriteJSON(out, c.Reports[0])
+		}
+	case "junit":
+		err = report.WriteJUnit(out, c, report.JUnitOptions{Tool: "leakcheck " + version()})
+	case "html":
+		err = report.WriteHTML(out, c, report.HTMLOptions{Tool: "leakcheck " + version(), Generated: time.Now()})
+	}
+	if err != nil {
+		return err
+	}
+	if err := commit(true); err != nil {
+		return err
+	}
+	if o.output != "" && !o.quiet {
+		e.notef("wrote %s", o.output)
+	}
+	if n := c.Errors(); n > 0 {
+		return withHint(fmt.Errorf("%d of %d filters could not be checked (see above); the others' reports are complete", n, len(paths)),
+			"exit code 2: nothing may be concluded about the filters that were not checked")
+	}
+	if c.Failed {
 		return &exitError{ExitExposed}
 	}
 	return nil
+}
+
+// filterPaths expands the --filter values: files as given, directories to
+// the *.lcf files in them, in name order, each path once. multi is set when
+// there may be more than one filter (more than one value, or a directory),
+// which selects the multi-filter output forms even for one filter.
+func filterPaths(values []string) (paths []string, multi bool, err error) {
+	if len(values) == 0 {
+		return nil, false, withHint(errors.New("no filter given"), "add --filter dump.lcf (repeatable), or --filter DIR for every *.lcf in DIR")
+	}
+	multi = len(values) > 1
+	seen := map[string]bool{}
+	add := func(p string) {
+		if c := filepath.Clean(p); !seen[c] {
+			seen[c] = true
+			paths = append(paths, p)
+		}
+	}
+	for _, v := range values {
+		st, err := os.Stat(v)
+		if err != nil || !st.IsDir() {
+			add(v) // openFilter reports a missing file
+			continue
+		}
+		multi = true
+		ents, err := os.ReadDir(v)
+		if err != nil {
+			return nil, false, fmt.Errorf("reading filter directory: %w", err)
+		}
+		n := 0
+		for _, ent := range ents {
+			if ent.Type().IsRegular() && strings.EqualFold(filepath.Ext(ent.Name()), ".lcf") {
+				add(filepath.Join(v, ent.Name()))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, false, withHint(fmt.Errorf("directory %s holds no *.lcf filter", v), "filters made by 'leakcheck build' end in .lcf")
+		}
+	}
+	return paths, multi, nil
+}
+
+// reportOutput returns where a report goes: standard output, or the file
+// named by -o, written in full or not at all. commit(true) puts the file in
+// place; commit(false) discards it (and does nothing after commit(true)).
+func (e *env) reportOutput(path string) (io.Writer, func(ok bool) error, error) {
+	if path == "" {
+		return e.stdout, func(bool) error { return nil }, nil
+	}
+	f, err := safefile.Create(path, 0o644, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	return w, func(ok bool) error {
+		if !ok {
+			f.Abort()
+			return nil
+		}
+		if err := w.Flush(); err != nil {
+			f.Abort()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return f.Commit()
+	}, nil
+}
+
+// printError prints an error and its hints the way Run does, for errors that
+// do not end the command.
+func (e *env) printError(err error) {
+	fmt.Fprintf(e.stderr, "leakcheck: error: %v\n", err)
+	var he *hintError
+	if errors.As(err, &he) {
+		for _, h := range he.hints {
+			fmt.Fprintf(e.stderr, "leakcheck: hint: %s\n", h)
+		}
+	}
 }
 
 // checkOne checks the registry against one filter and returns the report.
@@ -100,17 +279,13 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 	if o.filter == "" {
 		return nil, withHint(fmt.Errorf("no filter given"), "add --filter dump.lcf")
 	}
-	dec, file, err := openFilter(o.filter)
+	u, err := openUnlocked(e, &o.keyFlags, o.filter)
 	if err != nil {
 		return nil, err
 	}
-	defer file.Close()
-	h := &dec.Header
-	if h.Normalization != fields.Version {
-		return nil, withHint(fmt.Errorf("filter %s was built with normalization version %d; this leakcheck normalizes with version %d, so the same person would hash differently", o.filter, h.Normalization, fields.Version),
-			"use the leakcheck version the analyst used (see 'leakcheck inspect "+o.filter+"')")
-	}
-	region := h.Region
+	defer u.wipe()
+	f, keys := u.f, u.keys
+	region := f.Header.Region
 	if o.region != "" {
 		region = o.region
 	}
@@ -118,19 +293,10 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	master, keys, err := o.keyFlags.unlock(e, dec, o.filter)
-	if err != nil {
-		return nil, err
-	}
-	defer master.Wipe()
-	defer keys.Wipe()
-	f, err := dec.Body(keys.MACKey())
-	if err != nil {
-		return nil, filterError(o.filter, err)
-	}
-	file.Close()
 
-	ins, err := e.openInputs(args, &o.inputFlags)
+	inFlags := o.inputFlags
+	inFlags.quiet = inFlags.quiet || o.hideMapping
+	ins, err := e.openInputs(args, &inFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +319,7 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 		return nil, err
 	}
 	rep := report.Build(o.filter, f.Header, f.FalsePositiveRate(), res)
-	rep.Filter.KeyFingerprint = master.Fingerprint()
+	rep.Filter.KeyFingerprint = u.master.Fingerprint()
 	if matchesOut != nil {
 		w := bufio.NewWriter(matchesOut)
 		if err := report.WriteMatchesCSV(w, res.Matches); err != nil {
@@ -167,6 +333,46 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// unlockedFilter is a filter whose normalization version, key check, MAC
+// (and any signature) passed, with the keys that unlocked it.
+type unlockedFilter struct {
+	f      *bloom.Filter
+	master keyhash.Key
+	keys   *keyhash.Keys
+}
+
+func (u *unlockedFilter) wipe() {
+	u.master.Wipe()
+	u.keys.Wipe()
+}
+
+// openUnlocked reads the filter at path and verifies it with the key: a
+// different normalization version, a wrong key or a damaged or altered file
+// is an error. The caller wipes the result.
+func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
+	dec, file, err := openFilter(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	h := &dec.Header
+	if h.Normalization != fields.Version {
+		return nil, withHint(fmt.Errorf("filter %s was built with normalization version %d; this leakcheck normalizes with version %d, so the same person would hash differently", path, h.Normalization, fields.Version),
+			"use the leakcheck version the analyst used (see 'leakcheck inspect "+path+"')")
+	}
+	master, keys, err := k.unlock(e, dec, path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := dec.Body(keys.MACKey())
+	if err != nil {
+		master.Wipe()
+		keys.Wipe()
+		return nil, filterError(path, err)
+	}
+	return &unlockedFilter{f: f, master: master, keys: keys}, nil
 }
 
 func writeReport(e *env, format string, rep *report.Report) error {

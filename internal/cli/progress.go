@@ -49,7 +49,9 @@ func (b *bar) Advance(bytes, rows int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.rows += rows
-	b.pb.Describe(humanRows(b.rows) + " rows")
+	if b.rows > 0 { // merge reads filters, not rows: it keeps "reading"
+		b.pb.Describe(humanRows(b.rows) + " rows")
+	}
 	b.pb.Add64(bytes)
 }
 

@@ -22,7 +22,11 @@ type BuildOptions struct {
 	Indexes    []index.Index // the indexes to build; see BuildIndexes
 	Normalizer *fields.Normalizer
 	FPR        float64
-	Keys       *keyhash.Keys
+	// Params, when set, are the filter's Bloom parameters, used as they are
+	// instead of being planned from the row count and FPR: a shard built to
+	// merge with an existing filter must have that filter's parameters.
+	Params *bloom.Params
+	Keys   *keyhash.Keys
 	// Header is the start of the filter header: Created, Tool, Key, Salt and
 	// KeyCheck. Build fills in the rest.
 	Header  bloom.Header
@@ -96,6 +100,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	capacity := uint64(0)
 	countable := true
 	for _, in := range inputs {
+		if opts.Params != nil {
+			break // nothing to plan: no need to count
+		}
 		if in.Name == "-" {
 			countable = false
 			break
@@ -120,7 +127,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	var f *bloom.Filter
 	if countable {
 		var err error
-		if f, err = newFilter(h, capacity, opts.FPR); err != nil {
+		if f, err = newFilter(h, capacity, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
 	}
@@ -180,7 +187,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 			}
 			total += s.spilled
 		}
-		if f, err = newFilter(h, total, opts.FPR); err != nil {
+		if f, err = newFilter(h, total, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
 		ins.f = f
@@ -201,7 +208,11 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	return res, nil
 }
 
-func newFilter(h bloom.Header, capacity uint64, fpr float64) (*bloom.Filter, error) {
+func newFilter(h bloom.Header, capacity uint64, fpr float64, fixed *bloom.Params) (*bloom.Filter, error) {
+	if fixed != nil {
+		h.Bloom = *fixed
+		return bloom.New(h)
+	}
 	p, err := bloom.Plan(capacity, fpr)
 	if err != nil {
 		return nil, err

@@ -27,6 +27,9 @@ type Accounting struct {
 	Skipped  map[string]int64 `json:"rows_skipped"`   // reason → rows
 	Invalid  map[string]int64 `json:"invalid_values"` // "field: reason" → values
 	Examples []Example        `json:"examples"`       // the first few, by line
+
+	invalidCount int64  // values that did not normalize, in all
+	lastInvalid  string // the reason of the latest one
 }
 
 // Example locates one skipped row or invalid value: never its content.
@@ -80,6 +83,8 @@ func (a *Accounting) skip(line int64, reason string) {
 func (a *Accounting) invalid(line int64, p problem) {
 	key := p.field.String() + ": " + p.reason
 	a.Invalid[key]++
+	a.invalidCount++
+	a.lastInvalid = key
 	a.example(line, key)
 }
 
@@ -97,7 +102,26 @@ func (a *Accounting) merge(b *Accounting) {
 	}
 }
 
-// StrictError is returned when Options.Strict is set and a row is bad.
+// strictFirst keeps the first bad row by position (input, then line).
+type strictFirst struct {
+	mu   sync.Mutex
+	src  int
+	line int64
+	err  *StrictError
+}
+
+func (s *strictFirst) offer(src int, name string, line int64, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil && (s.src < src || s.src == src && s.line <= line) {
+		return
+	}
+	s.src, s.line = src, line
+	s.err = &StrictError{fmt.Sprintf("%s:%d", name, line), reason}
+}
+
+// StrictError is returned when Options.Strict is set and a row is bad: a
+// row that is skipped, or that holds a value that does not normalize.
 type StrictError struct{ Location, Reason string }
 
 func (e *StrictError) Error() string {
@@ -165,6 +189,10 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	prog.Start(total)
 	defer prog.Finish()
 
+	var strict *strictFirst
+	if opts.Strict {
+		strict = &strictFirst{}
+	}
 	work := make(chan *batch, 2*nw)
 	free := make(chan *batch, 4*nw)
 	readAcc := make([]*Accounting, len(inputs))
@@ -188,14 +216,17 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 					acc := accs[b.src]
 					for i, line := range b.lines {
 						rec := b.vals[i*b.ncol : (i+1)*b.ncol]
+						before := acc.invalidCount
 						if h.row(b.src, line, rec, acc) {
 							acc.Used++
 						} else {
-							if opts.Strict {
-								cancel(&StrictError{fmt.Sprintf("%s:%d", acc.Source, line), NoIndexReason})
-								break
-							}
 							acc.skip(line, NoIndexReason)
+							if opts.Strict {
+								strict.offer(b.src, acc.Source, line, NoIndexReason)
+							}
+						}
+						if opts.Strict && acc.invalidCount != before {
+							strict.offer(b.src, acc.Source, line, acc.lastInvalid)
 						}
 					}
 				}
@@ -213,21 +244,21 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	readErr := func() error {
 		defer close(work)
 		for i, in := range inputs {
-			if err := readInput(ctx, i, in, readAcc[i], work, free, prog, opts.Strict); err != nil {
+			if err := readInput(ctx, i, in, readAcc[i], work, free, prog, strict); err != nil {
 				return err
 			}
 		}
 		return nil
 	}()
 	wg.Wait()
+	if strict != nil && strict.err != nil {
+		// The first bad row by position, whichever goroutine saw it first.
+		return nil, strict.err
+	}
 	if readErr == nil {
 		readErr = context.Cause(ctx)
 	}
 	if readErr != nil {
-		var se *StrictError
-		if errors.As(readErr, &se) {
-			return nil, se
-		}
 		return nil, readErr
 	}
 	for _, accs := range workerAcc {
@@ -238,7 +269,7 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	return readAcc, nil
 }
 
-func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work chan<- *batch, free chan *batch, prog Progress, strict bool) error {
+func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work chan<- *batch, free chan *batch, prog Progress, strict *strictFirst) error {
 	ncol := len(in.Mapping.Columns)
 	var b *batch
 	newBatch := func() *batch {
@@ -276,10 +307,13 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 			if errors.As(err, &re) {
 				acc.Read++
 				rowsSince++
-				if strict {
-					return &StrictError{fmt.Sprintf("%s:%d", acc.Source, re.Line), re.Reason}
-				}
 				acc.skip(re.Line, re.Reason)
+				if strict != nil {
+					// Stop reading; the rows before this one still go to
+					// the workers, which may hold an earlier bad row.
+					strict.offer(src, acc.Source, re.Line, re.Reason)
+					return send()
+				}
 				continue
 			}
 			return fmt.Errorf("reading %s: %w (after %d rows)", in.Display(), err, acc.Read)

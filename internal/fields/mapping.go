@@ -90,10 +90,12 @@ func headerKey(s string) string {
 	}, norm.NFKC.String(s))
 }
 
-// classify returns the field column name looks like. full is false when only the last
-// dot-separated segment matched (flattened JSON keys such as "user.phone").
+// classify returns the field column name looks like. full is false for a weaker match: on the
+// last dot-separated segment only (flattened JSON keys such as "user.phone"), or after dropping
+// trailing digits ("mobile2").
 func classify(column string) (f Field, full, ok bool) {
-	if f, ok := synonymField[headerKey(column)]; ok {
+	key := headerKey(column)
+	if f, ok := synonymField[key]; ok {
 		return f, true, true
 	}
 	if i := strings.LastIndexByte(column, '.'); i >= 0 {
@@ -101,14 +103,19 @@ func classify(column string) (f Field, full, ok bool) {
 			return f, false, true
 		}
 	}
+	if f, ok := synonymField[strings.TrimRight(key, "0123456789")]; ok {
+		return f, false, true
+	}
 	return 0, false, false
 }
 
 // AutoMap maps columns to fields from common header names, compared case- and
-// punctuation-insensitively (see headerKey); a key from flattened JSON such as "user.phone" that
-// matches no name as a whole is matched on its last dot-separated segment. A field matched by one
-// column as a whole is mapped to it even if other columns match it by segment. A field that two
-// or more columns match equally is Ambiguous, not mapped.
+// punctuation-insensitively (see headerKey). A header that matches no name as a whole gets a
+// weaker match on its last dot-separated segment (keys from flattened JSON such as
+// "user.phone"), or else on its key without trailing digits ("Mobile 2"). A field with exactly
+// one whole match is mapped to it, whatever the weaker matches; otherwise a field with exactly
+// one weaker match is mapped to that. A field that two or more columns match equally well is
+// Ambiguous, not mapped.
 //
 // overrides then map a field to a named column: an exact match of the name, or failing that the
 // only case-insensitive one. An overridden column is taken away from any field it would have

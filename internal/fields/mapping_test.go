@@ -141,6 +141,15 @@ func TestAutoMapDottedKeys(t *testing.T) {
 	if m.ByField[Phone] != 1 || len(m.Ambiguous) != 0 || !slices.Equal(m.Unmapped, []string{"nominee.phone"}) {
 		t.Errorf("got %+v, want phone <- column 1", m)
 	}
+	// So does it over trailing-digit matches, which are ambiguous among themselves.
+	m, err = AutoMap([]string{"Mobile 1", "Mobile 2", "Email", "Email2", "Name2"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Ambiguous[Phone], []string{"Mobile 1", "Mobile 2"}) || m.ByField[Email] != 2 ||
+		m.ByField[Name] != 4 || !slices.Equal(m.Unmapped, []string{"Email2"}) {
+		t.Errorf("got %+v", m)
+	}
 	// Two segment matches are ambiguous.
 	m, err = AutoMap([]string{"owner.phone", "nominee.phone", "owner.id"}, nil)
 	if err != nil {

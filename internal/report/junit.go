@@ -43,13 +43,17 @@ type junitCase struct {
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Failure    *junitProblem   `xml:"failure,omitempty"`
 	Error      *junitProblem   `xml:"error,omitempty"`
-	SystemOut  string          `xml:"system-out,omitempty"`
+	SystemOut  *junitText      `xml:"system-out,omitempty"`
 }
 
 type junitProblem struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
+}
+
+type junitText struct {
+	Text string `xml:",cdata"`
 }
 
 // JUnitOptions add context to the JUnit output.
@@ -106,7 +110,7 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 		if err := WriteText(&text, r); err != nil {
 			return err
 		}
-		tc.SystemOut = text.String()
+		tc.SystemOut = &junitText{text.String()}
 		if sum.Failed {
 			s.Failures++
 			tc.Failure = &junitProblem{

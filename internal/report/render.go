@@ -52,7 +52,8 @@ func WriteText(w io.Writer, r *Report) error {
 		b.WriteString("\nPROVENANCE: of the registry records whose identifier matched, how many also match on more fields\n")
 		tw = tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 		for _, p := range r.Provenance {
-			fmt.Fprintf(tw, "  %s → %s\t%d of %d\t%s\tchance alone: %s\n", p.Base, p.Combination, p.CombinationMatched, p.BaseMatched, pct(p.Share), fmtFloat(p.ExpectedByChance))
+			fmt.Fprintf(tw, "  %s → %s\t%d of %d\t%s (95%% CI %s–%s)\tchance alone: %s\n", p.Base, p.Combination, p.CombinationMatched, p.BaseMatched,
+				pct(p.Share), pct(p.ShareLow), pct(p.ShareHigh), fmtFloat(p.ExpectedByChance))
 		}
 		tw.Flush()
 	}
@@ -111,13 +112,15 @@ func pvalue(p float64) string {
 // the indexes they matched. It holds registry ids, which the operator asked
 // for; never dump data.
 func WriteMatchesCSV(w io.Writer, ms []engine.Match) error {
-	var b strings.Builder
-	b.WriteString("source,line,id,indexes\n")
-	for _, m := range ms {
-		fmt.Fprintf(&b, "%s,%d,%s,%s\n", csvField(m.Source), m.Line, csvField(m.ID), csvField(strings.Join(m.Indexes, " ")))
+	if _, err := io.WriteString(w, "source,line,id,indexes\n"); err != nil {
+		return err
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	for _, m := range ms {
+		if _, err := fmt.Fprintf(w, "%s,%d,%s,%s\n", csvField(m.Source), m.Line, csvField(m.ID), csvField(strings.Join(m.Indexes, " "))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func csvField(s string) string {

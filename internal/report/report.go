@@ -101,6 +101,8 @@ type ProvenanceReport struct {
 	BaseMatched        int64   `json:"base_matched"`
 	CombinationMatched int64   `json:"combination_matched"`
 	Share              float64 `json:"share"`
+	ShareLow           float64 `json:"share_ci95_low"`
+	ShareHigh          float64 `json:"share_ci95_high"`
 	ExpectedByChance   float64 `json:"expected_by_chance"`
 	PValue             float64 `json:"p_value"`
 }
@@ -133,7 +135,7 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 		x.Status = "checked"
 		x.Checked, x.Matches = ir.Checked, ir.Matches
 		x.ExpectedFalsePositives = float64(ir.Checked) * fpr
-		x.OverlapEstimate, x.OverlapLow, x.OverlapHigh = Overlap(ir.Matches, ir.Checked, fpr)
+		x.OverlapEstimate, x.OverlapLow, x.OverlapHigh = TrueMatches(ir.Matches, ir.Checked, fpr)
 		x.PValue = BinomialSF(ir.Matches, ir.Checked, fpr)
 		if ir.Entries > 0 {
 			x.DumpShareMatched = min(1, float64(ir.DistinctMatched)/float64(ir.Entries))
@@ -149,11 +151,36 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 		}
 		if p.BaseMatched > 0 {
 			x.Share = float64(p.BothMatched) / float64(p.BaseMatched)
+			x.ShareLow, x.ShareHigh = ClopperPearson(p.BothMatched, p.BaseMatched, 0.05)
 		}
 		r.Provenance = append(r.Provenance, x)
 	}
 	r.Verdict, r.Reason = verdict(r)
 	return r
+}
+
+// TrueMatches estimates how many of n checked records are truly in the
+// filter when k tested positive at false-positive rate fpr. A Bloom filter
+// has no false negatives, so the true count is at most k; the false
+// positives among the rest are at most the 97.5% quantile q of
+// Binomial(n, fpr), giving the interval [k−q, k] (docs/report.md).
+func TrueMatches(k, n int64, fpr float64) (est, lo, hi float64) {
+	if n <= 0 || k <= 0 {
+		return 0, 0, 0
+	}
+	est = (float64(k) - float64(n)*fpr) / (1 - fpr)
+	est = max(0, min(float64(k), est))
+	// Smallest q with P(X > q) <= 0.025, found by bisection over [0, k].
+	qlo, qhi := int64(-1), k
+	for qhi-qlo > 1 {
+		mid := qlo + (qhi-qlo)/2
+		if BinomialSF(mid+1, n, fpr) <= 0.025 {
+			qhi = mid
+		} else {
+			qlo = mid
+		}
+	}
+	return est, float64(k - qhi), float64(k)
 }
 
 func (r *Report) index(name string) *IndexReport {

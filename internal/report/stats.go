@@ -402,24 +402,3 @@ func bisectProb(below func(p float64) bool) float64 {
 	}
 	return lo + (hi-lo)/2
 }
-
-// Overlap estimates how many of n checked records are truly in the filter when k of them tested
-// positive and the filter's false-positive rate is fpr. The observed positive rate is
-// q = t + (1-t)·fpr, so t = (q - fpr)/(1 - fpr), clipped to [0, 1]. It returns the point estimate
-// t·n and a 95% interval for it, from the Clopper–Pearson interval of q transformed the same way,
-// each clipped to [0, n]. k outside [0, n] or fpr outside [0, 1) gives NaNs.
-func Overlap(k, n int64, fpr float64) (est, lo, hi float64) {
-	if n < 0 || k < 0 || k > n || !(fpr >= 0 && fpr < 1) {
-		return math.NaN(), math.NaN(), math.NaN()
-	}
-	if n == 0 {
-		return 0, 0, 0
-	}
-	fn := float64(n)
-	count := func(q float64) float64 {
-		t := min(max((q-fpr)/(1-fpr), 0), 1)
-		return min(max(t*fn, 0), fn)
-	}
-	qlo, qhi := ClopperPearson(k, n, 0.05)
-	return count(float64(k) / fn), count(qlo), count(qhi)
-}

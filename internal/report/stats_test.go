@@ -483,65 +483,6 @@ func TestClopperPearsonEdges(t *testing.T) {
 	}
 }
 
-func TestOverlap(t *testing.T) {
-	tests := []struct {
-		name         string
-		k, n         int64
-		fpr          float64
-		est, lo, hi  float64 // want; NaN for "check separately"
-		estTol, bTol float64
-	}{
-		// No positives: nothing in common, and the upper bound is what 10 000 clean tests allow:
-		// n·(1-(0.025)^(1/n) - fpr)/(1-fpr).
-		{"none", 0, 10000, 1e-5, 0, 0, 10000 * (-math.Expm1(math.Log(0.025)/10000) - 1e-5) / (1 - 1e-5), 0, 1e-6},
-		// Every record positive: all of them are in the filter.
-		{"all", 10000, 10000, 0.001, 10000, math.NaN(), 10000, 1e-9, 1e-9},
-		// Exactly the false-positive rate: consistent with no overlap.
-		{"chance", 100, 10000, 0.01, 0, 0, math.NaN(), 1e-9, 0},
-		// fpr = 0: the count is the observed one.
-		{"exact", 5, 10, 0, 5, 1.87086, 8.12914, 1e-12, 1e-5},
-	}
-	for _, tt := range tests {
-		est, lo, hi := Overlap(tt.k, tt.n, tt.fpr)
-		if math.Abs(est-tt.est) > tt.estTol {
-			t.Errorf("%s: est = %.12g, want %.12g", tt.name, est, tt.est)
-		}
-		if !math.IsNaN(tt.lo) && math.Abs(lo-tt.lo) > tt.bTol {
-			t.Errorf("%s: lo = %.12g, want %.12g", tt.name, lo, tt.lo)
-		}
-		if !math.IsNaN(tt.hi) && math.Abs(hi-tt.hi) > tt.bTol {
-			t.Errorf("%s: hi = %.12g, want %.12g", tt.name, hi, tt.hi)
-		}
-		if !(0 <= lo && lo <= est && est <= hi && hi <= float64(tt.n)) {
-			t.Errorf("%s: want 0 <= lo <= est <= hi <= n, got (%g, %g, %g)", tt.name, est, lo, hi)
-		}
-	}
-
-	// 1010 positives in 10 000 at fpr 0.001: t = (0.101 - 0.001)/0.999, about 1001 records.
-	est, lo, hi := Overlap(1010, 10000, 0.001)
-	if want := 10000 * 0.1 / 0.999; math.Abs(est-want) > 1e-9 {
-		t.Errorf("Overlap(1010, 10000, 0.001) est = %.12g, want %.12g", est, want)
-	}
-	if !(900 < lo && lo < est && est < hi && hi < 1100) {
-		t.Errorf("Overlap(1010, 10000, 0.001) = (%g, %g, %g)", est, lo, hi)
-	}
-	// Fewer positives than chance predicts: clipped at 0.
-	if est, lo, _ := Overlap(50, 10000, 0.01); est != 0 || lo != 0 {
-		t.Errorf("Overlap(50, 10000, 0.01) = (%g, %g), want (0, 0)", est, lo)
-	}
-	if est, lo, hi := Overlap(0, 0, 0.01); est != 0 || lo != 0 || hi != 0 {
-		t.Errorf("Overlap(0, 0, 0.01) = (%g, %g, %g), want zeros", est, lo, hi)
-	}
-	for _, c := range []struct {
-		k, n int64
-		fpr  float64
-	}{{-1, 10, 0.01}, {11, 10, 0.01}, {3, 10, 1}, {3, 10, -0.1}, {3, 10, math.NaN()}} {
-		if est, _, _ := Overlap(c.k, c.n, c.fpr); !math.IsNaN(est) {
-			t.Errorf("Overlap(%d, %d, %g) est = %g, want NaN", c.k, c.n, c.fpr, est)
-		}
-	}
-}
-
 func FuzzBinomialSF(f *testing.F) {
 	f.Add(int64(3), int64(10), 0.3)
 	f.Add(int64(50), int64(1000), 1e-6)

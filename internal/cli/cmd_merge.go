@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/safefile"
+)
+
+type mergeOptions struct {
+	keyFlags
+	output string
+	force  bool
+	quiet  bool
+}
+
+func newMergeCmd(e *env) *cobra.Command {
+	var o mergeOptions
+	cmd := &cobra.Command{
+		Use:   "merge --key FILE -o OUT FILTER...",
+		Short: "Combine the filters of a sharded dump into one (analyst side)",
+		Long: `Combine filters built from parts of one dump into a single filter: the union
+of their entries. A large dump can be split into shards and built on several
+machines: build the first shard as usual (with --capacity set to the whole
+dump's entry count, so that the union keeps the target false-positive rate),
+the others with 'build --salt-from FIRST.lcf', then merge them.
+
+Every input's key check and MAC are verified with the key first. The inputs
+must have been built with the same key, salt, indexes, normalization, default
+phone region and Bloom parameters; anything mismatched is refused with the
+reason. The merged filter's entry counts are the sums of the inputs' (an
+upper bound when shards share entries). It is not signed: sign it again if the
+inputs were.`,
+		Example: `  leakcheck build --key engagement.key --capacity 60000000 -o part1.lcf dump_part1.csv
+  leakcheck build --key engagement.key --salt-from part1.lcf -o part2.lcf dump_part2.csv
+  leakcheck merge --key engagement.key -o dump.lcf part1.lcf part2.lcf`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(e, o, args) },
+	}
+	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
+	o.keyFlags.addPassphraseFlag(cmd)
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "merged filter file to write (required)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print no progress or status lines")
+	cmd.MarkFlagFilename("key")
+	cmd.MarkFlagFilename("output", "lcf")
+	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"lcf"}, cobra.ShellCompDirectiveFilterFileExt
+	}
+	return cmd
+}
+
+func runMerge(e *env, o mergeOptions, args []string) error {
+	if o.output == "" {
+		return withHint(errors.New("no output file"), "add -o merged.lcf")
+	}
+	seen := map[string]string{}
+	var total int64
+	for _, p := range args {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		if prev, dup := seen[abs]; dup {
+			return withHint(fmt.Errorf("filter %s is given twice (also as %s)", p, prev), "name each shard once: its entries would be counted twice")
+		}
+		seen[abs] = p
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			total += st.Size()
+		}
+	}
+	if outAbs, err := filepath.Abs(o.output); err == nil && seen[outAbs] != "" && !o.force {
+		return withHint(fmt.Errorf("output %s is one of the inputs", o.output), "write the merged filter to a new file")
+	}
+	defer o.keyFlags.wipe()
+	out, err := safefile.Create(o.output, 0o644, !o.force)
+	if err != nil {
+		return withHint(err, "pass --force to replace it")
+	}
+	defer out.Abort()
+
+	prog := e.progress(o.quiet)
+	prog.Start(total)
+	var base *unlockedFilter
+	defer func() {
+		if base != nil {
+			base.wipe()
+		}
+	}()
+	for i, p := range args {
+		u, err := openUnlocked(e, &o.keyFlags, p)
+		if err != nil {
+			prog.Finish()
+			return err
+		}
+		if i == 0 {
+			base = u
+		} else {
+			err = base.f.Merge(u.f)
+			u.wipe()
+			if err != nil {
+				prog.Finish()
+				return withHint(fmt.Errorf("cannot merge %s with %s: %w", p, args[0], err), mergeHint(err))
+			}
+		}
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			prog.Advance(st.Size(), 0)
+		}
+	}
+	prog.Finish()
+
+	f := base.f
+	f.Header.Created = time.Now().UTC().Truncate(time.Second)
+	f.Header.Tool = toolName()
+	n, err := f.WriteTo(out, base.keys.MACKey(), nil)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", o.output, err)
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	h := f.Header
+	if !o.quiet {
+		e.notef("merged %d filters into %s: %s, %d dump records, false-positive rate %.1e (target %.0e)",
+			len(args), o.output, byteSize(n), h.Records, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+		for _, ix := range h.Indexes {
+			fmt.Fprintf(e.stderr, "    %-28s %d entries (at most)\n", ix.Name, ix.Entries)
+		}
+	}
+	warnOverCapacity(e, o.output, f)
+	return nil
+}
+
+// mergeHint says what to do about a refused merge.
+func mergeHint(err error) string {
+	if errors.Is(err, bloom.ErrIncompatible) {
+		return "only shards of one dump merge: build every shard with the same key, indexes and --region, and all but the first with 'build --salt-from FIRST.lcf'"
+	}
+	return "see 'leakcheck inspect' of both filters"
+}
+
+// warnOverCapacity warns when a filter holds more entries than its Bloom
+// parameters were sized for: it still works, with a higher false-positive
+// rate, which check uses.
+func warnOverCapacity(e *env, path string, f *bloom.Filter) {
+	var entries uint64
+	for _, ix := range f.Header.Indexes {
+		entries += ix.Entries
+	}
+	if c := f.Header.Bloom.Capacity; entries > c {
+		e.notef("warning: %s holds %d entries, more than the %d its Bloom parameters were sized for: its false-positive rate is %.1e, not the target %.0e (check uses the actual rate, so its statistics stay right, but they are weaker)",
+			path, entries, c, f.FalsePositiveRate(), f.Header.Bloom.TargetFPR)
+		fmt.Fprintf(e.stderr, "leakcheck: hint: size the first shard for the whole dump with 'build --capacity N' (N = rows × indexes)\n")
+	}
+}

@@ -1,0 +1,339 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/report"
+)
+
+type probeOptions struct {
+	keyFlags
+	filter string
+	field  string
+	quiet  bool
+}
+
+// probeFields are the fields probe can test: the identifying ones.
+var probeFields = []string{"phone", "national_id", "email"}
+
+// maxProbeLine bounds one line of piped identifiers.
+const maxProbeLine = 1 << 20
+
+func newProbeCmd(e *env) *cobra.Command {
+	var o probeOptions
+	cmd := &cobra.Command{
+		Use:   "probe --key FILE --filter FILTER [--field phone|national_id|email]",
+		Short: "Ask a filter whether it holds an identifier, typed without echo",
+		Long: `Ask a filter whether the dump it was built from holds one identifier: a phone
+number, a national ID or an email address.
+
+On a terminal, probe asks for the identifier without showing it as you type.
+Piped, it reads one identifier per line and prints one answer per line, in
+input order, naming the line and never the identifier:
+
+  line 1: present (phone)
+  line 2: absent (phone)
+  line 3: invalid (phone): not a valid phone number for region IN (too short)
+
+The identifier is normalized exactly as build did (with the filter's default
+phone region) and tested against each single-field index of its field. Without
+--field, the field is guessed from the shape: an @ makes an email, 12 digits
+with a valid Verhoeff check digit a national ID (also tested as a phone when
+they read as one, e.g. 91 and a mobile number), anything else a phone.
+
+"absent" is certain; "present" is wrong with the filter's false-positive rate,
+which probe states in words. The identifier is never taken from the command
+line, where it would stay in shell history and show in ps.
+
+Exit codes: 0 every identifier absent; 1 some identifier present; 2 error,
+including any identifier that could not be tested (invalid, or no index for
+its field) when none is present.`,
+		Example: `  leakcheck probe --key engagement.key --filter dump.lcf
+  leakcheck probe --key engagement.key --filter dump.lcf --field national_id
+  leakcheck probe --key engagement.key --filter dump.lcf < numbers.txt > answers.txt`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return withHint(errors.New("probe takes no arguments: it never reads an identifier from the command line"),
+					"run it without arguments and type the identifier at the prompt (it is not shown), or pipe identifiers in, one per line",
+					"anything typed on a command line stays in your shell history and shows in ps")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runProbe(e, o) },
+	}
+	// A mistyped flag might carry the identifier: never repeat its text.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withHint(errors.New("probe: unknown flag or bad flag value (not repeated here, in case it holds an identifier)"),
+			"see 'leakcheck probe --help'; give the identifier at the prompt or on standard input, never on the command line")
+	})
+	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
+	o.keyFlags.addPassphraseFlag(cmd)
+	cmd.Flags().StringVar(&o.filter, "filter", "", "filter file built by 'leakcheck build' (required)")
+	cmd.Flags().StringVar(&o.field, "field", "", "the identifier's field: phone, national_id or email (default: guessed from its shape)")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print no status lines on standard error")
+	cmd.MarkFlagFilename("filter", "lcf")
+	cmd.MarkFlagFilename("key")
+	cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions(probeFields, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// prober answers for identifiers against one unlocked filter.
+type prober struct {
+	f      *bloom.Filter
+	norm   *fields.Normalizer
+	hasher *keyhash.Hasher
+	field  fields.Field // fixed by --field, or -1 to guess
+	index  map[fields.Field]string
+	d      [bloom.ItemSize]byte
+}
+
+// outcome of one identifier.
+type outcome int
+
+const (
+	outcomeAbsent outcome = iota
+	outcomePresent
+	outcomeUnchecked // invalid, or no index for its field
+)
+
+func runProbe(e *env, o probeOptions) error {
+	p := &prober{field: -1, index: map[fields.Field]string{}}
+	if o.field != "" {
+		f, ok := probeField(o.field)
+		if !ok {
+			return withHint(errors.New("--field must be phone, national_id or email"), "or leave it out: probe guesses the field from the identifier's shape")
+		}
+		p.field = f
+	}
+	if o.filter == "" {
+		return withHint(errors.New("no filter given"), "add --filter dump.lcf")
+	}
+	defer o.keyFlags.wipe()
+	u, err := openUnlocked(e, &o.keyFlags, o.filter)
+	if err != nil {
+		return err
+	}
+	defer u.wipe()
+	p.f = u.f
+	if p.norm, err = fields.NewNormalizer(u.f.Header.Region); err != nil {
+		return err
+	}
+	p.hasher = u.keys.NewHasher()
+	var all []string
+	for _, ix := range u.f.Header.Indexes {
+		all = append(all, ix.Name)
+		if len(ix.Fields) != 1 {
+			continue
+		}
+		if f, ok := probeField(ix.Fields[0]); ok {
+			p.index[f] = ix.Name
+		}
+	}
+	if len(p.index) == 0 {
+		return withHint(fmt.Errorf("filter %s has no single-field phone, national_id or email index (its indexes: %s): probe has nothing to test", o.filter, strings.Join(all, ", ")),
+			"probe answers for one identifier; ask for a filter built with such an index (the default indexes include one per identifier in the dump)")
+	}
+	if p.field >= 0 && p.index[p.field] == "" {
+		return withHint(fmt.Errorf("filter %s has no %s index (its indexes: %s)", o.filter, p.field, strings.Join(all, ", ")),
+			"probe a field the filter holds, or ask for a filter built with --index "+p.field.String())
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return p.terminal(e)
+	}
+	return p.batch(e, o)
+}
+
+func probeField(s string) (fields.Field, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "phone":
+		return fields.Phone, true
+	case "national_id":
+		return fields.NationalID, true
+	case "email":
+		return fields.Email, true
+	}
+	return -1, false
+}
+
+// terminal asks for one identifier without echo and answers it.
+func (p *prober) terminal(e *env) error {
+	what := "phone, national ID or email"
+	if p.field >= 0 {
+		what = p.field.String()
+	}
+	in, err := promptPassphrase(e.ctx, e.stdin, e.stderr, "identifier ("+what+"; not shown as you type): ")
+	if err != nil {
+		return err
+	}
+	defer clear(in)
+	if len(strings.TrimSpace(string(in))) == 0 {
+		return errors.New("nothing was typed: no identifier to test")
+	}
+	answer, out := p.probe(in)
+	if out == outcomePresent {
+		answer += "; " + fprPhrase(p.f.FalsePositiveRate())
+	}
+	fmt.Fprintln(e.stdout, answer)
+	switch out {
+	case outcomePresent:
+		return &exitError{ExitExposed}
+	case outcomeUnchecked:
+		return &exitError{ExitError}
+	}
+	return nil
+}
+
+// batch answers one identifier per line of standard input.
+func (p *prober) batch(e *env, o probeOptions) error {
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 0, 64<<10), maxProbeLine)
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	var line, present, absent, unchecked int
+	for sc.Scan() {
+		if err := e.ctx.Err(); err != nil {
+			return err
+		}
+		line++
+		b := sc.Bytes()
+		if len(strings.TrimSpace(string(b))) == 0 {
+			fmt.Fprintf(w, "line %d: blank\n", line)
+			continue
+		}
+		answer, out := p.probe(b)
+		clear(b)
+		fmt.Fprintf(w, "line %d: %s\n", line, answer)
+		switch out {
+		case outcomePresent:
+			present++
+		case outcomeAbsent:
+			absent++
+		default:
+			unchecked++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		w.Flush()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("standard input line %d is longer than %d bytes: not an identifier; stopped there", line+1, maxProbeLine)
+		}
+		return fmt.Errorf("reading standard input after line %d: %w", line, err)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if !o.quiet {
+		e.notef("%d identifier(s): %d present, %d absent, %d not tested; a present answer is a false alarm %s",
+			present+absent+unchecked, present, absent, unchecked, fprPhraseShort(p.f.FalsePositiveRate()))
+	}
+	switch {
+	case present > 0:
+		return &exitError{ExitExposed}
+	case unchecked > 0:
+		return withHint(fmt.Errorf("%d identifier(s) could not be tested (see the answers marked invalid or not tested)", unchecked),
+			"exit code 2: nothing may be concluded about those; fix them, or pass --field if the guess was wrong")
+	case line == 0:
+		return withHint(errors.New("no identifier on standard input"), "pipe identifiers in, one per line, or run probe in a terminal to type one")
+	}
+	return nil
+}
+
+// probe answers for one raw identifier, never quoting it.
+func (p *prober) probe(raw []byte) (string, outcome) {
+	s := strings.TrimSpace(string(raw))
+	cands := []fields.Field{p.field}
+	if p.field < 0 {
+		cands = p.guess(s)
+	}
+	var parts []string
+	var nPresent, nAbsent int
+	for _, f := range cands {
+		v, err := p.norm.Normalize(f, s)
+		var inv *fields.Invalid
+		switch {
+		case errors.As(err, &inv):
+			parts = append(parts, fmt.Sprintf("invalid (%s): %s", f, inv.Reason))
+			continue
+		case err != nil:
+			parts = append(parts, fmt.Sprintf("invalid (%s)", f))
+			continue
+		case v == "":
+			parts = append(parts, fmt.Sprintf("invalid (%s): no value (a placeholder such as NA)", f))
+			continue
+		}
+		ix := p.index[f]
+		if ix == "" {
+			parts = append(parts, fmt.Sprintf("not tested (%s): the filter has no %s index", f, f))
+			continue
+		}
+		p.hasher.Entry(ix, []string{v}, &p.d)
+		if p.f.Test(p.d[:]) {
+			nPresent++
+			parts = append(parts, fmt.Sprintf("present (%s)", f))
+		} else {
+			nAbsent++
+			parts = append(parts, fmt.Sprintf("absent (%s)", f))
+		}
+		clear(p.d[:])
+	}
+	answer := strings.Join(parts, "; ")
+	switch {
+	case nPresent > 0:
+		return answer, outcomePresent
+	case nAbsent == len(cands):
+		return answer, outcomeAbsent
+	}
+	return answer, outcomeUnchecked
+}
+
+// guess picks the field(s) of an identifier from its shape: an @ makes an
+// email; 12 digits (spaces and '-' allowed) that pass the national ID checks
+// (first digit 2-9, Verhoeff check digit) a national ID, and a phone too when
+// they also read as a valid phone number (91 and a mobile number); anything
+// else a phone.
+func (p *prober) guess(s string) []fields.Field {
+	if strings.Contains(s, "@") {
+		return []fields.Field{fields.Email}
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(digits) == 12 && strings.Trim(digits, "0123456789") == "" {
+		if v, err := p.norm.Normalize(fields.NationalID, s); err == nil && v != "" {
+			if ph, err := p.norm.Normalize(fields.Phone, s); err == nil && ph != "" {
+				return []fields.Field{fields.Phone, fields.NationalID}
+			}
+			return []fields.Field{fields.NationalID}
+		}
+	}
+	return []fields.Field{fields.Phone}
+}
+
+// fprPhrase says how likely a "present" answer is wrong, for people: "about 1
+// in a million chance this is a false alarm".
+func fprPhrase(p float64) string {
+	if p <= 0 {
+		return "no chance of a false alarm"
+	}
+	return "about 1 in " + report.OneIn(p) + " chance this is a false alarm"
+}
+
+func fprPhraseShort(p float64) string {
+	if p <= 0 {
+		return "never"
+	}
+	return "about 1 in " + report.OneIn(p) + " times"
+}

@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/fixtures"
+	"github.com/leakcheck/leakcheck/internal/fields"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/records"
+)
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	data, err := fs.ReadFile(fixtures.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func testKeys() (*keyhash.Keys, []byte) {
+	var master keyhash.Key
+	salt := make([]byte, bloom.SaltSize)
+	return keyhash.Derive(&master, salt), salt
+}
+
+func build(t *testing.T, paths []string, workers int) *BuildResult {
+	t.Helper()
+	ins, err := Open(paths, nil, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseAll(ins)
+	ixs, err := BuildIndexes(ins, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm, _ := fields.NewNormalizer("IN")
+	keys, salt := testKeys()
+	res, err := Build(context.Background(), ins, BuildOptions{
+		Options:    Options{Workers: workers},
+		Indexes:    ixs,
+		Normalizer: norm,
+		FPR:        1e-6,
+		Keys:       keys,
+		Header:     bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func check(t *testing.T, f *bloom.Filter, paths []string, workers int) *CheckResult {
+	t.Helper()
+	ins, err := Open(paths, nil, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseAll(ins)
+	norm, _ := fields.NewNormalizer("IN")
+	keys, _ := testKeys()
+	res, err := Check(context.Background(), ins, CheckOptions{Options: Options{Workers: workers}, Normalizer: norm, Keys: keys, Filter: f, WantMatches: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestAccountingAddsUp(t *testing.T) {
+	res := build(t, []string{fixture(t, "registry.csv")}, 2)
+	a := res.Sources[0]
+	if a.Read != a.Used+a.SkippedTotal() {
+		t.Fatalf("read %d != used %d + skipped %d", a.Read, a.Used, a.SkippedTotal())
+	}
+	if a.Read != 1000 || a.Used != 998 || a.Skipped["ragged row"] != 1 || a.Skipped[NoIndexReason] != 1 {
+		t.Fatalf("accounting %+v", a)
+	}
+	if len(a.Examples) == 0 || a.Examples[0].Line != 136 {
+		t.Fatalf("examples %+v", a.Examples)
+	}
+}
+
+// TestWorkersAgree: the result does not depend on the number of workers.
+func TestWorkersAgree(t *testing.T) {
+	dump := fixture(t, "dump_leak.csv")
+	reg := fixture(t, "registry.csv")
+	var first *CheckResult
+	for _, w := range []int{1, 2, 7} {
+		b := build(t, []string{dump}, w)
+		c := check(t, b.Filter, []string{reg}, w)
+		if first == nil {
+			first = c
+			continue
+		}
+		if !reflect.DeepEqual(c.Indexes, first.Indexes) || !reflect.DeepEqual(c.Provenance, first.Provenance) || !reflect.DeepEqual(c.Matches, first.Matches) {
+			t.Fatalf("workers=%d differs:\n%+v\n%+v", w, c.Indexes, first.Indexes)
+		}
+	}
+	if first.Indexes[0].Matches != 212 || len(first.Matches) != 212 {
+		t.Fatalf("phone matches %d, matched records %d; want 212", first.Indexes[0].Matches, len(first.Matches))
+	}
+	for i := 1; i < len(first.Matches); i++ {
+		if first.Matches[i].Line <= first.Matches[i-1].Line {
+			t.Fatal("matches not in input order")
+		}
+	}
+}
+
+// TestStdinSpillMatchesFile: a filter built through the digest spill
+// (standard input) holds the same entries as one built from the file.
+func TestStdinSpillMatchesFile(t *testing.T) {
+	dump := fixture(t, "dump_leak.csv")
+	direct := build(t, []string{dump}, 2)
+
+	f, err := os.Open(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old }()
+	spilled := build(t, []string{"-"}, 2)
+	if !spilled.Spilled || direct.Spilled {
+		t.Fatal("expected only the stdin build to spill")
+	}
+	for i := range direct.Filter.Header.Indexes {
+		if direct.Filter.Header.Indexes[i].Entries != spilled.Filter.Header.Indexes[i].Entries {
+			t.Fatalf("index %d: %d vs %d entries", i, direct.Filter.Header.Indexes[i].Entries, spilled.Filter.Header.Indexes[i].Entries)
+		}
+	}
+	reg := fixture(t, "registry.csv")
+	a := check(t, direct.Filter, []string{reg}, 2)
+	b := check(t, spilled.Filter, []string{reg}, 2)
+	for i := range a.Indexes {
+		if a.Indexes[i].Matches != b.Indexes[i].Matches {
+			t.Fatalf("%s: %d vs %d matches", a.Indexes[i].Index, a.Indexes[i].Matches, b.Indexes[i].Matches)
+		}
+	}
+	// The spill files are gone.
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), ".leakcheck-spill-*"))
+	if len(left) > 0 {
+		t.Fatalf("spill files left behind: %v", left)
+	}
+}
+
+func TestHLL(t *testing.T) {
+	digest := func(i uint64) []byte {
+		s := sha256.Sum256(binary.BigEndian.AppendUint64(nil, i))
+		return s[:16]
+	}
+	for _, tc := range []struct {
+		n        uint64
+		min, max uint64
+	}{{200, 198, 202}, {5000, 4900, 5100}, {100000, 97000, 103000}} {
+		h := newHLL()
+		for i := uint64(0); i < tc.n; i++ {
+			h.add(digest(i))
+			h.add(digest(i)) // duplicates do not count
+		}
+		if e := h.estimate(); e < tc.min || e > tc.max {
+			t.Errorf("estimate %d for %d distinct", e, tc.n)
+		}
+	}
+}

@@ -59,6 +59,13 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 		}
 		return requested, nil
 	}
+	for _, in := range inputs {
+		for _, f := range fields.All() {
+			if cols, ok := in.Mapping.Ambiguous[f]; ok && f != fields.ID {
+				return nil, fmt.Errorf("%s: columns %s all look like %s; pick one with --field %s=COLUMN", in.Display(), quoteList(cols), f, f)
+			}
+		}
+	}
 	present := func(f fields.Field) bool {
 		for _, in := range inputs {
 			if ok, _ := in.Formable(index.Of(f)); !ok {
@@ -108,6 +115,11 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 			break
 		}
 		n, err := records.Count(in.Name, opts.Records)
+		if errors.Is(err, records.ErrNotCountable) {
+			// A pipe: its digests go through a spill file instead.
+			countable = false
+			break
+		}
 		if err != nil {
 			return nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
 		}

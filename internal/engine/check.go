@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -90,6 +91,9 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 			if ir.Why == "" {
 				ir.Why = why
 			}
+		}
+		if !ir.Formable && strings.HasPrefix(ir.Why, "ambiguous") {
+			return nil, fmt.Errorf("%s: index %s: %s", inputs[0].Display(), ix.Name(), ir.Why)
 		}
 		if ir.Formable {
 			formable = append(formable, ix)

@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -84,7 +83,11 @@ func (n *Normalizer) normalizeDOB(s string) (string, error) {
 	if di < 1 || di > daysIn(yi, mi) {
 		return "", invalid(DOB, reasonDay)
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", yi, mi, di), nil
+	b := []byte("0000-00-00")
+	b[0], b[1], b[2], b[3] = byte('0'+yi/1000), byte('0'+yi/100%10), byte('0'+yi/10%10), byte('0'+yi%10)
+	b[5], b[6] = byte('0'+mi/10), byte('0'+mi%10)
+	b[8], b[9] = byte('0'+di/10), byte('0'+di%10)
+	return string(b), nil
 }
 
 // atoi converts a string of at most 4 ASCII digits.

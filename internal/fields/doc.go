@@ -10,7 +10,7 @@
 //	                                                region and finds valid (IsValidNumber); no letters, no
 //	                                                extension. Common Indian shapes take a fast path with
 //	                                                the same result.
-//	national_id        12 digits: 234567890124       12 digits with spaces or '-', first digit 2-9, Verhoeff
+//	national_id        12 digits: 234567890124      12 digits with spaces or '-', first digit 2-9, Verhoeff
 //	                                                check digit last; masked IDs are invalid here
 //	national_id_last4  4 digits: 1234               masked ID (XXXX XXXX 1234, ********1234), 4 digits, or
 //	                                                a valid national_id

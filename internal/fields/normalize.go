@@ -22,9 +22,8 @@ const (
 // phone numbers written without a country code. A Normalizer is immutable and safe for
 // concurrent use.
 type Normalizer struct {
-	region      string // ISO 3166-1 alpha-2, upper case
-	countryCode int    // calling code of region, e.g. 91 for IN
-	maxYear     int    // latest year accepted in dob and yob: the current year at construction
+	region  string // ISO 3166-1 alpha-2, upper case
+	maxYear int    // latest year accepted in dob and yob: the current year at construction
 }
 
 // NewNormalizer returns a Normalizer whose default phone region is region, an ISO 3166-1 alpha-2
@@ -36,9 +35,8 @@ func NewNormalizer(region string) (*Normalizer, error) {
 		return nil, fmt.Errorf("unknown region %q: want an ISO 3166-1 alpha-2 code such as IN", region)
 	}
 	return &Normalizer{
-		region:      r,
-		countryCode: phonenumbers.GetCountryCodeForRegion(r),
-		maxYear:     time.Now().Year(),
+		region:  r,
+		maxYear: time.Now().Year(),
 	}, nil
 }
 
@@ -104,7 +102,12 @@ var placeholders = []string{
 }
 
 func isPlaceholder(s string) bool {
-	if len(s) > len("undefined") {
+	if s == "" || len(s) > len("undefined") {
+		return false
+	}
+	switch s[0] | 0x20 { // every placeholder starts with one of these, in either case
+	case '-', 'n', '#', 'u':
+	default:
 		return false
 	}
 	for _, p := range placeholders {
@@ -147,8 +150,8 @@ func normalizeEmail(s string) (string, error) {
 var folder = cases.Fold() // stateless, safe for concurrent use
 
 // normalizeName applies, in order: removal of invisible control and format characters (Unicode
-// Cc and Cf, except whitespace), NFKC, Unicode case folding, NFKC again (folding can leave a
-// string that is not in NFKC), collapsing every run of whitespace to one space, and trimming
+// Cc and Cf, except whitespace), NFKC, Unicode full case folding, NFKC again (folding can leave
+// a string that is not in NFKC), collapsing every run of whitespace to one space, and trimming
 // whitespace, punctuation and symbols from both ends. The result must contain a letter.
 // Honorifics and inner punctuation stay: "Dr. Anita Sharma" → "dr. anita sharma".
 func normalizeName(s string) (string, error) {
@@ -159,7 +162,7 @@ func normalizeName(s string) (string, error) {
 		return r
 	}, s)
 	s = norm.NFKC.String(s)
-	s = folder.String(s)
+	s = strings.Map(foldCherokee, folder.String(s))
 	s = norm.NFKC.String(s)
 	s = strings.Join(strings.Fields(s), " ")
 	s = strings.TrimFunc(s, func(r rune) bool {
@@ -169,6 +172,20 @@ func normalizeName(s string) (string, error) {
 		return "", invalid(Name, "contains no letter")
 	}
 	return s, nil
+}
+
+// foldCherokee corrects golang.org/x/text/cases Fold (v0.43.0) for Cherokee, which it folds to
+// the small letters; Unicode's CaseFolding.txt folds them to the capitals (the capitals were
+// encoded first, and case folding is stable). Folding capitals to small letters and leaving small
+// letters alone made Fold swap the two, so that a name never settled.
+func foldCherokee(r rune) rune {
+	switch {
+	case r >= 0xAB70 && r <= 0xABBF: // CHEROKEE SMALL LETTER A .. YA
+		return r - 0xAB70 + 0x13A0
+	case r >= 0x13F8 && r <= 0x13FD: // CHEROKEE SMALL LETTER YE .. MV
+		return r - 8
+	}
+	return r
 }
 
 // normalizeYOB accepts a 4-digit year, optionally followed by ".0", ".00"… as spreadsheets

@@ -145,17 +145,25 @@ func (f *Filter) Add(item []byte) bool {
 // AddTo inserts item into partition p, which must be PartitionOf(item).
 // Distinct partitions may be written concurrently.
 func (f *Filter) AddTo(p int, item []byte) bool {
-	return !f.parts[p].TestAndAdd(item)
+	if len(item) != ItemSize {
+		return !f.parts[p].TestAndAdd(item)
+	}
+	words, d, k := f.partition(p)
+	return !setBits(words, d, k, (*[ItemSize]byte)(item))
 }
 
 // Test reports whether item may be in the filter.
 func (f *Filter) Test(item []byte) bool {
-	return f.parts[f.PartitionOf(item)].Test(item)
+	return f.TestIn(f.PartitionOf(item), item)
 }
 
 // TestIn tests item in partition p, which must be PartitionOf(item).
 func (f *Filter) TestIn(p int, item []byte) bool {
-	return f.parts[p].Test(item)
+	if len(item) != ItemSize {
+		return f.parts[p].Test(item)
+	}
+	words, d, k := f.partition(p)
+	return testBits(words, d, k, (*[ItemSize]byte)(item))
 }
 
 // Fill reports how many bits are set and how many there are in all.

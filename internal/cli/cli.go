@@ -83,6 +83,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "leakcheck: error: interrupted; no partial output was left behind")
 		return ExitError
 	}
+	err = inputHints(err)
 	err = redactArgs(err, args)
 	fmt.Fprintf(stderr, "leakcheck: error: %v\n", err)
 	var he *hintError
@@ -125,6 +126,7 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error.`,
 		newKeyCmd(e),
 		newVerifyCmd(e),
 	)
+	addProfiling(root)
 	return root
 }
 
@@ -134,6 +136,11 @@ func version() string {
 	if !ok {
 		return "unknown"
 	}
+	return versionOf(bi)
+}
+
+// versionOf renders build information: "v1.2.0", "(devel) commit 0123456789ab+dirty".
+func versionOf(bi *debug.BuildInfo) string {
 	v := bi.Main.Version
 	if v == "" {
 		v = "(devel)"

@@ -26,6 +26,13 @@ type buildOptions struct {
 	region  string
 	force   bool
 	sign    string
+	// saltFrom names an existing filter whose key, salt, indexes, region and
+	// Bloom parameters a shard takes (cmd_merge.go); capacity sizes the filter
+	// for that many entries instead of the input's rows × indexes.
+	saltFrom  string
+	capacity  uint64
+	regionSet bool // --region was given
+	fprSet    bool // --fpr was given
 }
 
 // DefaultFPR is the default target false-positive rate (docs/report.md).
@@ -49,10 +56,15 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
   leakcheck build --passphrase -o dump.lcf dump.csv        # asks twice, without echo
   leakcheck build --key engagement.key --sign analyst.sign -o dump.lcf dump.csv`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runBuild(e, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.regionSet, o.fprSet = cmd.Flags().Changed("region"), cmd.Flags().Changed("fpr")
+			return runBuild(e, o, args)
+		},
 	}
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
+	cmd.Flags().StringVar(&o.saltFrom, "salt-from", "", "build a shard of the dump that FILTER was built from: same key, salt, indexes, region and Bloom parameters, so that 'leakcheck merge' can combine them")
+	cmd.Flags().Uint64Var(&o.capacity, "capacity", 0, "size the filter for this many entries instead of rows × indexes (for the first shard: the whole dump's count)")
 	cmd.Flags().StringVar(&o.sign, "sign", "", "sign the filter with this Ed25519 signing key file (made with 'keygen --signing'); see 'leakcheck verify'")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required)")
 	cmd.Flags().StringArrayVar(&o.indexes, "index", nil, "index to build, fields joined by + (repeatable; default: see above)")
@@ -71,6 +83,13 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	var base *unlockedFilter // the filter a shard joins
+	if o.saltFrom != "" {
+		if base, requested, err = shardBase(e, &o, requested); err != nil {
+			return err
+		}
+		defer base.wipe()
+	}
 	norm, err := fields.NewNormalizer(o.region)
 	if err != nil {
 		return err
@@ -81,13 +100,24 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	}
 	defer clear(signer)
 	defer o.keyFlags.wipe()
-	master, keyInfo, err := o.keyFlags.forBuild(e)
-	if err != nil {
-		return err
+	var master keyhash.Key
+	var keyInfo bloom.KeyInfo
+	salt := make([]byte, bloom.SaltSize)
+	if base != nil {
+		// A shard: the existing filter's key, key source and salt.
+		master, keyInfo = base.master, base.f.Header.Key
+		copy(salt, base.f.Header.Salt)
+	} else {
+		if master, keyInfo, err = o.keyFlags.forBuild(e); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+			return err
+		}
 	}
 	defer master.Wipe()
-	salt := make([]byte, bloom.SaltSize)
-	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+	params, err := o.fixedParams(base)
+	if err != nil {
 		return err
 	}
 	keys := keyhash.Derive(&master, salt)
@@ -119,6 +149,7 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		Indexes:    ixs,
 		Normalizer: norm,
 		FPR:        o.fpr,
+		Params:     params,
 		Keys:       keys,
 		Header: bloom.Header{
 			Created:  time.Now().UTC().Truncate(time.Second),
@@ -154,7 +185,9 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	}
 	if !o.quiet {
 		printBuildSummary(e, o.output, n, f, res)
+		hintMaskedIDs(e, res.Sources, f.Header.Indexes)
 	}
+	warnOverCapacity(e, o.output, f)
 	return nil
 }
 

@@ -286,8 +286,9 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 	defer u.wipe()
 	f, keys := u.f, u.keys
 	region := f.Header.Region
-	if o.region != "" {
+	if o.region != "" && o.region != region {
 		region = o.region
+		e.notef("warning: phone numbers without a country code are read as region %s, but the filter was built with %s; such numbers will not match", region, f.Header.Region)
 	}
 	norm, err := fields.NewNormalizer(region)
 	if err != nil {

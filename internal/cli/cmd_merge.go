@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/index"
 	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
@@ -161,4 +163,74 @@ func warnOverCapacity(e *env, path string, f *bloom.Filter) {
 			path, entries, c, f.FalsePositiveRate(), f.Header.Bloom.TargetFPR)
 		fmt.Fprintf(e.stderr, "leakcheck: hint: size the first shard for the whole dump with 'build --capacity N' (N = rows × indexes)\n")
 	}
+}
+
+// shardBase opens the filter named by build --salt-from and makes o build a
+// shard compatible with it: its indexes (in its order), its default phone
+// region. The key must pass the filter's key check and MAC. A --region,
+// --index, --fpr or --capacity that disagrees is refused rather than ignored.
+func shardBase(e *env, o *buildOptions, requested []index.Index) (*unlockedFilter, []index.Index, error) {
+	if o.capacity > 0 || o.fprSet {
+		return nil, nil, withHint(errors.New("--salt-from takes the Bloom parameters from the existing filter: --fpr and --capacity cannot be used with it"),
+			"size the first shard for the whole dump with --capacity, then build the others with --salt-from")
+	}
+	u, err := openUnlocked(e, &o.keyFlags, o.saltFrom)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := &u.f.Header
+	fail := func(err error, hint string) (*unlockedFilter, []index.Index, error) {
+		u.wipe()
+		return nil, nil, withHint(err, hint)
+	}
+	if o.regionSet && !strings.EqualFold(o.region, h.Region) {
+		return fail(fmt.Errorf("--region %s differs from %s's default phone region %s", o.region, o.saltFrom, h.Region),
+			"leave --region out: a shard takes the existing filter's region")
+	}
+	o.region = h.Region
+	var ixs []index.Index
+	for _, hi := range h.Indexes {
+		ix, err := index.Parse(hi.Name)
+		if err != nil {
+			return fail(fmt.Errorf("%s has index %q, unknown to this leakcheck: %w", o.saltFrom, hi.Name, err), "use the leakcheck version that built it")
+		}
+		ixs = append(ixs, ix)
+	}
+	if len(requested) > 0 {
+		same := len(requested) == len(ixs)
+		for i := 0; same && i < len(ixs); i++ {
+			same = requested[i].Name() == ixs[i].Name()
+		}
+		if !same {
+			return fail(fmt.Errorf("--index %s differs from %s's indexes %s", indexList(requested), o.saltFrom, indexList(ixs)),
+				"leave --index out: a shard takes the existing filter's indexes")
+		}
+	}
+	return u, ixs, nil
+}
+
+func indexList(ixs []index.Index) string {
+	names := make([]string, len(ixs))
+	for i, ix := range ixs {
+		names[i] = ix.Name()
+	}
+	return strings.Join(names, ",")
+}
+
+// fixedParams returns the Bloom parameters a build must use instead of
+// planning them from its row count: a shard's base filter's, or those planned
+// for --capacity; nil otherwise.
+func (o *buildOptions) fixedParams(base *unlockedFilter) (*bloom.Params, error) {
+	if base != nil {
+		p := base.f.Header.Bloom
+		return &p, nil
+	}
+	if o.capacity == 0 {
+		return nil, nil
+	}
+	p, err := bloom.Plan(o.capacity, o.fpr)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

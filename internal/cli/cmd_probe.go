@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -172,6 +173,9 @@ func (p *prober) terminal(e *env) error {
 		what = p.field.String()
 	}
 	in, err := promptPassphrase(e.ctx, e.stdin, e.stderr, "identifier ("+what+"; not shown as you type): ")
+	if errors.Is(err, io.EOF) {
+		return errors.New("nothing was typed: no identifier to test")
+	}
 	if err != nil {
 		return err
 	}

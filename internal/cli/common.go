@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,13 @@ type inputFlags struct {
 	quiet    bool
 	workers  int
 	maxLine  int
+	// Reading options (internal/records): input format, text encoding, SQL table, xlsx
+	// sheet, and whether a truncated compressed input may be used up to the damage.
+	formatIn     string
+	encoding     string
+	table        string
+	sheet        string
+	allowPartial bool
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
@@ -28,6 +36,11 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print no progress or status lines")
 	cmd.Flags().IntVar(&f.workers, "workers", 0, "worker goroutines (0 = one per CPU)")
 	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", records.DefaultMaxLineBytes, "skip any row longer than this many bytes")
+	cmd.Flags().StringVar(&f.formatIn, "format-in", "", "read inputs as this format instead of detecting it: "+strings.Join(records.Formats, ", "))
+	cmd.Flags().StringVar(&f.encoding, "encoding", "", "read text in this encoding instead of detecting it: "+strings.Join(records.Encodings, ", "))
+	cmd.Flags().StringVar(&f.table, "table", "", "the table to read from an SQL dump that holds rows of several")
+	cmd.Flags().StringVar(&f.sheet, "sheet", "", "the sheet to read from an xlsx workbook (default: the first)")
+	cmd.Flags().BoolVar(&f.allowPartial, "allow-partial", false, "use the rows before the damage in a truncated or damaged compressed file or zip archive (the report says it was truncated)")
 }
 
 func (f *inputFlags) overrides() (map[fields.Field]string, error) {
@@ -46,7 +59,8 @@ func (f *inputFlags) overrides() (map[fields.Field]string, error) {
 }
 
 func (f *inputFlags) recordOptions() records.Options {
-	return records.Options{MaxLineBytes: f.maxLine}
+	return records.Options{MaxLineBytes: f.maxLine, Format: f.formatIn, Encoding: f.encoding,
+		Table: f.table, Sheet: f.sheet, AllowPartial: f.allowPartial}
 }
 
 // openInputs opens the inputs and prints the column mapping of each.
@@ -68,6 +82,39 @@ func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error)
 		}
 	}
 	return ins, nil
+}
+
+// inputHints adds advice to errors from reading inputs.
+func inputHints(err error) error {
+	var he *hintError
+	switch {
+	case errors.As(err, &he):
+		return err
+	case errors.Is(err, records.ErrTruncated):
+		return withHint(err, "the file is incomplete or damaged: get it again, or pass --allow-partial to use the rows before the damage (the output then says the input was truncated)")
+	}
+	return err
+}
+
+// hintMaskedIDs suggests the index that masked national IDs can form, when a national_id
+// column held them and no index uses national_id_last4.
+func hintMaskedIDs(e *env, accs []*engine.Accounting, ixs []bloom.Index) {
+	for _, ix := range ixs {
+		if strings.Contains(ix.Name, "national_id_last4") {
+			return
+		}
+	}
+	var masked int64
+	for _, a := range accs {
+		for k, n := range a.Invalid {
+			if strings.HasPrefix(k, "national_id: masked ID") {
+				masked += n
+			}
+		}
+	}
+	if masked > 0 {
+		e.notef("hint: %d national_id values are masked (only their last 4 digits are shown); they never count as a national_id, but can form an index such as --index phone+national_id_last4", masked)
+	}
 }
 
 func (f *inputFlags) engineOptions(e *env) engine.Options {

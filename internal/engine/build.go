@@ -90,13 +90,9 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 	return ixs, nil
 }
 
-// item is one entry digest on its way into the filter.
-type item struct {
-	d  [bloom.ItemSize]byte
-	ix uint8
-}
-
-const itemSize = bloom.ItemSize + 1
+// spillRecord is the size of one spilled digest: 16 bytes and the index
+// number.
+const spillRecord = bloom.ItemSize + 1
 
 // Build hashes every input row's index entries into a new filter.
 func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResult, error) {
@@ -114,7 +110,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 			countable = false
 			break
 		}
-		n, err := records.Count(in.Name, opts.Records)
+		n, err := in.Count(opts.Records)
 		if errors.Is(err, records.ErrNotCountable) {
 			// A pipe: its digests go through a spill file instead.
 			countable = false
@@ -158,7 +154,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}()
 	for w := range sinks {
 		sinks[w] = &sink{ins: ins, newEntries: make([]uint64, len(ixs))}
-		if f == nil {
+		if f != nil {
+			sinks[w].b = newBuckets(f)
+		} else {
 			tmp, err := os.CreateTemp(opts.TempDir, ".leakcheck-spill-*")
 			if err != nil {
 				return nil, fmt.Errorf("creating spill file for standard input: %w", err)
@@ -268,6 +266,7 @@ type buildHandler struct {
 	sink   *sink
 	r      row
 	vals   []string
+	d      [bloom.ItemSize]byte
 }
 
 func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
@@ -281,9 +280,8 @@ func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) b
 		for _, f := range b.ixs[i].Fields {
 			b.vals = append(b.vals, b.r.val[f])
 		}
-		it := item{ix: uint8(i)}
-		b.hasher.Entry(b.names[i], b.vals, &it.d)
-		b.sink.add(it)
+		b.hasher.Entry(b.names[i], b.vals, &b.d)
+		b.sink.add(&b.d, uint8(i))
 		formed = true
 	}
 	return formed
@@ -298,25 +296,33 @@ type inserter struct {
 	mu []sync.Mutex
 }
 
-// sink is one worker's buffer of items. It inserts them in runs sorted by
-// partition, so that consecutive bit updates stay inside one cache-sized
-// partition, or spills them to a file when the filter cannot be sized yet.
+// sink is one worker's way into the filter: its digests are grouped by
+// partition (buckets) and inserted a partition at a time under that
+// partition's lock, so that the bits an insert sets are in the cache and
+// workers inserting into different partitions never wait for each other. When
+// the filter cannot be sized yet (standard input), digests go to a spill
+// file instead.
 type sink struct {
 	ins        *inserter
-	buf        []item
-	sorted     []item
-	counts     []int
+	b          *buckets
+	isNew      []bool
 	newEntries []uint64
 	spill      *bufio.Writer
+	spillBuf   []byte
 	spilled    uint64
 	err        error
 }
 
-const sinkItems = 1 << 16
-
-func (s *sink) add(it item) {
-	s.buf = append(s.buf, it)
-	if len(s.buf) >= sinkItems {
+func (s *sink) add(d *[bloom.ItemSize]byte, ix uint8) {
+	if s.spill != nil {
+		s.spillBuf = append(append(s.spillBuf, d[:]...), ix)
+		if len(s.spillBuf) >= 1<<16*spillRecord {
+			s.err = errors.Join(s.err, s.flush())
+		}
+		return
+	}
+	s.b.add(d, uint32(ix))
+	if s.b.full {
 		s.err = errors.Join(s.err, s.flush())
 	}
 }
@@ -325,68 +331,29 @@ func (s *sink) flush() error {
 	if s.err != nil {
 		return s.err
 	}
-	defer func() { s.buf = s.buf[:0] }()
 	if s.spill != nil {
-		var rec [itemSize]byte
-		for i := range s.buf {
-			copy(rec[:], s.buf[i].d[:])
-			rec[bloom.ItemSize] = s.buf[i].ix
-			if _, err := s.spill.Write(rec[:]); err != nil {
-				return fmt.Errorf("writing spill file: %w", err)
-			}
+		if _, err := s.spill.Write(s.spillBuf); err != nil {
+			return fmt.Errorf("writing spill file: %w", err)
 		}
-		s.spilled += uint64(len(s.buf))
+		s.spilled += uint64(len(s.spillBuf) / spillRecord)
+		s.spillBuf = s.spillBuf[:0]
 		return nil
 	}
 	f := s.ins.f
-	np := f.Partitions()
-	if np == 1 {
-		s.ins.mu[0].Lock()
-		for i := range s.buf {
-			if f.AddTo(0, s.buf[i].d[:]) {
-				s.newEntries[s.buf[i].ix]++
-			}
+	s.b.each(func(p int, d [][bloom.ItemSize]byte, tag []uint32) {
+		if cap(s.isNew) < len(d) {
+			s.isNew = make([]bool, s.b.per)
 		}
-		s.ins.mu[0].Unlock()
-		return nil
-	}
-	// Counting sort by partition.
-	if len(s.counts) != np+1 {
-		s.counts = make([]int, np+1)
-	}
-	clear(s.counts)
-	parts := make([]int32, len(s.buf))
-	for i := range s.buf {
-		p := f.PartitionOf(s.buf[i].d[:])
-		parts[i] = int32(p)
-		s.counts[p+1]++
-	}
-	for p := 1; p <= np; p++ {
-		s.counts[p] += s.counts[p-1]
-	}
-	if cap(s.sorted) < len(s.buf) {
-		s.sorted = make([]item, len(s.buf))
-	}
-	s.sorted = s.sorted[:len(s.buf)]
-	pos := append([]int(nil), s.counts[:np]...)
-	for i := range s.buf {
-		p := parts[i]
-		s.sorted[pos[p]] = s.buf[i]
-		pos[p]++
-	}
-	for p := 0; p < np; p++ {
-		lo, hi := s.counts[p], s.counts[p+1]
-		if lo == hi {
-			continue
-		}
+		isNew := s.isNew[:len(d)]
 		s.ins.mu[p].Lock()
-		for i := lo; i < hi; i++ {
-			if f.AddTo(p, s.sorted[i].d[:]) {
-				s.newEntries[s.sorted[i].ix]++
+		f.AddItems(p, d, isNew)
+		s.ins.mu[p].Unlock()
+		for i, n := range isNew {
+			if n {
+				s.newEntries[tag[i]]++
 			}
 		}
-		s.ins.mu[p].Unlock()
-	}
+	})
 	return nil
 }
 
@@ -400,14 +367,16 @@ func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter
 			defer wg.Done()
 			s := sinks[w]
 			s.spill = nil
+			s.b = newBuckets(ins.f)
 			if _, err := file.Seek(0, io.SeekStart); err != nil {
 				errs[w] = err
 				return
 			}
 			r := bufio.NewReaderSize(file, 1<<20)
-			var rec [itemSize]byte
+			var rec [spillRecord]byte
+			var d [bloom.ItemSize]byte
 			for n := uint64(0); n < s.spilled; n++ {
-				if n%sinkItems == 0 && ctx.Err() != nil {
+				if n%(1<<16) == 0 && ctx.Err() != nil {
 					errs[w] = ctx.Err()
 					return
 				}
@@ -415,10 +384,8 @@ func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter
 					errs[w] = fmt.Errorf("reading spill file: %w", err)
 					return
 				}
-				var it item
-				copy(it.d[:], rec[:bloom.ItemSize])
-				it.ix = rec[bloom.ItemSize]
-				s.add(it)
+				copy(d[:], rec[:bloom.ItemSize])
+				s.add(&d, rec[bloom.ItemSize])
 			}
 			errs[w] = s.flush()
 		}()

@@ -73,7 +73,7 @@ type htmlIndex struct {
 }
 
 type htmlProvenance struct {
-	Base, Combination, Of, Share, Chance string
+	Base, Combination, Of, Share, Range, Chance string
 }
 
 type htmlSource struct {
@@ -214,6 +214,7 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 			Base: p.Base, Combination: p.Combination,
 			Of:     fmt.Sprintf("%s of %s", thousands(p.CombinationMatched), thousands(p.BaseMatched)),
 			Share:  pct(p.Share),
+			Range:  shareRange(p),
 			Chance: plainNum(p.ExpectedByChance),
 		})
 	}
@@ -221,10 +222,10 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 	for _, a := range r.Registry.Sources {
 		src := htmlSource{Name: a.Source, Read: a.Read, Used: a.Used, Skipped: a.SkippedTotal()}
 		for _, k := range sortedKeys(a.Skipped) {
-			src.Reasons = append(src.Reasons, fmt.Sprintf("%s rows skipped: %s", thousands(a.Skipped[k]), k))
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s skipped: %s", count(a.Skipped[k], "row", "rows"), k))
 		}
 		for _, k := range sortedKeys(a.Invalid) {
-			src.Reasons = append(src.Reasons, fmt.Sprintf("%s values did not normalize: %s", thousands(a.Invalid[k]), k))
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s did not normalize: %s", count(a.Invalid[k], "value", "values"), k))
 		}
 		src.Examples = a.ExampleLines()
 		h.Sources = append(h.Sources, src)
@@ -294,6 +295,21 @@ func roundSig(x float64, digits int) float64 {
 	}
 	e := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(x))))
 	return math.Round(x*e) / e
+}
+
+// shareRange is the 95% interval of a provenance share, when there is one.
+func shareRange(p ProvenanceReport) string {
+	if p.BaseMatched == 0 {
+		return "-"
+	}
+	return pct(p.ShareLow) + " to " + pct(p.ShareHigh)
+}
+
+func count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
 }
 
 // thousands writes n with comma separators: 1,234,567.

@@ -77,6 +77,12 @@ func WriteAccounting(w io.Writer, accs []*engine.Accounting) {
 		if len(a.Invalid) > 0 {
 			fmt.Fprintf(w, "    values that did not normalize: %s\n", counts(a.Invalid))
 		}
+		if a.Dropped > 0 {
+			fmt.Fprintf(w, "    values dropped: %d (keys first seen after the columns were fixed from the first records)\n", a.Dropped)
+		}
+		if a.Truncated {
+			fmt.Fprintf(w, "    TRUNCATED INPUT: %s; the rows after it are missing (read with --allow-partial)\n", a.TruncatedReason)
+		}
 		for _, e := range a.ExampleLines() {
 			fmt.Fprintf(w, "    %s\n", e)
 		}
@@ -124,12 +130,13 @@ func WriteMatchesCSV(w io.Writer, ms []engine.Match) error {
 }
 
 func csvField(s string) string {
+	// Neutralise spreadsheet formulas first: a quoted "=…" is still a formula to a
+	// spreadsheet. (Source names can come from zip member names, ids from the registry.)
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		s = "'" + s
+	}
 	if strings.ContainsAny(s, ",\"\r\n") || strings.HasPrefix(s, " ") {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	// Neutralise spreadsheet formulas.
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
 	}
 	return s
 }

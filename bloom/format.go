@@ -159,23 +159,35 @@ func (f *Filter) WriteTo(w io.Writer, macKey []byte, signer ed25519.PrivateKey) 
 	binary.BigEndian.PutUint32(pre[12:], uint32(len(hdr)))
 	cw.Write(pre)
 	cw.Write(hdr)
-	buf := make([]byte, 0, 64<<10)
+	// The partitions, with the checksum and the MAC computed on other
+	// goroutines while the next chunk is encoded (feed.go).
+	body := &countWriter{w: bw, n: cw.n, err: cw.err}
+	feed := newFeeder(sum, mac)
+	defer feed.close()
 	for _, p := range f.parts {
-		buf = binary.BigEndian.AppendUint64(buf[:0], uint64(p.Cap()))
+		buf := feed.buffer()[:0]
+		buf = binary.BigEndian.AppendUint64(buf, uint64(p.Cap()))
 		buf = binary.BigEndian.AppendUint64(buf, uint64(p.K()))
 		buf = binary.BigEndian.AppendUint64(buf, uint64(p.Cap()))
-		for _, word := range p.BitSet().Words() {
-			if len(buf)+8 > cap(buf) {
-				cw.Write(buf)
-				buf = buf[:0]
+		for words := p.BitSet().Words(); ; {
+			n := min(len(words), (cap(buf)-len(buf))/8)
+			for _, word := range words[:n] {
+				buf = binary.BigEndian.AppendUint64(buf, word)
 			}
-			buf = binary.BigEndian.AppendUint64(buf, word)
+			words = words[n:]
+			body.Write(buf)
+			feed.submit(buf)
+			if len(words) == 0 {
+				break
+			}
+			buf = feed.buffer()[:0]
 		}
-		cw.Write(buf)
 	}
-	if cw.err != nil {
-		return cw.n, cw.err
+	feed.close()
+	if body.err != nil {
+		return body.n, body.err
 	}
+	cw = body
 	checksum := sum.Sum(nil)
 	tail := mac.Sum(append([]byte(nil), checksum...))
 	n := cw.n
@@ -312,45 +324,49 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 		mac = hmac.New(sha256.New, macKey)
 		mac.Write(d.prefix)
 	}
-	feed := func(b []byte) {
-		sum.Write(b)
-		if mac != nil {
-			mac.Write(b)
-		}
+	hs := []hash.Hash{sum}
+	if mac != nil {
+		hs = append(hs, mac)
 	}
+	feed := newFeeder(hs...)
+	defer feed.close()
 	f := &Filter{Header: d.Header, parts: make([]*bbloom.BloomFilter, p.Partitions)}
 	nwords := p.words()
-	chunk := make([]byte, 64<<10)
 	for i := range f.parts {
-		head := chunk[:24]
-		if _, err := io.ReadFull(d.r, head); err != nil {
+		head, err := feed.read(d.r, 24)
+		if err != nil {
 			return nil, formatErr("truncated", "file ends at partition %d of %d", i, p.Partitions)
 		}
-		feed(head)
 		m, k, length := binary.BigEndian.Uint64(head), binary.BigEndian.Uint64(head[8:]), binary.BigEndian.Uint64(head[16:])
 		if m != p.M || k != p.K || length != p.M {
 			return nil, formatErr("header", "partition %d has m=%d k=%d length=%d, header says m=%d k=%d", i, m, k, length, p.M, p.K)
 		}
+		// With the file size known, the header's sizes were checked against
+		// it; otherwise memory grows only as data actually arrives.
 		var words []uint64
 		if d.size >= 0 {
-			words = make([]uint64, 0, nwords)
+			words = make([]uint64, nwords)
 		} else {
 			words = make([]uint64, 0, min(nwords, 1<<16))
 		}
-		for left := nwords; left > 0; {
-			n := min(left*8, uint64(len(chunk)))
-			b := chunk[:n]
-			if _, err := io.ReadFull(d.r, b); err != nil {
+		for done := uint64(0); done < nwords; {
+			n := min(nwords-done, feedChunkSize/8)
+			b, err := feed.read(d.r, int(n*8))
+			if err != nil {
 				return nil, formatErr("truncated", "file ends inside partition %d of %d", i, p.Partitions)
 			}
-			feed(b)
-			for j := 0; j < len(b); j += 8 {
-				words = append(words, binary.BigEndian.Uint64(b[j:]))
+			if d.size < 0 {
+				words = append(words, make([]uint64, n)...)
 			}
-			left -= n / 8
+			dst := words[done : done+n]
+			for j := range dst {
+				dst[j] = binary.BigEndian.Uint64(b[8*j:])
+			}
+			done += n
 		}
 		f.parts[i] = bbloom.FromWithM(words, uint(p.M), uint(p.K))
 	}
+	feed.close()
 	tail := make([]byte, sumSize+macSize)
 	if _, err := io.ReadFull(d.r, tail); err != nil {
 		return nil, formatErr("truncated", "file ends before its checksum and MAC")

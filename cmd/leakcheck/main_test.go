@@ -1,13 +1,17 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,11 +20,18 @@ import (
 
 	"github.com/leakcheck/leakcheck/fixtures"
 	"github.com/leakcheck/leakcheck/internal/cli"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"leakcheck": func() { os.Exit(cli.Main()) },
+		"leakcheck": func() {
+			// Reproducible keys and salts: each invocation is seeded by
+			// its arguments, so the same script builds the same filters
+			// (and gets the same false positives) on every run.
+			keyhash.Random = keyhash.Seeded(strings.Join(os.Args[1:], "\x00"))
+			os.Exit(cli.Main())
+		},
 	})
 }
 
@@ -37,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"noplaintext": cmdNoPlaintext,
 			"jsonfield":   cmdJSONField,
 			"lc":          cmdLeakcheckExit,
+			"mkinput":     cmdMkInput,
 		},
 		RequireExplicitExec: false,
 	})
@@ -50,6 +62,9 @@ func cmdFixtures(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		data, err := fs.ReadFile(fixtures.FS, p)
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(ts.MkAbs(p)), 0o755); err != nil {
 			return err
 		}
 		return os.WriteFile(ts.MkAbs(p), data, 0o644)
@@ -209,4 +224,57 @@ func cmdLeakcheckExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("leakcheck exited %d, want %d", got, want)
 	}
+}
+
+// mkinput KIND OUT [SRC...]: write a hostile or packed input that a txtar file cannot hold.
+//
+//	gzip OUT SRC        SRC gzip-compressed
+//	zip OUT SRC...      a zip archive of the SRC files
+//	bigline OUT         a CSV with a 6 MiB line between two good rows
+//	badutf8 OUT         a UTF-8 CSV (70 KiB of it) with two rows of bytes that are not UTF-8
+//	nul OUT             a CSV with NUL bytes in two rows
+//	garbage OUT         64 KiB of pseudo-random bytes
+func cmdMkInput(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: mkinput KIND OUT [SRC...]")
+	}
+	var b bytes.Buffer
+	row := func(i int) string { return fmt.Sprintf("98765%05d,Zoë Person %d,1990\n", i, i) }
+	switch args[0] {
+	case "gzip":
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(ts.ReadFile(args[2])))
+		w.Close()
+	case "zip":
+		zw := zip.NewWriter(&b)
+		for _, src := range args[2:] {
+			w, err := zw.Create(filepath.Base(src))
+			ts.Check(err)
+			w.Write([]byte(ts.ReadFile(src)))
+		}
+		ts.Check(zw.Close())
+	case "bigline":
+		b.WriteString("phone,name,yob\n" + row(1))
+		b.WriteString("9876500002,\"" + strings.Repeat("x", 6<<20) + "\",1990\n")
+		b.WriteString(row(3))
+	case "badutf8":
+		b.WriteString("phone,name,yob\n")
+		for i := 1; b.Len() < 70<<10; i++ {
+			b.WriteString(row(i))
+		}
+		b.WriteString("9876599998,Jos\xe9 Bad,1990\n9876599999,\xff\xfe,1990\n" + row(99997))
+	case "nul":
+		b.WriteString("phone,name,yob\n" + row(1) + "9876500002,N\x00L,1990\n" + row(3) + "\x00\x00\x00\n" + row(5))
+	case "garbage":
+		x := uint32(2463534242)
+		for range 64 << 10 {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b.WriteByte(byte(x))
+		}
+	default:
+		ts.Fatalf("mkinput: unknown kind %q", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b.Bytes(), 0o644))
 }

@@ -1,9 +1,8 @@
 package cli
 
 import (
-	"crypto/rand"
+	"bytes"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -102,16 +101,16 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	defer o.keyFlags.wipe()
 	var master keyhash.Key
 	var keyInfo bloom.KeyInfo
-	salt := make([]byte, bloom.SaltSize)
+	var salt []byte
 	if base != nil {
 		// A shard: the existing filter's key, key source and salt.
 		master, keyInfo = base.master, base.f.Header.Key
-		copy(salt, base.f.Header.Salt)
+		salt = bytes.Clone(base.f.Header.Salt)
 	} else {
 		if master, keyInfo, err = o.keyFlags.forBuild(e); err != nil {
 			return err
 		}
-		if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+		if salt, err = keyhash.NewSalt(); err != nil {
 			return err
 		}
 	}

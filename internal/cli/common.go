@@ -59,7 +59,7 @@ func (f *inputFlags) overrides() (map[fields.Field]string, error) {
 }
 
 func (f *inputFlags) recordOptions() records.Options {
-	return records.Options{MaxLineBytes: f.maxLine, Format: f.formatIn, Encoding: f.encoding,
+	return records.Options{MaxLineBytes: f.maxLine, Format: strings.ToLower(f.formatIn), Encoding: f.encoding,
 		Table: f.table, Sheet: f.sheet, AllowPartial: f.allowPartial}
 }
 

@@ -138,6 +138,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if f, err = newFilter(h, capacity, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
+		defer memLimit.limit(f.Header.Bloom.BodySize())()
 	}
 	nw := opts.workers()
 	ins := &inserter{f: f}
@@ -155,7 +156,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	for w := range sinks {
 		sinks[w] = &sink{ins: ins, newEntries: make([]uint64, len(ixs))}
 		if f != nil {
-			sinks[w].b = newBuckets(f)
+			sinks[w].b = newBuckets(f, nw)
 		} else {
 			tmp, err := os.CreateTemp(opts.TempDir, ".leakcheck-spill-*")
 			if err != nil {
@@ -200,6 +201,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if f, err = newFilter(h, total, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
+		defer memLimit.limit(f.Header.Bloom.BodySize())()
 		ins.f = f
 		ins.mu = make([]sync.Mutex, f.Partitions())
 		if err := replay(ctx, spills, sinks, ins); err != nil {
@@ -367,7 +369,7 @@ func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter
 			defer wg.Done()
 			s := sinks[w]
 			s.spill = nil
-			s.b = newBuckets(ins.f)
+			s.b = newBuckets(ins.f, len(sinks))
 			if _, err := file.Seek(0, io.SeekStart); err != nil {
 				errs[w] = err
 				return

@@ -140,6 +140,9 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		masks[i], names[i] = mask(ix), ix.Name()
 	}
 	need := neededFields(formable)
+	if !opts.WantMatches { // matched ids are live data without a bound (memory.go)
+		defer memLimit.limit(f.Header.Bloom.BodySize())()
+	}
 	nw := opts.workers()
 	hs := make([]*checkHandler, nw)
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
@@ -156,6 +159,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 			pairs:   make([][2]int64, len(pairs)),
 			pairIdx: make([][2]int, len(pairs)),
 			want:    opts.WantMatches,
+			b:       newBuckets(f, nw),
 		}
 		for i := range h.hll {
 			h.hll[i] = newHLL()
@@ -235,11 +239,16 @@ type checkHandler struct {
 	r        row
 	vals     []string
 	d        [bloom.ItemSize]byte
+	b        *buckets     // digests waiting to be tested (probe.go)
+	pend     []pendingRow // the rows they belong to
+	hits     []uint64     // bit i of hits[k]: pend[k] matched index i
+	hit      []bool
 }
 
 func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	c.x[src].extract(rec, &c.r, func(p problem) { acc.invalid(line, p) })
-	var formed, hit uint64 // bit i: index i formed / matched
+	var formed uint64 // bit i: index i formed
+	slot := len(c.pend)
 	for i, m := range c.masks {
 		if c.r.have&m != m {
 			continue
@@ -251,30 +260,18 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 		c.hasher.Entry(c.names[i], c.vals, &c.d)
 		formed |= 1 << i
 		c.checked[i]++
-		if c.f.Test(c.d[:]) {
-			hit |= 1 << i
-			c.matched[i]++
-			c.hll[i].add(c.d[:])
-		}
+		c.probe(slot, i, &c.d)
 	}
-	for i, p := range c.pairIdx {
-		if hit&(1<<p[0]) != 0 && formed&(1<<p[1]) != 0 {
-			c.pairs[i][0]++
-			if hit&(1<<p[1]) != 0 {
-				c.pairs[i][1]++
-			}
+	if formed != 0 {
+		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})
+		if c.b.full {
+			c.flushProbes()
 		}
-	}
-	if c.want && hit != 0 {
-		m := Match{Source: c.srcNames[src], Line: line, ID: c.r.id}
-		for i := range c.names {
-			if hit&(1<<i) != 0 {
-				m.Indexes = append(m.Indexes, c.names[i])
-			}
-		}
-		c.matches = append(c.matches, m)
 	}
 	return formed != 0
 }
 
-func (c *checkHandler) done() error { return nil }
+func (c *checkHandler) done() error {
+	c.flushProbes()
+	return nil
+}

@@ -8,7 +8,6 @@ package engine
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -39,11 +38,13 @@ var NoProgress Progress = noProgress{}
 
 // Input is one opened input with its column mapping.
 type Input struct {
-	Name    string // as given by the user; "-" is stdin
+	Name    string // as given by the user, or a file under a directory or archive member ("a.zip!b.csv"); "-" is stdin
 	Mapping fields.Mapping
 	Size    int64 // bytes, -1 when unknown
 	reader  records.Reader
 	closer  io.Closer
+	src     *records.Source
+	ropts   records.Options
 }
 
 // Close releases the input.
@@ -51,7 +52,9 @@ func (in *Input) Close() error {
 	if in.closer == nil {
 		return nil
 	}
-	return in.closer.Close()
+	c := in.closer
+	in.closer = nil
+	return c.Close()
 }
 
 // Display is the name used in messages.
@@ -83,29 +86,83 @@ func Open(paths []string, overrides map[fields.Field]string, ropts records.Optio
 				return fail(fmt.Errorf("standard input (-) can be named only once"))
 			}
 		}
-		r, c, err := records.Open(p, ropts)
+		// One path can hold several sources: the files under a directory, the members
+		// of a zip archive. Each is an input of its own, with its own mapping and
+		// accounting.
+		srcs, err := records.Sources(p, ropts)
 		if err != nil {
+			if strings.HasPrefix(err.Error(), displayPath(p)) {
+				return fail(err) // already names the input
+			}
 			return fail(fmt.Errorf("reading %s: %w", displayPath(p), err))
 		}
-		in := &Input{Name: p, reader: r, closer: c, Size: -1}
-		if p != "-" {
-			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-				in.Size = st.Size()
+		for _, src := range srcs {
+			in, err := openSource(p, src, overrides, ropts)
+			if err != nil {
+				return fail(err)
 			}
+			out = append(out, in)
 		}
-		if i, why := dataLikeColumn(r.Columns()); i >= 0 {
-			in.Close()
-			return fail(fmt.Errorf("%s: the first row looks like data, not column names (column %d %s); leakcheck needs a header row naming the columns: add one", displayPath(p), i+1, why))
-		}
-		m, err := fields.AutoMap(r.Columns(), overrides)
-		if err != nil {
-			in.Close()
-			return fail(fmt.Errorf("%s: %w", displayPath(p), err))
-		}
-		in.Mapping = m
-		out = append(out, in)
 	}
 	return out, nil
+}
+
+// openSource opens one source and maps its columns. A source that can be read again is
+// closed until the pipeline reads it (see start), so that a directory or archive of many
+// files does not hold them all open.
+func openSource(p string, src *records.Source, overrides map[fields.Field]string, ropts records.Options) (*Input, error) {
+	r, c, err := src.Open(ropts)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), src.Name+":") {
+			return nil, err // already names the source
+		}
+		return nil, fmt.Errorf("reading %s: %w", src.Name, err)
+	}
+	name := src.Name
+	if p == "-" {
+		name = "-"
+	}
+	in := &Input{Name: name, reader: r, closer: c, Size: src.Size, src: src, ropts: ropts}
+	if i, why := dataLikeColumn(r.Columns()); i >= 0 {
+		in.Close()
+		return nil, fmt.Errorf("%s: the first row looks like data, not column names (column %d %s); leakcheck needs a header row naming the columns: add one", src.Name, i+1, why)
+	}
+	m, err := fields.AutoMap(r.Columns(), overrides)
+	if err != nil {
+		in.Close()
+		return nil, fmt.Errorf("%s: %w", src.Name, err)
+	}
+	in.Mapping = m
+	if !src.Once() {
+		in.Close()
+	}
+	return in, nil
+}
+
+// start returns the input's reader for the pipeline, opening the source again if openSource
+// closed it. The columns must be the ones mapped.
+func (in *Input) start() (records.Reader, error) {
+	if in.reader != nil && in.closer != nil {
+		return in.reader, nil
+	}
+	r, c, err := in.src.Open(in.ropts)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", in.Display(), err)
+	}
+	if !slices.Equal(r.Columns(), in.Mapping.Columns) {
+		c.Close()
+		return nil, fmt.Errorf("reading %s: its columns changed since it was opened", in.Display())
+	}
+	in.reader, in.closer = r, c
+	return r, nil
+}
+
+// Count counts the input's rows in a first pass (see records.Source.Count).
+func (in *Input) Count(ropts records.Options) (int64, error) {
+	if in.src == nil {
+		return 0, records.ErrNotCountable
+	}
+	return in.src.Count(ropts)
 }
 
 func displayPath(p string) string {

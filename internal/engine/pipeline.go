@@ -27,6 +27,14 @@ type Accounting struct {
 	Skipped  map[string]int64 `json:"rows_skipped"`   // reason → rows
 	Invalid  map[string]int64 `json:"invalid_values"` // "field: reason" → values
 	Examples []Example        `json:"examples"`       // the first few, by line
+	// Dropped counts values whose key was not among the columns (JSON and key-value input
+	// fix their columns from their first records; see internal/records).
+	Dropped int64 `json:"values_dropped,omitempty"`
+	// Truncated is set when --allow-partial let a truncated or damaged compressed input end
+	// early: the rows after the damage are missing. TruncatedReason says where (a row count,
+	// never content).
+	Truncated       bool   `json:"truncated,omitempty"`
+	TruncatedReason string `json:"truncated_reason,omitempty"`
 
 	invalidCount int64  // values that did not normalize, in all
 	lastInvalid  string // the reason of the latest one
@@ -168,6 +176,9 @@ func (o Options) progress() Progress {
 	return o.Progress
 }
 
+// DroppedReason is the example reason for a record with values of keys that are not columns.
+const DroppedReason = "values of keys first seen after the columns were fixed were dropped"
+
 // NoIndexReason is the skip reason of a row that formed no index.
 const NoIndexReason = "no index could be formed (its fields are empty or invalid)"
 
@@ -270,6 +281,16 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 }
 
 func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work chan<- *batch, free chan *batch, prog Progress, strict *strictFirst) error {
+	r, err := in.start()
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	defer func() {
+		if why := records.Truncation(r); why != "" {
+			acc.Truncated, acc.TruncatedReason = true, why
+		}
+	}()
 	ncol := len(in.Mapping.Columns)
 	var b *batch
 	newBatch := func() *batch {
@@ -298,7 +319,7 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 	lastBytes := int64(0)
 	rowsSince := int64(0)
 	for {
-		rec, err := in.reader.Next()
+		rec, err := r.Next()
 		if err == io.EOF {
 			break
 		}
@@ -316,10 +337,17 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 				}
 				continue
 			}
+			if errors.Is(err, records.ErrTruncated) {
+				return err // it names the input and says how many rows came before it
+			}
 			return fmt.Errorf("reading %s: %w (after %d rows)", in.Display(), err, acc.Read)
 		}
 		acc.Read++
 		rowsSince++
+		if rec.Dropped > 0 {
+			acc.Dropped += int64(rec.Dropped)
+			acc.example(rec.Line, DroppedReason)
+		}
 		if len(rec.Values) != ncol {
 			acc.skip(rec.Line, fmt.Sprintf("ragged row: %d fields, header has %d", len(rec.Values), ncol))
 			continue
@@ -333,7 +361,7 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 			if err := send(); err != nil {
 				return err
 			}
-			n := in.reader.BytesRead()
+			n := r.BytesRead()
 			prog.Advance(n-lastBytes, rowsSince)
 			lastBytes, rowsSince = n, 0
 		}
@@ -341,7 +369,7 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 	if err := send(); err != nil {
 		return err
 	}
-	prog.Advance(in.reader.BytesRead()-lastBytes, rowsSince)
+	prog.Advance(r.BytesRead()-lastBytes, rowsSince)
 	return nil
 }
 

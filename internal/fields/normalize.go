@@ -155,6 +155,14 @@ var folder = cases.Fold() // stateless, safe for concurrent use
 // whitespace, punctuation and symbols from both ends. The result must contain a letter.
 // Honorifics and inner punctuation stay: "Dr. Anita Sharma" → "dr. anita sharma".
 func normalizeName(s string) (string, error) {
+	if out, ok := nameFastASCII(s); ok {
+		return out, nil
+	}
+	return normalizeNameSlow(s)
+}
+
+// normalizeNameSlow is normalizeName for any input (name_fast.go takes the common ones).
+func normalizeNameSlow(s string) (string, error) {
 	s = strings.Map(func(r rune) rune {
 		if (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)) && !unicode.IsSpace(r) {
 			return -1

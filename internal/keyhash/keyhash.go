@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"strings"
 
@@ -21,6 +20,20 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 )
+
+// Random is the source of every key, salt and signing key leakcheck makes.
+// It is crypto/rand's reader; tests replace it with a seeded reader so that
+// their filters, and so their false positives, are the same on every run.
+var Random io.Reader = rand.Reader
+
+// NewSalt returns a fresh random filter salt.
+func NewSalt() ([]byte, error) {
+	salt := make([]byte, bloom.SaltSize)
+	if _, err := io.ReadFull(Random, salt); err != nil {
+		return nil, fmt.Errorf("reading random bytes: %w", err)
+	}
+	return salt, nil
+}
 
 // KeySize is the size of a master key in bytes.
 const KeySize = 32
@@ -31,7 +44,7 @@ type Key [KeySize]byte
 // Generate returns a new random key.
 func Generate() (Key, error) {
 	var k Key
-	if _, err := io.ReadFull(rand.Reader, k[:]); err != nil {
+	if _, err := io.ReadFull(Random, k[:]); err != nil {
 		return k, fmt.Errorf("reading random bytes: %w", err)
 	}
 	return k, nil
@@ -67,7 +80,7 @@ const (
 // NewArgon2id returns parameters with a fresh random salt.
 func NewArgon2id() (*bloom.Argon2id, error) {
 	salt := make([]byte, ArgonSaltSize)
-	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+	if _, err := io.ReadFull(Random, salt); err != nil {
 		return nil, fmt.Errorf("reading random bytes: %w", err)
 	}
 	return &bloom.Argon2id{Time: ArgonTime, MemoryKiB: ArgonMemoryKiB, Threads: ArgonThreads, Salt: salt}, nil
@@ -143,14 +156,13 @@ const MaxValueSize = 1<<16 - 1
 // Hasher computes entry digests. It is not safe for concurrent use: give
 // each goroutine its own (NewHasher is cheap).
 type Hasher struct {
-	mac hash.Hash
+	mac *entryMAC
 	buf []byte
-	sum []byte
 }
 
 // NewHasher returns a Hasher keyed with the entry key.
 func (k *Keys) NewHasher() *Hasher {
-	return &Hasher{mac: hmac.New(sha256.New, k.entry), buf: make([]byte, 0, 128), sum: make([]byte, 0, sha256.Size)}
+	return &Hasher{mac: newEntryMAC(k.entry), buf: make([]byte, 0, 128)}
 }
 
 // Entry writes into out the digest of one index entry: HMAC-SHA256 under the
@@ -168,9 +180,6 @@ func (h *Hasher) Entry(index string, values []string, out *[bloom.ItemSize]byte)
 		b = append(b, v...)
 	}
 	h.buf = b
-	h.mac.Reset()
-	h.mac.Write(b)
-	h.sum = h.mac.Sum(h.sum[:0])
-	copy(out[:], h.sum)
+	h.mac.sum16(b, out)
 	clear(b)
 }

@@ -1,10 +1,8 @@
 package keyhash
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -19,7 +17,7 @@ const maxSigningKeyFileSize = 64 << 10
 
 // GenerateSigningKey returns a new Ed25519 private key.
 func GenerateSigningKey() (ed25519.PrivateKey, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	_, priv, err := ed25519.GenerateKey(Random)
 	if err != nil {
 		return nil, fmt.Errorf("reading random bytes: %w", err)
 	}
@@ -71,11 +69,12 @@ func EncodeSigningKeyFile(priv ed25519.PrivateKey, created time.Time) []byte {
 // file. Errors never quote the file's content.
 func ParseSigningKeyFile(data []byte) (ed25519.PrivateKey, error) {
 	var priv ed25519.PrivateKey
-	sc := bufio.NewScanner(bytes.NewReader(data))
 	line := 0
-	for sc.Scan() {
+	// bytes.Lines yields sub-slices of data: no copy of the key is made
+	// that the caller's clear would miss.
+	for l := range bytes.Lines(data) {
 		line++
-		s := bytes.TrimSpace(sc.Bytes())
+		s := bytes.TrimSpace(l)
 		if len(s) == 0 || s[0] == '#' {
 			continue
 		}
@@ -100,10 +99,6 @@ func ParseSigningKeyFile(data []byte) (ed25519.PrivateKey, error) {
 		}
 		priv = ed25519.NewKeyFromSeed(seed)
 		clear(seed)
-	}
-	if err := sc.Err(); err != nil {
-		clear(priv)
-		return nil, err
 	}
 	if priv == nil {
 		return nil, fmt.Errorf("no signing key line (signing keys start with %s; make one with 'leakcheck keygen --signing')", SigningKeyPrefix)

@@ -1,10 +1,14 @@
 package records
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -177,4 +181,178 @@ func refQuoteOpenAtEnd(line []byte, delim byte) bool {
 		}
 	}
 	return st == stQuoted
+}
+
+// fuzzRead opens data with opts and reads it to the end, checking what every reader promises:
+// no panic, as many values as columns, known row error reasons only, lines that never go
+// back, BytesRead at most the input, and Count agreeing with Next.
+func fuzzRead(t *testing.T, data []byte, opts Options) {
+	src := bytesSource("f", data)
+	r, c, err := src.Open(opts)
+	if err != nil {
+		var re *RowError
+		if errors.As(err, &re) {
+			t.Fatalf("Open returned a RowError: %v", err)
+		}
+		return
+	}
+	defer c.Close()
+	cols := r.Columns()
+	var n int64
+	last := int64(0)
+	var fatal error
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *RowError
+		switch {
+		case errors.As(err, &re):
+			if !allReasonsRE.MatchString(re.Reason) {
+				t.Fatalf("unknown row error reason %q", re.Reason)
+			}
+			if re.Line < last || re.Line < 1 {
+				t.Fatalf("row error at line %d after line %d", re.Line, last)
+			}
+			last = re.Line
+		case err != nil:
+			fatal = err
+		default:
+			if len(rec.Values) != len(cols) {
+				t.Fatalf("line %d: %d values, %d columns", rec.Line, len(rec.Values), len(cols))
+			}
+			if rec.Line < last || rec.Line < 1 {
+				t.Fatalf("record at line %d after line %d", rec.Line, last)
+			}
+			last = rec.Line
+		}
+		if fatal != nil {
+			break
+		}
+		n++
+	}
+	if b := r.BytesRead(); b > int64(len(data)) {
+		t.Fatalf("BytesRead %d of a %d-byte input", b, len(data))
+	}
+	count, err := src.Count(opts)
+	if fatal == nil && (err != nil || count != n) {
+		t.Fatalf("Count = %d, %v; Next returned %d results", count, err, n)
+	}
+}
+
+func seeds(f *testing.F, tests []readTable) {
+	for _, tt := range tests {
+		f.Add([]byte(tt.in))
+	}
+}
+
+// FuzzDetect reads arbitrary input with format and encoding detection.
+func FuzzDetect(f *testing.F) {
+	seeds(f, jsonTests)
+	seeds(f, kvTests)
+	seeds(f, sqlTests)
+	for _, tt := range delimitedTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Add(gz(f, []byte(people)))
+	f.Add(xzc(f, []byte(people)))
+	f.Add(zst(f, []byte(people)))
+	f.Add(utf16le(people, true))
+	f.Add(utf16le(people, false))
+	f.Add([]byte("phone,name\n1,Jos\xe9\n"))
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sniff(data)
+		sniffText(data)
+		isBinary(data)
+		looksUTF16(data)
+		validUTF8Prefix(data)
+		checkXzDict(bufio.NewReader(bytes.NewReader(data)))
+		fuzzRead(t, data, Options{MaxLineBytes: 256})
+	})
+}
+
+func FuzzJSONL(f *testing.F) {
+	seeds(f, jsonTests)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, Options{Format: "jsonl", MaxLineBytes: 256})
+	})
+}
+
+func FuzzJSONArray(f *testing.F) {
+	seeds(f, jsonTests)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, Options{Format: "json", MaxLineBytes: 256})
+	})
+}
+
+func FuzzKV(f *testing.F) {
+	seeds(f, kvTests)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if key, _, ok := kvLine(string(line)); ok && !validKey(key) {
+				t.Fatalf("kvLine(%q) gave an invalid key", line)
+			}
+		}
+		fuzzRead(t, data, Options{Format: "kv", MaxLineBytes: 256})
+	})
+}
+
+func FuzzSQL(f *testing.F) {
+	seeds(f, sqlTests)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, Options{Format: "sql", MaxLineBytes: 256})
+		fuzzRead(t, data, Options{Format: "sql", MaxLineBytes: 256, Table: "t"})
+	})
+}
+
+// FuzzXLSXSniff fuzzes how a zip archive is recognised as a workbook, and the cell-level
+// conversions of the xlsx reader. (The XML itself is parsed by encoding/xml.)
+func FuzzXLSXSniff(f *testing.F) {
+	f.Add(handXLSX(f, `<row><c t="s"><v>0</v></c></row>`, `<si><t>a</t></si>`, `<xf numFmtId="14"/>`, false), "A1", "dd/mm/yyyy", 32944.5)
+	f.Add(makeZip(f, zipEntry{"a.csv", []byte(people), zip.Deflate}), "XFD9", "[Red]0.0", 60.0)
+	f.Fuzz(func(t *testing.T, data []byte, ref, code string, serial float64) {
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			isXLSX(zr)
+		}
+		if c, ok := colIndex(ref); ok && (c < 0 || c >= maxXLSXColumns) {
+			t.Fatalf("colIndex(%q) = %d", ref, c)
+		}
+		isDateFormatCode(code)
+		unescapeOOXML(code)
+		serialDate(serial, false)
+		serialDate(serial, true)
+	})
+}
+
+// FuzzZipScan fuzzes finding members without an archive directory (--allow-partial).
+func FuzzZipScan(f *testing.F) {
+	z := makeZip(f, zipEntry{"a.csv", []byte(people), zip.Deflate}, zipEntry{"b.csv", []byte(people), zip.Store})
+	f.Add(z)
+	f.Add(z[:len(z)-30])
+	f.Add(z[:60])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "f.zip")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := scanZip(bytes.NewReader(data), p, "f.zip", int64(len(data)))
+		if err != nil {
+			return
+		}
+		for _, s := range srcs {
+			r, c, err := s.Open(Options{AllowPartial: true, MaxLineBytes: 256})
+			if err != nil {
+				continue
+			}
+			for range 1000 {
+				if _, err := r.Next(); err != nil && !isRowError(err) {
+					break
+				}
+			}
+			c.Close()
+		}
+	})
 }

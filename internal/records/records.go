@@ -16,6 +16,39 @@ const maxMaxLineBytes = 1 << 30
 // an empty file or one holding only blank lines.
 var ErrNoHeader = errors.New("empty input: no header row")
 
+// ErrNoRecords is returned (wrapped with the source name) for JSON, key-value, SQL and xlsx
+// input that holds no record at all, so that no column names can be found.
+var ErrNoRecords = errors.New("empty input: no records")
+
+// ErrTruncated is matched (errors.Is) by the fatal error of an input that ends early: a
+// truncated or damaged compressed stream or zip archive. The error is a *TruncatedError saying
+// how many rows were read before it. With Options.AllowPartial the reader ends at that point
+// instead, and Truncation reports it.
+var ErrTruncated = errors.New("truncated or damaged input")
+
+// TruncatedError is the fatal error of a compressed stream or archive that ends early or whose
+// data is damaged. Its text holds only the kind of data, a row count and the decompressor's
+// message (fixed phrases and offsets), never content.
+type TruncatedError struct {
+	What string // "gzip data", "zip member", …
+	Rows int64  // results (rows and bad rows) returned before it; -1 when not known yet
+	Err  error  // the decompressor's error
+}
+
+func (e *TruncatedError) Error() string {
+	s := "truncated or damaged " + e.What
+	if e.Rows >= 0 {
+		s += fmt.Sprintf(" after %d rows", e.Rows)
+	}
+	if e.Err != nil {
+		s += " (" + e.Err.Error() + ")"
+	}
+	return s
+}
+
+func (e *TruncatedError) Is(target error) bool { return target == ErrTruncated }
+func (e *TruncatedError) Unwrap() error        { return e.Err }
+
 // ErrNotCountable is returned by Count for standard input, pipes and other inputs that are not
 // regular files: they can be read only once, so counting them would consume them.
 var ErrNotCountable = errors.New("input can be read only once, so it cannot be counted first")
@@ -26,6 +59,10 @@ var ErrNotCountable = errors.New("input can be read only once, so it cannot be c
 type Record struct {
 	Line   int64 // 1-based line number in the source where the record starts (physical line)
 	Values []string
+	// Dropped counts values whose key is not among Columns: JSON and key-value readers fix
+	// their columns from the first records (see doc.go), so a key first seen later has no
+	// column. The rest of the record is used; callers count these.
+	Dropped int
 }
 
 // RowError is a bad row that was skipped; reading can continue after it.
@@ -62,6 +99,19 @@ type Options struct {
 	MaxLineBytes int
 	// Delimiter separates fields in delimited text; 0 = detect from the header line.
 	Delimiter rune
+	// Format forces the format of the (decompressed) content: "csv", "jsonl", "json", "kv",
+	// "sql" or "xlsx"; "" = detect it from the content (see detect.go).
+	Format string
+	// Encoding forces the text encoding: "utf-8", "utf-16le", "utf-16be", "windows-1252" or
+	// "latin1"; "" = detect it from a byte order mark or the first bytes.
+	Encoding string
+	// Table picks the table of an SQL dump that holds rows of several.
+	Table string
+	// Sheet picks an xlsx sheet by name; "" = the first sheet.
+	Sheet string
+	// AllowPartial makes a truncated or damaged compressed input or zip archive end where the
+	// damage starts instead of failing; Truncation then reports it.
+	AllowPartial bool
 }
 
 func (o Options) maxLine() (int, error) {

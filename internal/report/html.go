@@ -227,6 +227,12 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		for _, k := range sortedKeys(a.Invalid) {
 			src.Reasons = append(src.Reasons, fmt.Sprintf("%s did not normalize: %s", count(a.Invalid[k], "value", "values"), k))
 		}
+		if a.Dropped > 0 {
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s dropped: their keys were first seen after the columns were fixed", count(a.Dropped, "value", "values")))
+		}
+		if a.Truncated {
+			src.Reasons = append(src.Reasons, "TRUNCATED INPUT: "+a.TruncatedReason+"; the rows after it are missing")
+		}
 		src.Examples = a.ExampleLines()
 		h.Sources = append(h.Sources, src)
 		regs = append(regs, shellQuote(a.Source))

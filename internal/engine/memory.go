@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"math"
+	"runtime/debug"
+	"sync"
+)
+
+// heapAllowance is what the heap may hold besides the filters while a
+// pipeline runs: the workers' buckets (~20 MiB each), batches in flight,
+// and garbage between collections. With the runtime's own memory (stacks,
+// code) this keeps peak RSS within the filter's size plus 256 MiB.
+const heapAllowance = 192 << 20
+
+// memoryLimiter applies a soft memory limit while pipelines run.
+//
+// The Go collector lets the heap grow to twice what is live before it
+// collects (GOGC=100). With a large filter live, that doubles the filter's
+// memory for no gain: the filter holds no pointers, so collecting more often
+// costs almost nothing. While pipelines run, a soft memory limit
+// (runtime/debug.SetMemoryLimit) of their filters' size plus heapAllowance
+// makes the collector run before the heap grows past it. A lower limit
+// already set (GOMEMLIMIT) is kept, and the previous limit comes back when
+// the last pipeline ends. A pipeline whose other live data may grow without
+// bound (check collecting matched ids) does not take part: past the limit
+// the collector would run continuously.
+type memoryLimiter struct {
+	mu     sync.Mutex
+	active int
+	filter uint64 // bytes of the active pipelines' filters
+	prev   int64  // the limit before the first one started
+}
+
+var memLimit memoryLimiter
+
+// limit applies the limit for a pipeline using a filter of filterBytes and
+// returns the function that lifts it.
+func (m *memoryLimiter) limit(filterBytes uint64) (restore func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.active == 0 {
+		m.prev = debug.SetMemoryLimit(-1) // -1 reads the current limit
+	}
+	m.active++
+	m.filter += filterBytes
+	m.apply()
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.active--
+		m.filter -= filterBytes
+		if m.active == 0 {
+			debug.SetMemoryLimit(m.prev)
+			return
+		}
+		m.apply()
+	}
+}
+
+func (m *memoryLimiter) apply() {
+	want := m.filter + heapAllowance
+	if want > math.MaxInt64 || int64(want) > m.prev {
+		debug.SetMemoryLimit(m.prev)
+		return
+	}
+	debug.SetMemoryLimit(int64(want))
+}

@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"github.com/leakcheck/leakcheck/bloom"
+)
+
+// This file is the test side of check: a worker's digests wait in buckets
+// by filter partition and are tested a partition at a time (see buckets),
+// then each waiting row's matches are counted at once.
+
+// pendingRow is a registry row whose digests wait to be tested. Its matches
+// are in checkHandler.hits, which is kept apart so that the random updates of
+// a flush touch 8 bytes per row rather than a whole row.
+type pendingRow struct {
+	src    int
+	line   int64
+	id     string
+	formed uint64 // bit i: index i formed
+}
+
+// maxRowProbes bounds the digests one row adds (check handles at most 64
+// indexes); buckets keep that much room so a row is never split by a flush.
+const maxRowProbes = 64
+
+// probe queues the digest of index i of the row that will be pending slot.
+func (c *checkHandler) probe(slot int, i int, d *[bloom.ItemSize]byte) {
+	c.b.add(d, uint32(slot)<<6|uint32(i))
+}
+
+// flushProbes tests every waiting digest and counts the waiting rows.
+func (c *checkHandler) flushProbes() {
+	if cap(c.hits) < len(c.pend) {
+		c.hits = make([]uint64, len(c.pend), cap(c.pend))
+	}
+	hits := c.hits[:len(c.pend)]
+	clear(hits)
+	c.b.each(func(p int, d [][bloom.ItemSize]byte, tag []uint32) {
+		if cap(c.hit) < len(d) {
+			c.hit = make([]bool, c.b.per)
+		}
+		hit := c.hit[:len(d)]
+		c.f.TestItems(p, d, hit)
+		for j, h := range hit {
+			if h {
+				slot, i := tag[j]>>6, tag[j]&63
+				hits[slot] |= 1 << i
+				c.matched[i]++
+				c.hll[i].add(d[j][:])
+			}
+		}
+	})
+	for k := range c.pend {
+		r, hit := &c.pend[k], hits[k]
+		for i, p := range c.pairIdx {
+			if hit&(1<<p[0]) != 0 && r.formed&(1<<p[1]) != 0 {
+				c.pairs[i][0]++
+				if hit&(1<<p[1]) != 0 {
+					c.pairs[i][1]++
+				}
+			}
+		}
+		if c.want && hit != 0 {
+			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: r.id}
+			for i := range c.names {
+				if hit&(1<<i) != 0 {
+					m.Indexes = append(m.Indexes, c.names[i])
+				}
+			}
+			c.matches = append(c.matches, m)
+		}
+	}
+	clear(c.pend) // drop the ids
+	c.pend = c.pend[:0]
+}

@@ -1,0 +1,735 @@
+package records
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// A Source is one stream of records: a file, standard input, one member of a zip archive, or
+// an xlsx sheet. One path can give several (a directory, a zip archive); see Sources.
+type Source struct {
+	// Name is used in messages and row errors: the path as given, "stdin", a file under a
+	// directory ("dumps/a.csv"), or an archive member ("dumps/a.zip!people.csv"). Control
+	// characters in names are shown escaped.
+	Name string
+	// Size is what BytesRead counts up to: the file's size, or a zip member's uncompressed
+	// size; -1 when unknown.
+	Size int64
+
+	kind   sourceKind
+	path   string     // the file, or the archive a member is in
+	member *zipMember // for srcMember
+	once   bool       // standard input or a pipe: it can be read once
+	tables []string   // SQL tables with rows, from a first pass (nil: not made yet)
+	opened bool       // a one-shot source has been opened
+	data   []byte     // for srcBytes
+}
+
+type sourceKind int
+
+const (
+	srcFile sourceKind = iota
+	srcStdin
+	srcMember
+	srcXLSX
+	srcBytes // tests and fuzzing: data held in memory
+)
+
+// Sources returns the sources path holds, in a fixed order: "-" is standard input; a
+// directory gives every file under it, in lexical order, skipping names that start with "."; a
+// zip archive gives one source per member (see sources.go); an xlsx workbook and any other file
+// give themselves.
+func Sources(path string, opts Options) ([]*Source, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	if path == "-" {
+		return []*Source{{Name: "stdin", Size: -1, kind: srcStdin, once: true}}, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err // *PathError: names the file, no content
+	}
+	if !fi.IsDir() {
+		return fileSources(path, displayPath(path), fi, opts)
+	}
+	var out []*Source
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != path && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		fi, err := os.Stat(p) // follows a symbolic link to a file
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return nil // a link to a directory: not followed, so no cycles
+		}
+		srcs, err := fileSources(p, displayPath(p), fi, opts)
+		if err != nil {
+			return err
+		}
+		out = append(out, srcs...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: the directory holds no files to read", displayPath(path))
+	}
+	return out, nil
+}
+
+// displayPath escapes control and other non-printable characters in a name, so that a file or
+// member name cannot write escape sequences to a terminal.
+func displayPath(p string) string {
+	if p == "-" {
+		return "stdin"
+	}
+	if strings.IndexFunc(p, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) < 0 {
+		return p
+	}
+	var b strings.Builder
+	for _, r := range p {
+		if unicode.IsPrint(r) || r == ' ' {
+			b.WriteRune(r)
+		} else {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		}
+	}
+	return b.String()
+}
+
+// fileSources gives the sources of one file that is not a directory.
+func fileSources(path, name string, fi os.FileInfo, opts Options) ([]*Source, error) {
+	if !fi.Mode().IsRegular() {
+		// A pipe or device: it can be read once, and is not sniffed here.
+		return []*Source{{Name: name, Size: -1, kind: srcFile, path: path, once: true}}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var head [4]byte
+	n, _ := io.ReadFull(f, head[:])
+	if sniff(head[:n]) != formatZip {
+		return []*Source{{Name: name, Size: fi.Size(), kind: srcFile, path: path}}, nil
+	}
+	return zipSources(f, path, name, fi.Size(), opts)
+}
+
+// Open opens path, which must hold one source (not a directory or a zip archive of several
+// files), and returns a Reader for it plus a closer; "-" is standard input. See Sources and
+// Source.Open.
+func Open(path string, opts Options) (Reader, io.Closer, error) {
+	src, err := single(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src.Open(opts)
+}
+
+// Count counts the records of path, which must hold one source; see Source.Count.
+func Count(path string, opts Options) (int64, error) {
+	src, err := single(path, opts)
+	if err != nil {
+		return 0, err
+	}
+	return src.Count(opts)
+}
+
+func single(path string, opts Options) (*Source, error) {
+	srcs, err := Sources(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(srcs) != 1 {
+		return nil, fmt.Errorf("%s holds %d inputs; read them one by one (see Sources)", displayPath(path), len(srcs))
+	}
+	return srcs[0], nil
+}
+
+// Open opens the source and returns a Reader for it, and a closer that releases it. Standard
+// input and pipes can be opened once.
+func (s *Source) Open(opts Options) (Reader, io.Closer, error) {
+	if err := opts.check(); err != nil {
+		return nil, nil, err
+	}
+	r, c, err := s.open(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, c, nil
+}
+
+// Count counts the source's records without keeping them (a first pass used to size filters).
+// It returns the number of results Next would return (good plus bad rows). Standard input and
+// pipes cannot be counted: Count fails with an error wrapping ErrNotCountable.
+//
+// A truncated or damaged compressed input fails with an error wrapping ErrTruncated, unless
+// opts.AllowPartial is set: then the count is of the rows before the damage.
+func (s *Source) Count(opts Options) (int64, error) {
+	if s.once {
+		return 0, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)
+	}
+	r, c, err := s.Open(opts)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	sr := r.(*sourceReader)
+	if d, ok := sr.r.(*delimitedReader); ok {
+		n, err := d.count()
+		if err != nil {
+			if err := sr.fatal(err, n); err != io.EOF {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	var n int64
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil && !isRowError(err) {
+			return n, err
+		}
+		n++
+	}
+}
+
+// Truncation returns why the input read by r ended early, when Options.AllowPartial let it end
+// at a truncated or damaged compressed stream or archive instead of failing; "" otherwise. The
+// reason says how many rows were read before it, never content.
+func Truncation(r Reader) string {
+	if sr, ok := r.(*sourceReader); ok && sr.truncated != nil {
+		return sr.truncated.Error()
+	}
+	return ""
+}
+
+// counter counts the bytes read from the bottom of a source, for BytesRead, and remembers a
+// read error so that decompressors do not report it as damage.
+type counter struct {
+	r   io.Reader
+	n   atomic.Int64
+	err error
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
+}
+
+// damage turns the errors of a decompressor into *TruncatedError, and returns data before an
+// error on its own so that no complete row before the damage is lost.
+type damage struct {
+	r    io.Reader
+	what string
+	cnt  *counter
+	err  error
+}
+
+func (d *damage) Read(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
+	n, err := d.r.Read(p)
+	var te *TruncatedError
+	if err != nil && err != io.EOF && !errors.As(err, &te) {
+		if d.cnt.err != nil {
+			err = d.cnt.err // the file could not be read: not damage
+		} else {
+			err = &TruncatedError{What: d.what, Rows: -1, Err: plainError(err)}
+		}
+	}
+	if err != nil && n > 0 {
+		d.err = err
+		return n, nil
+	}
+	return n, err
+}
+
+// plainError keeps a decompressor's message only when it is one of the standard ones.
+func plainError(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return io.ErrUnexpectedEOF
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, zip.ErrChecksum):
+		return errors.New("checksum mismatch")
+	case errors.Is(err, gzip.ErrHeader):
+		return errors.New("invalid header")
+	}
+	return errors.New("invalid compressed data")
+}
+
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for i := len(cs) - 1; i >= 0; i-- {
+		if err := cs[i].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+type closeFunc func() error
+
+func (f closeFunc) Close() error { return f() }
+
+// raw opens the bytes of the source.
+func (s *Source) raw() (io.Reader, closers, error) {
+	switch s.kind {
+	case srcStdin:
+		return os.Stdin, nil, nil
+	case srcMember:
+		return s.member.open(s.path)
+	case srcBytes:
+		return bytes.NewReader(s.data), nil, nil
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, closers{f}, nil
+}
+
+func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
+	if s.once {
+		if s.opened {
+			return nil, nil, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)
+		}
+		s.opened = true
+	}
+	max, _ := opts.maxLine()
+	if s.kind == srcXLSX {
+		if opts.Format != "" && opts.Format != fmtXLSX {
+			return nil, nil, fmt.Errorf("%s: an xlsx workbook cannot be read as %s", s.Name, opts.Format)
+		}
+		return s.openXLSX(opts, max)
+	}
+	if opts.Format == fmtXLSX {
+		return nil, nil, fmt.Errorf("%s: not an xlsx workbook (no zip archive)", s.Name)
+	}
+	src, cs, err := s.raw()
+	if err != nil {
+		return nil, nil, err
+	}
+	cnt := &counter{r: src}
+	r, err := s.openStream(cnt, &cs, opts, max)
+	if err != nil {
+		cs.Close()
+		var te *TruncatedError
+		if errors.As(err, &te) {
+			te.Rows = 0
+		}
+		if strings.HasPrefix(err.Error(), s.Name+":") {
+			return nil, nil, err // the delimited reader names the source itself
+		}
+		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial}
+	sr.d, _ = r.(*delimitedReader)
+	return sr, cs, nil
+}
+
+func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	cnt := &counter{r: f}
+	zr, err := zip.NewReader(&countingReaderAt{f: f, cnt: cnt}, fi.Size())
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", s.Name, &TruncatedError{What: "xlsx workbook", Rows: 0, Err: plainError(err)})
+	}
+	x, err := openXLSX(zr, s.Name, opts.Sheet, max)
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	sr := &sourceReader{r: x, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial}
+	return sr, closers{f, x}, nil
+}
+
+// countingReaderAt counts the bytes read through it, for BytesRead.
+type countingReaderAt struct {
+	f   io.ReaderAt
+	cnt *counter
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.f.ReadAt(p, off)
+	c.cnt.n.Add(int64(n))
+	return n, err
+}
+
+// text peels compression and the text encoding off the bytes of the source and returns its
+// text, with at least the first sniffLen bytes buffered.
+func (s *Source) text(cnt *counter, cs *closers, opts Options) (*bufio.Reader, error) {
+	var r io.Reader = cnt
+	var br *bufio.Reader
+	for layer := 0; ; layer++ {
+		br = bufio.NewReaderSize(r, sniffLen)
+		head, err := peek(br, 16)
+		if err != nil {
+			return nil, err
+		}
+		fm := sniff(head)
+		var what string
+		switch fm {
+		case formatGzip:
+			what = "gzip data"
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return nil, &TruncatedError{What: what, Rows: -1, Err: plainError(err)}
+			}
+			r = zr
+		case formatBzip2:
+			what, r = "bzip2 data", bzip2.NewReader(br)
+		case formatXz:
+			what = "xz data"
+			if err := checkXzDict(br); err != nil {
+				return nil, err
+			}
+			xr, err := xz.NewReader(br)
+			if err != nil {
+				return nil, &TruncatedError{What: what, Rows: -1, Err: plainError(err)}
+			}
+			r = xr
+		case formatZstd:
+			what = "zstd data"
+			zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+				zstd.WithDecoderMaxMemory(maxDecoderMemory), zstd.WithDecoderMaxWindow(maxDecoderMemory))
+			if err != nil {
+				return nil, err
+			}
+			*cs = append(*cs, closeFunc(func() error { zr.Close(); return nil }))
+			r = zr
+		case formatZip:
+			if s.kind == srcStdin || s.once {
+				return nil, errors.New("a zip archive or xlsx workbook cannot be read from standard input or a pipe (it needs random access): save it to a file")
+			}
+			return nil, errors.New("a zip archive or xlsx workbook inside a compressed file or another zip archive is not read: extract it first")
+		case formatOLE, format7z, formatUTF32:
+			return nil, fmt.Errorf("%s input is not supported", refused[fm])
+		}
+		if what == "" {
+			break
+		}
+		if layer == maxLayers {
+			return nil, errors.New("more than 4 layers of compression")
+		}
+		r = &damage{r: r, what: what, cnt: cnt}
+	}
+	text, err := decodeText(br, opts.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	if text != io.Reader(br) {
+		br = bufio.NewReaderSize(text, sniffLen)
+	}
+	head, err := peek(br, sniffLen)
+	if err != nil {
+		return nil, err
+	}
+	if isBinary(head) {
+		return nil, errors.New("binary data: not text, and not a known compressed, archive or spreadsheet format")
+	}
+	return br, nil
+}
+
+// openStream returns the reader for the format of the source's text.
+func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int) (Reader, error) {
+	br, err := s.text(cnt, cs, opts)
+	if err != nil {
+		return nil, err
+	}
+	f := opts.Format
+	if f == "" {
+		head, _ := peek(br, sniffLen)
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] == '<' {
+			return nil, errors.New("XML or HTML input is not supported")
+		}
+		f = sniffText(head)
+	}
+	switch f {
+	case fmtJSONL:
+		return newKeyedReader(&jsonLines{lines: newLineReader(br, max)}, exactKey)
+	case fmtJSON:
+		return newKeyedReader(newJSONStream(br, max), exactKey)
+	case fmtKV:
+		return newKeyedReader(newKVBlocks(newLineReader(br, max)), foldKey)
+	case fmtSQL:
+		return s.openSQL(br, opts, max)
+	}
+	return newDelimited(br, s.Name, opts)
+}
+
+// openSQL opens an SQL dump at the table to read. For a source that can be read again, a
+// first pass finds the tables with rows, so that a dump with several is refused up front.
+func (s *Source) openSQL(r io.Reader, opts Options, max int) (Reader, error) {
+	if opts.Table == "" && !s.once {
+		if s.tables == nil {
+			tables, err := s.sqlTables(opts, max)
+			if err != nil {
+				return nil, err
+			}
+			s.tables = tables
+		}
+		switch len(s.tables) {
+		case 0:
+			return nil, ErrNoRecords
+		case 1:
+			return newSQLReader(r, max, s.tables[0], false)
+		default:
+			return nil, fmt.Errorf("the dump holds rows of %d tables (%s); choose one with --table", len(s.tables), quoteNames(s.tables))
+		}
+	}
+	return newSQLReader(r, max, opts.Table, s.once)
+}
+
+// sqlTables makes the first pass over an SQL source.
+func (s *Source) sqlTables(opts Options, max int) ([]string, error) {
+	src, cs, err := s.raw()
+	if err != nil {
+		return nil, err
+	}
+	defer cs.Close()
+	br, err := s.text(&counter{r: src}, &cs, opts)
+	if err != nil {
+		return nil, err
+	}
+	tables, err := sqlTables(br, max)
+	if err != nil {
+		return nil, err
+	}
+	if tables == nil {
+		tables = []string{}
+	}
+	return tables, nil
+}
+
+// decodeText returns br decoded to UTF-8 (br itself when it is UTF-8), without a byte order
+// mark.
+func decodeText(br *bufio.Reader, enc string) (io.Reader, error) {
+	head, err := peek(br, sniffLen)
+	if err != nil {
+		return nil, err
+	}
+	bom := sniff(head)
+	var dec encoding.Encoding
+	switch strings.ToLower(enc) {
+	case "utf-8":
+	case "utf-16le":
+		dec = xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+	case "utf-16be":
+		dec = xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+	case "windows-1252":
+		dec = charmap.Windows1252
+	case "latin1":
+		dec = charmap.ISO8859_1
+	default:
+		switch {
+		case bom == formatUTF16LE:
+			dec = xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+		case bom == formatUTF16BE:
+			dec = xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+		case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
+		default:
+			if f, ok := looksUTF16(head); ok {
+				if f == formatUTF16LE {
+					dec = xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+				} else {
+					dec = xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+				}
+			} else if !validUTF8Prefix(head) {
+				dec = charmap.Windows1252
+			}
+		}
+	}
+	// Drop a byte order mark that matches the encoding.
+	switch {
+	case dec == nil && bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
+		br.Discard(3)
+	case (bom == formatUTF16LE || bom == formatUTF16BE) && dec != nil && dec != charmap.Windows1252 && dec != charmap.ISO8859_1:
+		br.Discard(2)
+	}
+	if dec == nil {
+		return br, nil
+	}
+	return transform.NewReader(br, dec.NewDecoder()), nil
+}
+
+// maxDecoderMemory bounds the window (zstd) or dictionary (xz) a compressed input may ask the
+// decoder to allocate. The tools' defaults use at most 64 MiB (xz -9) and 8 MiB (zstd -19);
+// only explicit "long" modes go beyond.
+const maxDecoderMemory = 256 << 20
+
+// checkXzDict refuses an xz stream whose first block asks for a dictionary over
+// maxDecoderMemory: the decoder allocates it whole.
+func checkXzDict(br *bufio.Reader) error {
+	head, _ := peek(br, 12+1024)
+	if len(head) < 14 {
+		return nil
+	}
+	h := head[12:]
+	size := (int(h[0]) + 1) * 4
+	if h[0] == 0 || size > len(h) {
+		return nil
+	}
+	flags := h[1]
+	p := 2
+	uvarint := func() (uint64, bool) {
+		var v uint64
+		for i := 0; i < 9 && p < size; i++ {
+			b := h[p]
+			p++
+			v |= uint64(b&0x7f) << (7 * i)
+			if b < 0x80 {
+				return v, true
+			}
+		}
+		return 0, false
+	}
+	if flags&0x40 != 0 {
+		uvarint()
+	}
+	if flags&0x80 != 0 {
+		uvarint()
+	}
+	for range int(flags&3) + 1 {
+		id, ok := uvarint()
+		if !ok {
+			return nil
+		}
+		n, ok := uvarint()
+		if !ok || p+int(n) > size {
+			return nil
+		}
+		if id == 0x21 && n == 1 {
+			code := h[p]
+			if code > 40 {
+				return nil
+			}
+			dict := uint64(2|code&1) << (code/2 + 11)
+			if code == 40 || dict > maxDecoderMemory {
+				return errors.New("the xz data asks for a dictionary over 256 MiB: decompress it with xz first")
+			}
+		}
+		p += int(n)
+	}
+	return nil
+}
+
+// sourceReader is what Source.Open returns: the format's reader, with bytes counted at the
+// bottom of the source and a truncation turned into an error that says how many rows came
+// before it (or, with AllowPartial, into the end of input).
+type sourceReader struct {
+	r            Reader
+	d            *delimitedReader // r, when it is one
+	name         string
+	cnt          *counter
+	allowPartial bool
+	rows         int64
+	truncated    error // with AllowPartial: why the input ended early
+	err          error // sticky
+}
+
+func (s *sourceReader) Columns() []string { return s.r.Columns() }
+
+func (s *sourceReader) BytesRead() int64 { return s.cnt.n.Load() }
+
+func (s *sourceReader) Next() (Record, error) {
+	if s.err != nil {
+		return Record{}, s.err
+	}
+	var rec Record
+	var err error
+	if s.d != nil {
+		rec, err = s.d.Next() // a direct call on the hot path of the commonest format
+	} else {
+		rec, err = s.r.Next()
+	}
+	if err == nil {
+		s.rows++
+		return rec, nil
+	}
+	if isRowError(err) {
+		s.rows++
+		if re, ok := err.(*RowError); ok && re.Source == "" {
+			re.Source = s.name
+		}
+		return rec, err
+	}
+	if err != io.EOF {
+		err = s.fatal(err, s.rows)
+	}
+	s.err = err
+	return Record{}, err
+}
+
+// fatal makes the error that ends reading after rows results.
+func (s *sourceReader) fatal(err error, rows int64) error {
+	var te *TruncatedError
+	if !errors.As(err, &te) {
+		if strings.HasPrefix(err.Error(), s.name+":") {
+			return err
+		}
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	t := &TruncatedError{What: te.What, Rows: rows, Err: te.Err}
+	if s.allowPartial {
+		s.truncated = t
+		return io.EOF
+	}
+	return fmt.Errorf("%s: %w", s.name, t)
+}
+
+// Once reports a source that can be read only once (standard input, a pipe): it cannot be
+// counted first, nor opened again.
+func (s *Source) Once() bool { return s.once }

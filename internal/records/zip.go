@@ -1,0 +1,325 @@
+package records
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// A zip archive is expanded into one Source per member, named "archive.zip!member", in name
+// order. Directories, hidden members (a path part starting with ".") and macOS resource forks
+// (__MACOSX/) are skipped. Each member is read like a file of its own: sniffed, decompressed
+// if it is, say, a .csv.gz, and read by its own format. A member that is itself a zip archive
+// or xlsx workbook is refused (it would need random access inside compressed data); so are
+// encrypted members and compression methods other than store, deflate, bzip2 and zstd.
+//
+// Members are read straight from the archive file at their data offset, so opening one does
+// not read the archive's directory again, and a member's CRC-32 is checked when it has been
+// read to its end.
+//
+// An archive whose directory (at its end) is missing or damaged, as when a download stopped
+// early, is an error; with Options.AllowPartial its members are found instead by walking the
+// local headers from the start, and the last one ends where the data does (reported as
+// truncated).
+
+// zipMember locates one member's data in its archive.
+type zipMember struct {
+	dataOffset int64
+	compSize   int64 // -1: to the end of the file
+	method     uint16
+	crc        uint32
+	size       int64 // uncompressed; -1 when unknown
+	hasCRC     bool
+	// archiveDamaged: the archive's directory was unreadable and this is the last member
+	// found, so the archive may have held more.
+	archiveDamaged bool
+}
+
+// skipMember reports members that are not files of data.
+func skipMember(name string) bool {
+	if strings.HasSuffix(name, "/") {
+		return true
+	}
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") || part == "__MACOSX" {
+			return true
+		}
+	}
+	return false
+}
+
+func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Source, error) {
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		if !opts.AllowPartial {
+			return nil, fmt.Errorf("%s: %w", name, &TruncatedError{What: "zip archive", Rows: 0,
+				Err: errors.New("its directory at the end is missing or damaged")})
+		}
+		return scanZip(f, path, name, size)
+	}
+	if isXLSX(zr) {
+		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path}}, nil
+	}
+	var out []*Source
+	files := slices.Clone(zr.File)
+	slices.SortStableFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
+	for _, zf := range files {
+		if skipMember(zf.Name) {
+			continue
+		}
+		mname := name + "!" + displayPath(zf.Name)
+		if zf.Flags&1 != 0 {
+			return nil, fmt.Errorf("%s: encrypted zip members are not read: extract the archive first", mname)
+		}
+		off, err := zf.DataOffset()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", mname, &TruncatedError{What: "zip member", Rows: 0, Err: plainError(err)})
+		}
+		m := &zipMember{dataOffset: off, compSize: int64(zf.CompressedSize64), method: zf.Method,
+			crc: zf.CRC32, size: int64(zf.UncompressedSize64), hasCRC: true}
+		out = append(out, &Source{Name: mname, Size: m.size, kind: srcMember, path: path, member: m})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: the zip archive holds no files to read", name)
+	}
+	return out, nil
+}
+
+// scanZip finds the members of an archive without its directory, from the local headers.
+func scanZip(f io.ReaderAt, path, name string, size int64) ([]*Source, error) {
+	var out []*Source
+	var last *zipMember
+	off := int64(0)
+	for off+30 <= size {
+		var h [30]byte
+		if _, err := f.ReadAt(h[:], off); err != nil {
+			break
+		}
+		if string(h[:4]) != "PK\x03\x04" {
+			break
+		}
+		flags := binary.LittleEndian.Uint16(h[6:])
+		m := &zipMember{method: binary.LittleEndian.Uint16(h[8:]), crc: binary.LittleEndian.Uint32(h[14:]),
+			compSize: int64(binary.LittleEndian.Uint32(h[18:])), size: int64(binary.LittleEndian.Uint32(h[22:]))}
+		nlen, xlen := int64(binary.LittleEndian.Uint16(h[26:])), int64(binary.LittleEndian.Uint16(h[28:]))
+		m.dataOffset = off + 30 + nlen + xlen
+		if m.dataOffset > size {
+			break
+		}
+		nx := make([]byte, nlen+xlen)
+		if _, err := f.ReadAt(nx, off+30); err != nil {
+			break
+		}
+		mname := string(nx[:nlen])
+		zip64Sizes(nx[nlen:], m)
+		if flags&1 != 0 {
+			return nil, fmt.Errorf("%s!%s: encrypted zip members are not read: extract the archive first", name, displayPath(mname))
+		}
+		next := int64(-1)
+		switch {
+		case flags&8 == 0:
+			m.hasCRC = true
+			if m.dataOffset+m.compSize <= size {
+				next = m.dataOffset + m.compSize
+			}
+		case m.method == zip.Deflate:
+			// Sizes follow the data: inflate it to find where it ends.
+			bc := &byteCounter{br: bufio.NewReader(io.NewSectionReader(f, m.dataOffset, size-m.dataOffset))}
+			fr := flate.NewReader(bc)
+			n, err := io.Copy(io.Discard, fr)
+			fr.Close()
+			if err == nil {
+				m.compSize, m.size = bc.n, n
+				next = m.dataOffset + bc.n
+				var d [24]byte
+				k, _ := f.ReadAt(d[:], next)
+				dd := d[:k]
+				if bytes.HasPrefix(dd, []byte("PK\x07\x08")) {
+					dd = dd[4:]
+					next += 4
+				}
+				if len(dd) >= 12 {
+					m.crc, m.hasCRC = binary.LittleEndian.Uint32(dd), true
+					next += 12
+					if int64(binary.LittleEndian.Uint32(dd[4:])) != bc.n && len(dd) >= 20 {
+						next += 8 // zip64: 8-byte sizes
+					}
+				}
+			}
+		}
+		if flags&8 != 0 && m.method == zip.Store {
+			// Stored, sizes after the data: find the data descriptor whose size fits.
+			if end, crc, ok := findDescriptor(f, m.dataOffset, size); ok {
+				m.compSize, m.size, m.crc, m.hasCRC = end-m.dataOffset, end-m.dataOffset, crc, true
+				next = end + 16
+			}
+		}
+		if next < 0 {
+			m.compSize, m.size, m.hasCRC = -1, -1, false
+		}
+		last = m
+		if !skipMember(mname) {
+			out = append(out, &Source{Name: name + "!" + displayPath(mname), Size: m.size, kind: srcMember, path: path, member: m})
+		}
+		if next < 0 {
+			break
+		}
+		off = next
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: %w", name, &TruncatedError{What: "zip archive", Rows: 0,
+			Err: errors.New("no complete member was found")})
+	}
+	last.archiveDamaged = true
+	slices.SortStableFunc(out, func(a, b *Source) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// findDescriptor finds the data descriptor (signature, CRC-32, 32-bit sizes) that ends stored
+// data starting at start: the first whose compressed size is its distance from start. It
+// returns where the data ends.
+func findDescriptor(f io.ReaderAt, start, size int64) (end int64, crc uint32, ok bool) {
+	const chunk = 1 << 20
+	buf := make([]byte, chunk+16)
+	for off := start; off < size; off += chunk {
+		n, _ := f.ReadAt(buf, off)
+		b := buf[:n]
+		for i := 0; ; {
+			j := bytes.Index(b[i:], []byte("PK\x07\x08"))
+			if j < 0 || i+j+16 > len(b) {
+				break
+			}
+			p := i + j
+			if int64(binary.LittleEndian.Uint32(b[p+8:])) == (off+int64(p)-start)&0xffffffff {
+				return off + int64(p), binary.LittleEndian.Uint32(b[p+4:]), true
+			}
+			i = p + 1
+		}
+	}
+	return 0, 0, false
+}
+
+// zip64Sizes reads the sizes from a zip64 extra field, when the header's are 0xffffffff.
+func zip64Sizes(extra []byte, m *zipMember) {
+	for len(extra) >= 4 {
+		id, n := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if 4+n > len(extra) {
+			return
+		}
+		if id == 1 {
+			d := extra[4 : 4+n]
+			if m.size == 0xffffffff && len(d) >= 8 {
+				m.size = int64(binary.LittleEndian.Uint64(d))
+				d = d[8:]
+			}
+			if m.compSize == 0xffffffff && len(d) >= 8 {
+				m.compSize = int64(binary.LittleEndian.Uint64(d))
+			}
+			return
+		}
+		extra = extra[4+n:]
+	}
+}
+
+// byteCounter counts the bytes flate consumes (it reads byte by byte from an io.ByteReader,
+// never past the end of the compressed data).
+type byteCounter struct {
+	br *bufio.Reader
+	n  int64
+}
+
+func (b *byteCounter) Read(p []byte) (int, error) {
+	n, err := b.br.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+func (b *byteCounter) ReadByte() (byte, error) {
+	c, err := b.br.ReadByte()
+	if err == nil {
+		b.n++
+	}
+	return c, err
+}
+
+// open returns the member's uncompressed bytes.
+func (m *zipMember) open(path string) (io.Reader, closers, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs := closers{f}
+	length := m.compSize
+	if length < 0 {
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		length = fi.Size() - m.dataOffset
+	}
+	var r io.Reader = io.NewSectionReader(f, m.dataOffset, length)
+	switch m.method {
+	case zip.Store:
+	case zip.Deflate:
+		fr := flate.NewReader(bufio.NewReader(r))
+		cs = append(cs, fr)
+		r = fr
+	case 12:
+		r = bzip2.NewReader(r)
+	case 93:
+		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxMemory(maxDecoderMemory), zstd.WithDecoderMaxWindow(maxDecoderMemory))
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		cs = append(cs, closeFunc(func() error { zr.Close(); return nil }))
+		r = zr
+	default:
+		f.Close()
+		return nil, nil, fmt.Errorf("zip compression method %d is not supported: extract the archive first", m.method)
+	}
+	var end error
+	if m.archiveDamaged {
+		end = &TruncatedError{What: "zip archive", Rows: -1, Err: errors.New("its directory at the end is missing or damaged")}
+	}
+	r = &zipCheck{r: r, m: m, h: crc32.NewIEEE(), end: end}
+	return &damage{r: r, what: "zip member", cnt: &counter{}}, cs, nil
+}
+
+// zipCheck checks a member's size and CRC-32 at its end.
+type zipCheck struct {
+	r   io.Reader
+	m   *zipMember
+	h   hash.Hash32
+	n   int64
+	end error // returned instead of io.EOF
+}
+
+func (z *zipCheck) Read(p []byte) (int, error) {
+	n, err := z.r.Read(p)
+	z.h.Write(p[:n])
+	z.n += int64(n)
+	if err == io.EOF {
+		if z.m.hasCRC && (z.h.Sum32() != z.m.crc || z.m.size >= 0 && z.n != z.m.size) {
+			err = zip.ErrChecksum
+		} else if z.end != nil {
+			err = z.end
+		}
+	}
+	return n, err
+}

@@ -76,6 +76,10 @@ func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error)
 	if !f.quiet {
 		for _, in := range ins {
 			e.notef("%s: columns mapped:", in.Display())
+			if !in.HeaderRecognised() {
+				fmt.Fprintf(e.stderr, "    none of its %d column names is one leakcheck recognises (not shown: the first row may be data)\n", len(in.Mapping.Columns))
+				continue
+			}
 			for _, line := range in.Mapping.Describe() {
 				fmt.Fprintf(e.stderr, "    %s\n", line)
 			}

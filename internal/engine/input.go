@@ -233,7 +233,19 @@ func quoteList(cols []string) string {
 }
 
 // ColumnList renders an input's columns for error messages.
-func (in *Input) ColumnList() string { return quoteList(in.Mapping.Columns) }
+// When no column name is one leakcheck recognises, the "header" may well be
+// the first record of a file without one, so the names are not repeated.
+func (in *Input) ColumnList() string {
+	if !in.HeaderRecognised() {
+		return fmt.Sprintf("%d columns, none with a name leakcheck recognises (names not shown: if the file has no header row, its first row is data; add a header row)", len(in.Mapping.Columns))
+	}
+	return quoteList(in.Mapping.Columns)
+}
+
+// HeaderRecognised reports whether at least one column name maps to a field.
+func (in *Input) HeaderRecognised() bool {
+	return len(in.Mapping.ByField) > 0 || len(in.Mapping.Ambiguous) > 0
+}
 
 // extractor pulls the fields a set of indexes needs out of a record and
 // normalizes them.

@@ -27,17 +27,19 @@ type buckets struct {
 const bucketBudget = 2 << 20
 
 // bucketCap is the capacity of each of np buckets of one of nw workers: the
-// budget shared out, but at least 256 and at most 8192 digests per
-// partition. Below a few hundred digests per partition a flush no longer
-// pays for bringing the partition into the cache (bloom.AddItems then probes
-// it at random, as an unsorted insert would); with 2 workers that happens
-// only for filters over ~2 GB.
+// budget shared out, but at most 8192 digests per partition, and at least
+// 128 (room for two check rows of maxRowProbes). Below a few hundred digests
+// per partition a flush no longer pays for bringing the partition into the
+// cache (bloom.AddItems then probes it at random, as an unsorted insert
+// would); with 2 workers that happens for filters over ~2 GiB. Over 4 GiB
+// the floor of 128 makes the buckets grow with the filter: 0.5 % of its
+// size per worker.
 func bucketCap(np, nw int) int {
 	if np == 1 {
 		return 4096 // one partition: nothing to sort, only batching
 	}
 	perWorker := min(bucketBudget/max(nw, 1), bucketBudget/2)
-	return min(max(perWorker/np, 256), 8192)
+	return min(max(perWorker/np, 2*maxRowProbes), 8192)
 }
 
 func newBuckets(f *bloom.Filter, workers int) *buckets {

@@ -319,16 +319,18 @@ func (s *sink) add(d *[bloom.ItemSize]byte, ix uint8) {
 	if s.spill != nil {
 		s.spillBuf = append(append(s.spillBuf, d[:]...), ix)
 		if len(s.spillBuf) >= 1<<16*spillRecord {
-			s.err = errors.Join(s.err, s.flush())
+			s.err = s.flush()
 		}
 		return
 	}
 	s.b.add(d, uint32(ix))
 	if s.b.full {
-		s.err = errors.Join(s.err, s.flush())
+		s.err = s.flush()
 	}
 }
 
+// flush empties the buckets into the filter, or the buffer into the spill
+// file. After an error it does nothing and returns that error.
 func (s *sink) flush() error {
 	if s.err != nil {
 		return s.err

@@ -264,7 +264,7 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	}
 	if formed != 0 {
 		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})
-		if c.b.full {
+		if c.b.full || len(c.pend) == maxPendingRows {
 			c.flushProbes()
 		}
 	}

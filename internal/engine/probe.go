@@ -18,6 +18,10 @@ type pendingRow struct {
 	formed uint64 // bit i: index i formed
 }
 
+// maxPendingRows bounds the rows waiting (~50 bytes each): with one index,
+// every digest in the buckets would otherwise be a row of its own.
+const maxPendingRows = 1 << 18
+
 // maxRowProbes bounds the digests one row adds (check handles at most 64
 // indexes); buckets keep that much room so a row is never split by a flush.
 const maxRowProbes = 64

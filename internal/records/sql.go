@@ -727,20 +727,10 @@ func (q *sqlReader) insert(line int64) error {
 		}
 		q.word()
 	}
-	name, ok := q.qualifiedName()
+	name, cols, ok := q.tableAndColumns()
 	if !ok {
 		q.skipStatement()
 		return q.s.err
-	}
-	q.skipSpace()
-	var cols []string
-	if c, _ := q.s.peek(); c == '(' {
-		q.s.readByte()
-		if cols, ok = q.identList(); !ok {
-			q.skipStatement()
-			return q.s.err
-		}
-		q.skipSpace()
 	}
 	kw := strings.ToUpper(q.word())
 	read, err := q.begin(name, cols, line)
@@ -1097,22 +1087,29 @@ func hexDecode(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// copyStmt reads a COPY … FROM stdin statement; its data lines follow.
-func (q *sqlReader) copyStmt(line int64) error {
-	name, ok := q.qualifiedName()
-	if !ok {
-		q.skipStatement()
-		return q.s.err
+// tableAndColumns reads a table name and an optional parenthesised column
+// list, as INSERT INTO and COPY have them.
+func (q *sqlReader) tableAndColumns() (name string, cols []string, ok bool) {
+	if name, ok = q.qualifiedName(); !ok {
+		return "", nil, false
 	}
 	q.skipSpace()
-	var cols []string
 	if c, _ := q.s.peek(); c == '(' {
 		q.s.readByte()
 		if cols, ok = q.identList(); !ok {
-			q.skipStatement()
-			return q.s.err
+			return "", nil, false
 		}
 		q.skipSpace()
+	}
+	return name, cols, true
+}
+
+// copyStmt reads a COPY … FROM stdin statement; its data lines follow.
+func (q *sqlReader) copyStmt(line int64) error {
+	name, cols, ok := q.tableAndColumns()
+	if !ok {
+		q.skipStatement()
+		return q.s.err
 	}
 	if !strings.EqualFold(q.word(), "FROM") {
 		q.skipStatement() // COPY … TO, or COPY (query)

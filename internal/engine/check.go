@@ -187,6 +187,17 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		}
 		ir.DistinctMatched = min(agg.estimate(), uint64(ir.Matches))
 	}
+	var checked, read int64
+	for _, ir := range res.Indexes {
+		checked += ir.Checked
+	}
+	for _, a := range accs {
+		read += a.Read
+	}
+	if checked == 0 {
+		// Nothing was tested: a "no matches" report would be a wrong answer.
+		return nil, fmt.Errorf("no registry row could be checked: %d rows read, none with valid values for the fields of any of the filter's indexes (%s); see the column mapping above, and the skipped rows with --format json", read, indexNames(ixs))
+	}
 	for i, p := range pairs {
 		pr := ProvenanceResult{Base: names[p.base], Combo: names[p.combo]}
 		for _, h := range hs {

@@ -166,20 +166,12 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 			sinks[w].spill = bufio.NewWriterSize(tmp, 1<<20)
 		}
 	}
-	masks := make([]uint32, len(ixs))
-	names := make([]string, len(ixs))
-	for i, ix := range ixs {
-		masks[i], names[i] = mask(ix), ix.Name()
-	}
 	need := neededFields(ixs)
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
 		return &buildHandler{
-			x:      extractors(inputs, opts.Normalizer, need, false),
-			hasher: opts.Keys.NewHasher(),
-			masks:  masks,
-			names:  names,
-			ixs:    ixs,
-			sink:   sinks[w],
+			x:    extractors(inputs, opts.Normalizer, need, false),
+			e:    newEntryHasher(opts.Keys, ixs),
+			sink: sinks[w],
 		}
 	})
 	if err != nil {
@@ -260,31 +252,20 @@ func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, w
 }
 
 type buildHandler struct {
-	x      []*extractor
-	hasher *keyhash.Hasher
-	masks  []uint32
-	names  []string
-	ixs    []index.Index
-	sink   *sink
-	r      row
-	vals   []string
-	d      [bloom.ItemSize]byte
+	x    []*extractor
+	e    *entryHasher
+	sink *sink
+	r    row
 }
 
 func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	b.x[src].extract(rec, &b.r, func(p problem) { acc.invalid(line, p) })
 	formed := false
-	for i, m := range b.masks {
-		if b.r.have&m != m {
-			continue
+	for i := range b.e.ixs {
+		if b.e.digest(&b.r, i) {
+			b.sink.add(&b.e.d, uint8(i))
+			formed = true
 		}
-		b.vals = b.vals[:0]
-		for _, f := range b.ixs[i].Fields {
-			b.vals = append(b.vals, b.r.val[f])
-		}
-		b.hasher.Entry(b.names[i], b.vals, &b.d)
-		b.sink.add(&b.d, uint8(i))
-		formed = true
 	}
 	return formed
 }

@@ -134,11 +134,6 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		}
 	}
 
-	masks := make([]uint32, len(formable))
-	names := make([]string, len(formable))
-	for i, ix := range formable {
-		masks[i], names[i] = mask(ix), ix.Name()
-	}
 	need := neededFields(formable)
 	if !opts.WantMatches { // matched ids are live data without a bound (memory.go)
 		defer memLimit.limit(f.Header.Bloom.BodySize())()
@@ -148,11 +143,8 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
 		h := &checkHandler{
 			x:       extractors(inputs, opts.Normalizer, need, opts.WantMatches),
-			hasher:  opts.Keys.NewHasher(),
+			e:       newEntryHasher(opts.Keys, formable),
 			f:       f,
-			masks:   masks,
-			names:   names,
-			ixs:     formable,
 			checked: make([]int64, len(formable)),
 			matched: make([]int64, len(formable)),
 			hll:     make([]*hll, len(formable)),
@@ -199,7 +191,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		return nil, fmt.Errorf("no registry row could be checked: %d rows read, none with valid values for the fields of any of the filter's indexes (%s); see the column mapping above, and the skipped rows with --format json", read, indexNames(ixs))
 	}
 	for i, p := range pairs {
-		pr := ProvenanceResult{Base: names[p.base], Combo: names[p.combo]}
+		pr := ProvenanceResult{Base: formable[p.base].Name(), Combo: formable[p.combo].Name()}
 		for _, h := range hs {
 			pr.BaseMatched += h.pairs[i][0]
 			pr.BothMatched += h.pairs[i][1]
@@ -234,11 +226,8 @@ func indexNames(ixs []index.Index) string {
 
 type checkHandler struct {
 	x        []*extractor
-	hasher   *keyhash.Hasher
+	e        *entryHasher
 	f        *bloom.Filter
-	masks    []uint32
-	names    []string
-	ixs      []index.Index
 	checked  []int64
 	matched  []int64
 	hll      []*hll
@@ -248,8 +237,6 @@ type checkHandler struct {
 	matches  []Match
 	srcNames []string
 	r        row
-	vals     []string
-	d        [bloom.ItemSize]byte
 	b        *buckets     // digests waiting to be tested (probe.go)
 	pend     []pendingRow // the rows they belong to
 	hits     []uint64     // bit i of hits[k]: pend[k] matched index i
@@ -260,18 +247,13 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	c.x[src].extract(rec, &c.r, func(p problem) { acc.invalid(line, p) })
 	var formed uint64 // bit i: index i formed
 	slot := len(c.pend)
-	for i, m := range c.masks {
-		if c.r.have&m != m {
+	for i := range c.e.ixs {
+		if !c.e.digest(&c.r, i) {
 			continue
 		}
-		c.vals = c.vals[:0]
-		for _, f := range c.ixs[i].Fields {
-			c.vals = append(c.vals, c.r.val[f])
-		}
-		c.hasher.Entry(c.names[i], c.vals, &c.d)
 		formed |= 1 << i
 		c.checked[i]++
-		c.probe(slot, i, &c.d)
+		c.probe(slot, i, &c.e.d)
 	}
 	if formed != 0 {
 		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})

@@ -11,8 +11,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/records"
 )
 
@@ -382,6 +384,39 @@ func neededFields(ixs []index.Index) []fields.Field {
 		}
 	}
 	return need
+}
+
+// entryHasher computes the digests of the indexes a row forms, for build
+// and check alike. Each worker has its own.
+type entryHasher struct {
+	hasher *keyhash.Hasher
+	ixs    []index.Index
+	masks  []uint32 // bit set of each index's fields
+	names  []string // canonical name of each index
+	vals   []string
+	d      [bloom.ItemSize]byte
+}
+
+func newEntryHasher(keys *keyhash.Keys, ixs []index.Index) *entryHasher {
+	h := &entryHasher{hasher: keys.NewHasher(), ixs: ixs, masks: make([]uint32, len(ixs)), names: make([]string, len(ixs))}
+	for i, ix := range ixs {
+		h.masks[i], h.names[i] = mask(ix), ix.Name()
+	}
+	return h
+}
+
+// digest computes into h.d the entry of index i for r, and reports false
+// when r lacks a valid value for one of the index's fields.
+func (h *entryHasher) digest(r *row, i int) bool {
+	if r.have&h.masks[i] != h.masks[i] {
+		return false
+	}
+	h.vals = h.vals[:0]
+	for _, f := range h.ixs[i].Fields {
+		h.vals = append(h.vals, r.val[f])
+	}
+	h.hasher.Entry(h.names[i], h.vals, &h.d)
+	return true
 }
 
 // mask is the bit set of an index's fields.

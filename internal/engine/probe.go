@@ -65,9 +65,9 @@ func (c *checkHandler) flushProbes() {
 		}
 		if c.want && hit != 0 {
 			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: r.id}
-			for i := range c.names {
+			for i := range c.e.names {
 				if hit&(1<<i) != 0 {
-					m.Indexes = append(m.Indexes, c.names[i])
+					m.Indexes = append(m.Indexes, c.e.names[i])
 				}
 			}
 			c.matches = append(c.matches, m)

@@ -3,44 +3,59 @@ package records
 import (
 	"bytes"
 	"io"
+	"sync/atomic"
 )
 
 // lineReader reads a stream line by line with line numbers, for the line-based formats (JSON
 // Lines, key-value blocks, SQL). Its buffer grows to at most about max+2 bytes: a line longer
 // than max is skipped while it is read, never held whole.
 type lineReader struct {
+	window
+	line int64 // number of the next line
+}
+
+func newLineReader(src io.Reader, max int) *lineReader {
+	return &lineReader{window: newWindow(src, max), line: 1}
+}
+
+// window is the bounded read buffer shared by the delimited-text scanner
+// and the line reader: unread input is buf[r:w], and the buffer grows to at
+// most max+2 bytes (a record of max bytes plus CRLF).
+type window struct {
 	src  io.Reader
 	buf  []byte
 	r, w int
 	eof  bool
-	line int64 // number of the next line
 	max  int
+	read atomic.Int64 // bytes taken from src
 }
 
-func newLineReader(src io.Reader, max int) *lineReader {
-	return &lineReader{src: src, buf: make([]byte, min(initialBufSize, max+2)), line: 1, max: max}
+func newWindow(src io.Reader, max int) window {
+	return window{src: src, buf: make([]byte, min(initialBufSize, max+2)), max: max}
 }
 
-// fill reads more input, keeping buf[r:w]; it grows the buffer up to max+2 bytes.
-func (l *lineReader) fill() error {
-	if l.r == l.w {
-		l.r, l.w = 0, 0
-	} else if l.w == len(l.buf) {
-		if l.r > 0 {
-			l.w = copy(l.buf, l.buf[l.r:l.w])
-			l.r = 0
-		} else if len(l.buf) < l.max+2 {
-			nb := make([]byte, min(2*len(l.buf), l.max+2))
-			l.w = copy(nb, l.buf[l.r:l.w])
-			l.r = 0
-			l.buf = nb
+// fill reads more input, keeping buf[r:w]; it grows the buffer up to max+2
+// bytes. At end of input it sets eof.
+func (b *window) fill() error {
+	if b.r == b.w {
+		b.r, b.w = 0, 0
+	} else if b.w == len(b.buf) {
+		if b.r > 0 {
+			b.w = copy(b.buf, b.buf[b.r:b.w])
+			b.r = 0
+		} else if len(b.buf) < b.max+2 {
+			nb := make([]byte, min(2*len(b.buf), b.max+2))
+			b.w = copy(nb, b.buf[b.r:b.w])
+			b.r = 0
+			b.buf = nb
 		}
 	}
 	for range maxEmptyReads {
-		n, err := l.src.Read(l.buf[l.w:])
-		l.w += n
+		n, err := b.src.Read(b.buf[b.w:])
+		b.w += n
+		b.read.Add(int64(n))
 		if err == io.EOF {
-			l.eof = true
+			b.eof = true
 			return nil
 		}
 		if err != nil {

@@ -3,7 +3,6 @@ package records
 import (
 	"bytes"
 	"io"
-	"sync/atomic"
 )
 
 // This file finds record boundaries in delimited text; delimited.go splits records into fields.
@@ -36,52 +35,13 @@ type rawRecord struct {
 // scanner reads delimited text record by record from a buffer that grows to at most about
 // max+2 bytes (a record of max bytes plus CRLF). Longer records are discarded while scanning.
 type scanner struct {
-	src   io.Reader
-	buf   []byte
-	r, w  int // unread bytes are buf[r:w]
-	eof   bool
+	window
 	line  int64 // physical line number of buf[r]
 	delim byte
-	max   int
-	read  atomic.Int64 // bytes taken from src
 }
 
 func newScanner(src io.Reader, max int) *scanner {
-	return &scanner{src: src, buf: make([]byte, min(initialBufSize, max+2)), line: 1, max: max}
-}
-
-// fill reads more input into the buffer, keeping buf[r:w]. At end of input it sets eof.
-func (s *scanner) fill() error {
-	if s.r == s.w {
-		s.r, s.w = 0, 0
-	} else if s.w == len(s.buf) {
-		if s.r > 0 {
-			s.w = copy(s.buf, s.buf[s.r:s.w])
-			s.r = 0
-		} else {
-			// Callers discard before the pending record passes max+2 bytes, so this stays bounded.
-			nb := make([]byte, min(2*len(s.buf), s.max+2))
-			s.w = copy(nb, s.buf[s.r:s.w])
-			s.r = 0
-			s.buf = nb
-		}
-	}
-	for range maxEmptyReads {
-		n, err := s.src.Read(s.buf[s.w:])
-		s.w += n
-		s.read.Add(int64(n))
-		if err == io.EOF {
-			s.eof = true
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-	}
-	return io.ErrNoProgress
+	return &scanner{window: newWindow(src, max), line: 1}
 }
 
 // skipBOM drops a UTF-8 byte order mark at the start of the input.

@@ -21,6 +21,7 @@ import (
 	"github.com/leakcheck/leakcheck/fixtures"
 	"github.com/leakcheck/leakcheck/internal/cli"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/report/schematest"
 )
 
 func TestMain(m *testing.M) {
@@ -47,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"setheader":   cmdSetHeader,
 			"noplaintext": cmdNoPlaintext,
 			"jsonfield":   cmdJSONField,
+			"jsonschema":  cmdJSONSchema,
 			"lc":          cmdLeakcheckExit,
 			"mkinput":     cmdMkInput,
 		},
@@ -147,6 +149,30 @@ func cmdNoPlaintext(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s holds a plaintext identifier from the fixtures (%d chars)", a, len(id))
 		}
 	}
+}
+
+// jsonschema FILE: the file (or stdout) is a report or check document that
+// matches docs/report.schema.json.
+func cmdJSONSchema(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: jsonschema FILE")
+	}
+	var data []byte
+	if args[0] == "stdout" {
+		data = []byte(ts.ReadFile("stdout"))
+	} else {
+		var err error
+		data, err = os.ReadFile(ts.MkAbs(args[0]))
+		ts.Check(err)
+	}
+	err := schematest.Check(data)
+	if neg {
+		if err == nil {
+			ts.Fatalf("%s matches the report schema", args[0])
+		}
+		return
+	}
+	ts.Check(err)
 }
 
 // jsonfield FILE PATH WANT: compare one value of a JSON file, PATH like indexes.0.matches.

@@ -24,6 +24,7 @@ import (
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/fixtures"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/report/schematest"
 )
 
 // acWorld is a directory holding the fixtures, a key and one filter per dump.
@@ -281,9 +282,10 @@ func TestCheckSeveralFilters(t *testing.T) {
 	sum := r.stdout[strings.Index(r.stdout, "SUMMARY"):]
 	for _, want := range []string{
 		`SUMMARY: 3 filter\(s\); failing on exposed`,
-		regexp.QuoteMeta(leak) + ` +exposed +FAIL +phone\+name: 200 of 998 match`,
+		regexp.QuoteMeta(leak) + ` +exposed +FAIL +about 200 records \(95% CI 200–200\): 200 of 212 phone matches also match on phone\+name\+yob`,
 		regexp.QuoteMeta(unrel) + ` +not_exposed +ok +nothing beyond chance`,
-		regexp.QuoteMeta(phones) + ` +not_exposed +ok +phone: 212 of 998 match .*; 0\.0% of 212 phone matches also match on phone\+name`,
+		regexp.QuoteMeta(phones) + ` +not_exposed +ok +nothing beyond chance: 0 of 212 phone matches also match on phone\+name`,
+		`3 reports, each at most 1\.0e-06 likely to say EXPOSED by chance: at most 3\.0e-06 for any of them`,
 	} {
 		if !regexp.MustCompile(want).MatchString(sum) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
@@ -321,17 +323,19 @@ func TestCheckSeveralFilters(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &multi); err != nil {
 		t.Fatalf("multi JSON: %v\n%s", err, r)
 	}
-	if multi.Schema != "leakcheck.check/v1" || multi.FailOn != "exposed" || !multi.Failed || len(multi.Reports) != 3 || len(multi.Summary) != 3 {
+	schematest.Validate(t, []byte(r.stdout))
+	if multi.Schema != "leakcheck.check/v2" || multi.FailOn != "exposed" || !multi.Failed || len(multi.Reports) != 3 || len(multi.Summary) != 3 {
 		t.Errorf("multi JSON: %+v", multi)
 	}
 	var rep struct{ Schema, Verdict string }
 	json.Unmarshal(multi.Reports[0], &rep)
-	if rep.Schema != "leakcheck.report/v1" || rep.Verdict != "exposed" || !multi.Summary[0].Failed || multi.Summary[1].Failed {
+	if rep.Schema != "leakcheck.report/v2" || rep.Verdict != "exposed" || !multi.Summary[0].Failed || multi.Summary[1].Failed {
 		t.Errorf("multi JSON report 0: %+v, summary %+v", rep, multi.Summary)
 	}
 	r = w.mustRun(1, "", "check", "-q", "--format", "json", "--key", w.key, "--filter", leak, w.registry)
 	rep.Schema = ""
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Schema != "leakcheck.report/v1" {
+	schematest.Validate(t, []byte(r.stdout))
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Schema != "leakcheck.report/v2" {
 		t.Errorf("single-filter JSON is not a bare report (%v): %s", err, r.stdout[:min(200, len(r.stdout))])
 	}
 
@@ -483,8 +487,8 @@ func TestCheckHTML(t *testing.T) {
 	acNoIdentifiers(t, page)
 	acSelfContained(t, string(b))
 	for _, want := range []string{
-		"Exposed: the dump contains records taken from this registry.",
-		"<svg", "phone+name", "200 found", "by chance",
+		"Exposed: records of the registry's people are in the dump.",
+		"<svg", "phone+name", "200 found", "by chance", "Three answers",
 		"How to reproduce this check", "leakcheck check --key KEYFILE --filter",
 		"Key fingerprint", w.filters["dump_leak.csv"],
 	} {
@@ -492,7 +496,7 @@ func TestCheckHTML(t *testing.T) {
 			t.Errorf("HTML report lacks %q", want)
 		}
 	}
-	if i, j := strings.Index(page, "Exposed: the dump"), strings.Index(page, "<svg"); i < 0 || j < i {
+	if i, j := strings.Index(page, "Exposed: records"), strings.Index(page, "<svg"); i < 0 || j < i {
 		t.Errorf("the verdict does not come first")
 	}
 	acScreenshot(t, out)
@@ -506,7 +510,7 @@ func TestCheckHTML(t *testing.T) {
 	acNoIdentifiers(t, page)
 	acSelfContained(t, string(b))
 	if !strings.Contains(page, "3 dumps checked against the registry") || strings.Count(page, `class="filter"`) != 3 ||
-		!strings.Contains(page, "Not exposed: nothing shows that the dump came from this registry.") {
+		!strings.Contains(page, "Not exposed: no registry record is shown to be in the dump.") {
 		t.Errorf("multi-filter HTML report is incomplete")
 	}
 }
@@ -559,6 +563,7 @@ func TestMergeShards(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 			t.Fatal(err)
 		}
+		schematest.Validate(t, []byte(r.stdout))
 		m := map[string][2]any{"verdict": {rep.Verdict}}
 		for _, x := range rep.Indexes {
 			m[x.Index] = [2]any{x.Checked, x.Matches}

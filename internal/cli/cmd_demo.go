@@ -88,7 +88,7 @@ func runDemo(e *env, dir string) error {
 		if err := writeReport(quiet, "text", rep); err != nil {
 			return err
 		}
-		results = append(results, result{d.File, d.Verdict, rep.Verdict})
+		results = append(results, result{d.File, d.Verdict, string(rep.Verdict)})
 	}
 	fmt.Fprintf(out, "\n=== summary\n")
 	ok := true

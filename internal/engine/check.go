@@ -20,6 +20,33 @@ type CheckOptions struct {
 	Keys        *keyhash.Keys
 	Filter      *bloom.Filter
 	WantMatches bool // collect the matched records' ids
+	// Observe, when set, is called once per worker before the check starts;
+	// the observer it returns sees the outcome of every registry record that
+	// worker checked (see Outcome), in no particular order, so that an
+	// aggregator (say, per group of a registry column) needs no second pass.
+	Observe func(worker int) Observer
+}
+
+// Observer receives the outcome of each checked registry record. An
+// observer is used by one worker goroutine only; Done is called once after
+// its last record.
+type Observer interface {
+	Record(o *Outcome)
+	Done()
+}
+
+// Outcome is what the check found for one registry record: which of the
+// filter's indexes it could form and which it matched (bit i: the filter's
+// index i, in CheckResult.Indexes order), and whether it is evidence of
+// exposure: it matched an identifier index and a combination holding that
+// identifier and a distinguishing field (see Evidence). It never holds a
+// value of the record.
+type Outcome struct {
+	Src     int   // the input, in the order given to Check
+	Line    int64 // the record's line (or record number) in its input
+	Formed  uint64
+	Matched uint64
+	Exposed bool
 }
 
 // IndexResult counts one index of the filter over the registry.
@@ -35,13 +62,59 @@ type IndexResult struct {
 	Entries         uint64 `json:"dump_entries"`
 }
 
-// ProvenanceResult counts, among registry records whose identifier (Base)
-// matched and that can form Combo, how many match Combo too.
-type ProvenanceResult struct {
+// PairResult counts the registry records that match two indexes jointly:
+// among the records that matched Base and could form Combo (whose fields
+// include Base's), how many matched Combo too. Pairs are counted for every
+// Base that holds an identifying field and every Combo with more fields; the
+// report builds its joint evidence and agreement profile on them.
+type PairResult struct {
 	Base        string `json:"base"`
 	Combo       string `json:"combination"`
 	BaseMatched int64  `json:"base_matched"`
 	BothMatched int64  `json:"combination_matched"`
+}
+
+// FieldCoincidence is the chance that two different registry records hold
+// the same value of a field: the sum over values v of p_v², where p_v is v's
+// share of the registry's valid values (Records of them). It is estimated
+// from counts in CoincidenceBuckets hashed buckets (see mergeCoincidence);
+// with fewer than two values it is 1 (unknown, so assumed to agree).
+type FieldCoincidence struct {
+	Field       string  `json:"field"`
+	Records     int64   `json:"records"`
+	Coincidence float64 `json:"coincidence"`
+}
+
+// CoincidenceBuckets is the number of hashed buckets per field in which
+// Check counts values to estimate FieldCoincidence.
+const CoincidenceBuckets = 1 << 18
+
+// Distinguishing reports whether a field, combined with an identifier,
+// tells one person's record from another's who shares that identifier
+// (family members sharing a phone): name, date of birth, national ID or
+// its last digits. Year of birth and gender agree by coincidence too often
+// to decide alone.
+func Distinguishing(f fields.Field) bool {
+	switch f {
+	case fields.Name, fields.DOB, fields.NationalID, fields.NationalIDLast4:
+		return true
+	}
+	return false
+}
+
+// Evidence reports whether a registry record that matched both base and
+// combo is evidence of exposure: base is a single identifying field, and
+// combo holds it and a distinguishing field besides.
+func Evidence(base, combo index.Index) bool {
+	if len(base.Fields) != 1 || !base.Fields[0].Identifying() || !combo.Has(base.Fields[0]) || len(combo.Fields) < 2 {
+		return false
+	}
+	for _, f := range combo.Fields {
+		if f != base.Fields[0] && Distinguishing(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // Match is one registry record that matched at least one index.
@@ -54,10 +127,16 @@ type Match struct {
 
 // CheckResult is what Check counted.
 type CheckResult struct {
-	Indexes    []IndexResult
-	Provenance []ProvenanceResult
-	Sources    []*Accounting
-	Matches    []Match // sorted by input and line; only with WantMatches
+	Indexes []IndexResult
+	Pairs   []PairResult
+	// Coincidence holds, for each non-identifying field of a checked index,
+	// the registry's own chance of agreement between different records.
+	Coincidence []FieldCoincidence
+	// Records counts the registry records checked (that formed an index);
+	// Exposed those that are evidence of exposure (Outcome.Exposed).
+	Records, Exposed int64
+	Sources          []*Accounting
+	Matches          []Match // sorted by input and line; only with WantMatches
 	// RegistryFields lists the fields the registry provides.
 	RegistryFields []string
 }
@@ -119,19 +198,11 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		}
 	}
 
-	// Provenance pairs: each single identifying index with every formable
-	// combination that contains its field.
-	type pair struct{ base, combo int } // positions in formable
-	var pairs []pair
-	for bi, b := range formable {
-		if len(b.Fields) != 1 || !b.Fields[0].Identifying() {
-			continue
-		}
-		for ci, c := range formable {
-			if len(c.Fields) > 1 && c.Has(b.Fields[0]) {
-				pairs = append(pairs, pair{bi, ci})
-			}
-		}
+	pairs, evid := jointPairs(formable)
+	coinc := coincidenceFields(formable)
+	var bitOf []uint64 // formable position → bit of the filter's index, for observers
+	for _, fi := range fidx {
+		bitOf = append(bitOf, 1<<fi)
 	}
 
 	need := neededFields(formable)
@@ -149,15 +220,23 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 			matched: make([]int64, len(formable)),
 			hll:     make([]*hll, len(formable)),
 			pairs:   make([][2]int64, len(pairs)),
-			pairIdx: make([][2]int, len(pairs)),
+			pairIdx: pairs,
+			evid:    evid,
 			want:    opts.WantMatches,
 			b:       newBuckets(f, nw),
+			cfield:  coinc,
+			ccount:  make([]int64, len(coinc)),
+			ctable:  make([][]uint32, len(coinc)),
+			bitOf:   bitOf,
 		}
 		for i := range h.hll {
 			h.hll[i] = newHLL()
 		}
-		for i, p := range pairs {
-			h.pairIdx[i] = [2]int{p.base, p.combo}
+		for i := range h.ctable {
+			h.ctable[i] = make([]uint32, CoincidenceBuckets)
+		}
+		if opts.Observe != nil {
+			h.obs = opts.Observe(w)
 		}
 		for i := range inputs {
 			h.srcNames = append(h.srcNames, inputs[i].Display())
@@ -191,13 +270,18 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		return nil, fmt.Errorf("no registry row could be checked: %d rows read, none with valid values for the fields of any of the filter's indexes (%s); see the column mapping above, and the skipped rows with --format json", read, indexNames(ixs))
 	}
 	for i, p := range pairs {
-		pr := ProvenanceResult{Base: formable[p.base].Name(), Combo: formable[p.combo].Name()}
+		pr := PairResult{Base: formable[p[0]].Name(), Combo: formable[p[1]].Name()}
 		for _, h := range hs {
 			pr.BaseMatched += h.pairs[i][0]
 			pr.BothMatched += h.pairs[i][1]
 		}
-		res.Provenance = append(res.Provenance, pr)
+		res.Pairs = append(res.Pairs, pr)
 	}
+	for _, h := range hs {
+		res.Records += h.records
+		res.Exposed += h.exposed
+	}
+	res.Coincidence = mergeCoincidence(coinc, hs)
 	if opts.WantMatches {
 		for _, h := range hs {
 			res.Matches = append(res.Matches, h.matches...)
@@ -231,8 +315,16 @@ type checkHandler struct {
 	checked  []int64
 	matched  []int64
 	hll      []*hll
-	pairs    [][2]int64
-	pairIdx  [][2]int
+	pairs    [][2]int64 // per pair: records that matched base and formed combo, and matched both
+	pairIdx  [][2]int   // per pair: base and combo, positions in the formable indexes
+	evid     [][2]uint64
+	records  int64
+	exposed  int64
+	obs      Observer
+	bitOf    []uint64
+	cfield   []fields.Field // fields whose coincidence is estimated
+	ccount   []int64        // valid values of each
+	ctable   [][]uint32     // their hashed value counts
 	want     bool
 	matches  []Match
 	srcNames []string
@@ -245,6 +337,7 @@ type checkHandler struct {
 
 func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	c.x[src].extract(rec, &c.r, func(p problem) { acc.invalid(line, p) })
+	c.countValues()
 	var formed uint64 // bit i: index i formed
 	slot := len(c.pend)
 	for i := range c.e.ixs {
@@ -266,5 +359,113 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 
 func (c *checkHandler) done() error {
 	c.flushProbes()
+	if c.obs != nil {
+		c.obs.Done()
+	}
 	return nil
+}
+
+// countValues counts the row's values of the fields whose coincidence is
+// estimated, in hashed buckets (the values themselves are not kept).
+func (c *checkHandler) countValues() {
+	for i, f := range c.cfield {
+		if c.r.have&(1<<f) == 0 {
+			continue
+		}
+		c.ccount[i]++
+		c.ctable[i][valueHash(c.r.val[f])>>(64-18)]++
+	}
+}
+
+// valueHash is a fixed hash of a value (FNV-1a, then a 64-bit mixer), so
+// that the coincidence estimate is the same on every run.
+func valueHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
+}
+
+// jointPairs lists the pairs of formable indexes counted jointly: every
+// base holding an identifying field with every combination that has all of
+// base's fields and more. evid holds, for each pair that is evidence of
+// exposure (Evidence), the bit masks of its base and combination.
+func jointPairs(formable []index.Index) (pairs [][2]int, evid [][2]uint64) {
+	for bi, b := range formable {
+		if !slices.ContainsFunc(b.Fields, fields.Field.Identifying) {
+			continue
+		}
+		for ci, c := range formable {
+			if len(c.Fields) <= len(b.Fields) || !containsAll(c, b) {
+				continue
+			}
+			pairs = append(pairs, [2]int{bi, ci})
+			if Evidence(b, c) {
+				evid = append(evid, [2]uint64{1 << bi, 1 << ci})
+			}
+		}
+	}
+	return pairs, evid
+}
+
+func containsAll(c, b index.Index) bool {
+	for _, f := range b.Fields {
+		if !c.Has(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// coincidenceFields lists the non-identifying fields of the formable
+// indexes, in canonical order.
+func coincidenceFields(formable []index.Index) []fields.Field {
+	var out []fields.Field
+	for _, ix := range formable {
+		for _, f := range ix.Fields {
+			if !f.Identifying() && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// mergeCoincidence sums the workers' bucket counts and returns each field's
+// estimated coincidence: the share of pairs of distinct records whose values
+// fall in the same bucket, Σ c(c−1) / (n(n−1)) over the buckets' counts c.
+// Over values it is the unbiased estimate of Σ p_v²; values that share a
+// bucket can only add to it, and it is never taken below one bucket's
+// share, 1/CoincidenceBuckets (the resolution of the estimate).
+func mergeCoincidence(fs []fields.Field, hs []*checkHandler) []FieldCoincidence {
+	out := make([]FieldCoincidence, 0, len(fs))
+	sum := make([]uint32, CoincidenceBuckets)
+	for i, f := range fs {
+		var n int64
+		var pairs float64
+		clear(sum)
+		for _, h := range hs {
+			n += h.ccount[i]
+			for b, v := range h.ctable[i] {
+				sum[b] += v
+			}
+		}
+		for _, v := range sum {
+			if v > 1 {
+				pairs += float64(v) * float64(v-1)
+			}
+		}
+		fc := FieldCoincidence{Field: f.String(), Records: n, Coincidence: 1}
+		if n > 1 {
+			fc.Coincidence = min(1, max(pairs/(float64(n)*float64(n-1)), 1.0/CoincidenceBuckets))
+		}
+		out = append(out, fc)
+	}
+	return out
 }

@@ -106,7 +106,7 @@ func TestWorkersAgree(t *testing.T) {
 			first = c
 			continue
 		}
-		if !reflect.DeepEqual(c.Indexes, first.Indexes) || !reflect.DeepEqual(c.Provenance, first.Provenance) || !reflect.DeepEqual(c.Matches, first.Matches) {
+		if !reflect.DeepEqual(c.Indexes, first.Indexes) || !reflect.DeepEqual(c.Pairs, first.Pairs) || !reflect.DeepEqual(c.Coincidence, first.Coincidence) || c.Exposed != first.Exposed || !reflect.DeepEqual(c.Matches, first.Matches) {
 			t.Fatalf("workers=%d differs:\n%+v\n%+v", w, c.Indexes, first.Indexes)
 		}
 	}

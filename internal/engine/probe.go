@@ -53,6 +53,7 @@ func (c *checkHandler) flushProbes() {
 			}
 		}
 	})
+	c.records += int64(len(c.pend))
 	for k := range c.pend {
 		r, hit := &c.pend[k], hits[k]
 		for i, p := range c.pairIdx {
@@ -62,6 +63,28 @@ func (c *checkHandler) flushProbes() {
 					c.pairs[i][1]++
 				}
 			}
+		}
+		exposed := false
+		for _, e := range c.evid {
+			if hit&e[0] != 0 && hit&e[1] != 0 {
+				exposed = true
+				break
+			}
+		}
+		if exposed {
+			c.exposed++
+		}
+		if c.obs != nil {
+			o := Outcome{Src: r.src, Line: r.line, Exposed: exposed}
+			for i, b := range c.bitOf {
+				if r.formed&(1<<i) != 0 {
+					o.Formed |= b
+				}
+				if hit&(1<<i) != 0 {
+					o.Matched |= b
+				}
+			}
+			c.obs.Record(&o)
 		}
 		if c.want && hit != 0 {
 			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: r.id}

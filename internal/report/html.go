@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,30 +48,38 @@ type htmlSummary struct {
 }
 
 type htmlReport struct {
-	R          *Report
-	Anchor     string
-	Class      string
-	Headline   string
-	Meaning    []string
-	Chart      *htmlChart
-	Indexes    []htmlIndex
-	Provenance []htmlProvenance
-	Created    string
-	FPR        string
-	TargetFPR  string
-	Sources    []htmlSource
-	Reproduce  []string
-	Verify     string
+	R         *Report
+	Anchor    string
+	Class     string
+	Headline  string
+	Meaning   []string
+	Answers   Answers
+	Finding   string
+	Source    string
+	Chart     *htmlChart
+	Indexes   []htmlIndex
+	Joint     []htmlJoint
+	Agreement []htmlAgreement
+	Created   string
+	FPR       string
+	TargetFPR string
+	Sources   []htmlSource
+	Reproduce []string
+	Verify    string
 }
 
 type htmlIndex struct {
-	Name, Checked, Matches, Chance, Overlap, PValue, DumpShare, Note string
-	Beyond                                                           bool
-	NotChecked                                                       string
+	Name, Checked, Matches, WithID, Chance, Overlap, PValue, DumpShare string
+	NotChecked                                                         string
 }
 
-type htmlProvenance struct {
-	Base, Combination, Of, Share, Range, Chance string
+type htmlJoint struct {
+	Identifier, Combination, Candidates, Matched, Chance, FalseAlarms, PValue, Estimate, Detectable string
+	Beyond                                                                                          bool
+}
+
+type htmlAgreement struct {
+	Field, Compared, Of, Share, Range string
 }
 
 type htmlSource struct {
@@ -125,7 +131,7 @@ func WriteHTML(w io.Writer, c *Check, o HTMLOptions) error {
 	return htmlTemplate.Execute(w, p)
 }
 
-func cssClass(verdict string) string {
+func cssClass(verdict Verdict) string {
 	switch verdict {
 	case Exposed:
 		return "exposed"
@@ -137,7 +143,7 @@ func cssClass(verdict string) string {
 	return "error"
 }
 
-func headlineWord(verdict string) string {
+func headlineWord(verdict Verdict) string {
 	switch verdict {
 	case Exposed:
 		return "exposed"
@@ -146,7 +152,7 @@ func headlineWord(verdict string) string {
 	case Inconclusive:
 		return "inconclusive"
 	}
-	return verdict
+	return string(verdict)
 }
 
 func htmlReportOf(r *Report, anchor, tool string) htmlReport {
@@ -156,84 +162,83 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		FPR:       sci(r.Filter.FalsePositiveRate) + " (" + oneInWords(r.Filter.FalsePositiveRate) + ")",
 		TargetFPR: sci(r.Filter.TargetFPR),
 	}
-	beyond := false
-	for _, x := range r.Indexes {
-		beyond = beyond || x.BeyondChance
-	}
+	h.Answers = r.PlainAnswers()
+	h.Finding = strings.ReplaceAll(string(r.Finding), "_", " ")
+	h.Source = strings.ReplaceAll(string(r.Source.Assessment), "_", " ")
 	switch r.Verdict {
 	case Exposed:
-		h.Headline = "Exposed: the dump contains records taken from this registry."
+		h.Headline = "Exposed: records of the registry's people are in the dump."
 		h.Meaning = []string{
-			"Many people in the registry appear in the dump with the same combination of details (for example a phone number together with the same name), far more often than chance could explain.",
-			"That is what a copy of the registry's records looks like. A list that merely shares phone numbers with the registry would not match on the other details.",
+			"Registry records match the dump on an identifier (such as the phone number) and, for the same records, on details that tell people apart (such as the name), far more often than chance could explain.",
+			"Rows that merely share phone numbers with the registry would not match on those details; padding a dump with such rows does not change this count.",
 		}
 	case NotExposed:
-		h.Headline = "Not exposed: nothing shows that the dump came from this registry."
-		if beyond {
-			h.Meaning = []string{
-				"Some identifiers (such as phone numbers) appear both in the registry and in the dump, but the other details of those people do not match.",
-				"The dump shares identifiers with the registry, not its records: such lists are common and are not evidence that this registry was breached.",
-			}
-		} else {
-			h.Meaning = []string{
-				"The registry's records match the dump no more often than the filter's rare false alarms would explain.",
-			}
+		h.Headline = "Not exposed: no registry record is shown to be in the dump."
+		h.Meaning = []string{
+			"The registry's records match the dump on an identifier and its details together no more often than chance explains.",
+			fmt.Sprintf("The check was strong enough to see an exposure: %d or more exposed records would have been found with at least 95%% probability.", derefOr(r.Exposure.DetectableRecords)),
 		}
 	default:
-		h.Headline = "Inconclusive: this check cannot tell whether the dump came from this registry."
-		h.Meaning = []string{
-			"There are more matches than chance would give, but not enough details could be compared to tell a copy of the registry's records from a list that only shares some identifiers with it.",
-			"A filter built with more fields (name, year of birth) or a check of more records can settle it.",
-		}
+		h.Headline = "Inconclusive: this check cannot tell whether the registry's people's data is in the dump."
+		h.Meaning = []string{"What could not be seen, and why: " + r.Exposure.Undetectable + "."}
 	}
 	for _, x := range r.Indexes {
-		hi := htmlIndex{Name: x.Index, Beyond: x.BeyondChance}
-		if x.Status != "checked" {
+		hi := htmlIndex{Name: x.Index}
+		if x.Status != Checked {
 			hi.NotChecked = x.WhyNotChecked
 			h.Indexes = append(h.Indexes, hi)
 			continue
 		}
 		hi.Checked = thousands(x.Checked)
 		hi.Matches = thousands(x.Matches)
-		hi.Chance = plainNum(x.ExpectedFalsePositives)
-		hi.Overlap = fmt.Sprintf("%s (%s to %s)", thousands(int64(math.Round(x.OverlapEstimate))), thousands(int64(math.Round(x.OverlapLow))), thousands(int64(math.Round(x.OverlapHigh))))
-		hi.PValue = pvalue(x.PValue)
-		hi.DumpShare = "-"
-		if x.DumpEntries > 0 {
-			hi.DumpShare = fmt.Sprintf("about %s of %s", pct(x.DumpShareMatched), thousands(int64(x.DumpEntries)))
+		hi.WithID = "-"
+		if x.MatchesWithIdentifier != nil {
+			hi.WithID = thousands(*x.MatchesWithIdentifier)
 		}
-		if x.BeyondChance {
-			hi.Note = "beyond chance"
-		} else {
-			hi.Note = "within chance"
+		hi.Chance = plainNum(x.ExpectedFalsePositives)
+		hi.Overlap = fmt.Sprintf("%s (%s to %s)", thousands(int64(math.Round(x.OverlapEstimate))), thousands(int64(math.Round(x.OverlapCI95[0]))), thousands(int64(math.Round(x.OverlapCI95[1]))))
+		hi.PValue = pvalue(x.PValue)
+		hi.DumpShare = "no data"
+		if x.DumpShareMatched != nil {
+			hi.DumpShare = fmt.Sprintf("%s of %s (%s)", thousands(int64(x.DumpEntriesMatched)), thousands(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
 		}
 		h.Indexes = append(h.Indexes, hi)
 	}
-	for _, p := range r.Provenance {
-		h.Provenance = append(h.Provenance, htmlProvenance{
-			Base: p.Base, Combination: p.Combination,
-			Of:     fmt.Sprintf("%s of %s", thousands(p.CombinationMatched), thousands(p.BaseMatched)),
-			Share:  pct(p.Share),
-			Range:  shareRange(p),
-			Chance: plainNum(p.ExpectedByChance),
+	for _, j := range r.Joint {
+		id := j.Identifier
+		if id == "" {
+			id = "(implied by the combination)"
+		}
+		h.Joint = append(h.Joint, htmlJoint{
+			Identifier: id, Combination: j.Combination, Candidates: thousands(j.Candidates), Matched: thousands(j.Matched),
+			Chance: plainNum(j.ExpectedByChance), FalseAlarms: plainNum(j.FilterFalseAlarms), PValue: pvalue(j.PValue),
+			Estimate:   fmt.Sprintf("%s (%s to %s)", thousands(j.Estimate), thousands(j.CI95[0]), thousands(j.CI95[1])),
+			Detectable: detectWords(j.DetectableRecords), Beyond: j.BeyondChance,
+		})
+	}
+	for _, a := range r.Agreement {
+		h.Agreement = append(h.Agreement, htmlAgreement{
+			Field: fieldWord(a.Field), Compared: a.Anchor + " → " + a.Combination,
+			Of: fmt.Sprintf("%s of %s", thousands(a.Agree), thousands(a.Of)), Share: pct(a.Share),
+			Range: pct(a.CI95[0]) + " to " + pct(a.CI95[1]),
 		})
 	}
 	var regs []string
 	for _, a := range r.Registry.Sources {
-		src := htmlSource{Name: a.Source, Read: a.Read, Used: a.Used, Skipped: a.SkippedTotal()}
-		for _, k := range sortedKeys(a.Skipped) {
-			src.Reasons = append(src.Reasons, fmt.Sprintf("%s skipped: %s", count(a.Skipped[k], "row", "rows"), k))
+		src := htmlSource{Name: a.Source, Read: a.RowsRead, Used: a.RowsUsed, Skipped: a.SkippedTotal()}
+		for _, x := range a.RowsSkipped {
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s skipped: %s", count(x.Count, "row", "rows"), x.Reason))
 		}
-		for _, k := range sortedKeys(a.Invalid) {
-			src.Reasons = append(src.Reasons, fmt.Sprintf("%s did not normalize: %s", count(a.Invalid[k], "value", "values"), k))
+		for _, x := range a.InvalidValues {
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s did not normalize: %s: %s", count(x.Count, "value", "values"), x.Field, x.Reason))
 		}
-		if a.Dropped > 0 {
-			src.Reasons = append(src.Reasons, fmt.Sprintf("%s dropped: their keys were first seen after the columns were fixed", count(a.Dropped, "value", "values")))
+		if a.ValuesDropped > 0 {
+			src.Reasons = append(src.Reasons, fmt.Sprintf("%s dropped: their keys were first seen after the columns were fixed", count(a.ValuesDropped, "value", "values")))
 		}
 		if a.Truncated {
 			src.Reasons = append(src.Reasons, "TRUNCATED INPUT: "+a.TruncatedReason+"; the rows after it are missing")
 		}
-		src.Examples = a.ExampleLines()
+		src.Examples = a.Examples
 		h.Sources = append(h.Sources, src)
 		regs = append(regs, shellQuote(a.Source))
 	}
@@ -246,7 +251,12 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 	return h
 }
 
-func sortedKeys(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)) }
+func derefOr(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
 
 // shellQuote quotes a file name for a shell command line when it needs it.
 func shellQuote(s string) string {
@@ -301,14 +311,6 @@ func roundSig(x float64, digits int) float64 {
 	}
 	e := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(x))))
 	return math.Round(x*e) / e
-}
-
-// shareRange is the 95% interval of a provenance share, when there is one.
-func shareRange(p ProvenanceReport) string {
-	if p.BaseMatched == 0 {
-		return "-"
-	}
-	return pct(p.ShareLow) + " to " + pct(p.ShareHigh)
 }
 
 func count(n int64, one, many string) string {
@@ -378,19 +380,31 @@ type chartTick struct {
 	Label string
 }
 
+// chartOf draws the deciding evidence: per joint test, the registry records
+// that match the identifier and the combination together, against what
+// chance (filter false alarms and coincidence) gives.
 func chartOf(r *Report) *htmlChart {
-	var xs []IndexReport
-	for _, x := range r.Indexes {
-		if x.Status == "checked" {
-			xs = append(xs, x)
+	type bar struct {
+		label   string
+		found   float64
+		chance  float64
+		beyond  bool
+		foundTx string
+	}
+	var xs []bar
+	for _, j := range r.Joint {
+		label := j.Combination
+		if j.Identifier != "" {
+			label = j.Identifier + " & " + j.Combination
 		}
+		xs = append(xs, bar{label, float64(j.Matched), j.ExpectedByChance, j.BeyondChance, thousands(j.Matched) + " found"})
 	}
 	if len(xs) == 0 {
 		return nil
 	}
 	lo, hi := math.Inf(1), 1.0
 	for _, x := range xs {
-		for _, v := range []float64{float64(x.Matches), x.ExpectedFalsePositives} {
+		for _, v := range []float64{x.found, x.chance} {
 			if v > 0 {
 				lo = min(lo, v)
 				hi = max(hi, v)
@@ -407,8 +421,8 @@ func chartOf(r *Report) *htmlChart {
 	}
 	const (
 		width   = 880
-		plotX   = 200.0
-		plotW   = 520.0
+		plotX   = 250.0
+		plotW   = 470.0
 		rowH    = 46
 		top     = 36
 		barH    = 14
@@ -427,11 +441,11 @@ func chartOf(r *Report) *htmlChart {
 	}
 	for i, x := range xs {
 		y := top + i*rowH
-		row := chartRow{Label: x.Index, Y: y, TextY: y + rowH/2, Beyond: x.BeyondChance}
+		row := chartRow{Label: x.label, Y: y, TextY: y + rowH/2, Beyond: x.beyond}
 		row.MatchY, row.ChanceY = y+4, y+4+barH+2
-		row.MatchW, row.ChanceW = pos(float64(x.Matches)), pos(x.ExpectedFalsePositives)
-		row.MatchText = thousands(x.Matches) + " found"
-		row.ChanceText = plainNum(x.ExpectedFalsePositives) + " by chance"
+		row.MatchW, row.ChanceW = pos(x.found), pos(x.chance)
+		row.MatchText = x.foundTx
+		row.ChanceText = plainNum(x.chance) + " by chance"
 		row.MatchTX, row.ChanceTX = plotX+row.MatchW+textPad, plotX+row.ChanceW+textPad
 		row.MatchTY, row.ChanceTY = row.MatchY+barH-3, row.ChanceY+barH-3
 		c.Rows = append(c.Rows, row)

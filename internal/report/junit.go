@@ -75,8 +75,8 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 	if len(c.Reports) > 0 {
 		for _, a := range c.Reports[0].Registry.Sources {
 			prop(&s.Properties, "registry", a.Source)
-			prop(&s.Properties, "registry.rows_read", a.Read)
-			prop(&s.Properties, "registry.rows_used", a.Used)
+			prop(&s.Properties, "registry.rows_read", a.RowsRead)
+			prop(&s.Properties, "registry.rows_used", a.RowsUsed)
 			prop(&s.Properties, "registry.rows_skipped", a.SkippedTotal())
 		}
 	}
@@ -85,19 +85,32 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 		prop(&tc.Properties, "verdict", sum.Verdict)
 		if sum.Verdict == VerdictError {
 			s.Errors++
-			tc.Error = &junitProblem{Message: sum.Error, Type: VerdictError, Text: sum.Error}
+			tc.Error = &junitProblem{Message: sum.Error, Type: string(VerdictError), Text: sum.Error}
 			s.Cases = append(s.Cases, tc)
 			continue
 		}
 		r := c.report(sum.Filter)
 		prop(&tc.Properties, "evidence", sum.Evidence)
+		prop(&tc.Properties, "finding", r.Finding)
+		prop(&tc.Properties, "source", r.Source.Assessment)
+		e := r.Exposure
+		prop(&tc.Properties, "exposure.records", e.Records)
+		prop(&tc.Properties, "exposure.ci95", fmt.Sprintf("%d-%d", e.CI95[0], e.CI95[1]))
+		if e.Tests > 0 {
+			prop(&tc.Properties, "exposure.evidence_index", e.EvidenceIndex)
+			prop(&tc.Properties, "exposure.expected_by_chance", fmtFloat(e.ExpectedByChance))
+			prop(&tc.Properties, "exposure.p_value", pvalue(e.PValue))
+		}
+		if e.DetectableRecords != nil {
+			prop(&tc.Properties, "exposure.detectable_records", *e.DetectableRecords)
+		}
 		prop(&tc.Properties, "filter.records", r.Filter.Records)
 		prop(&tc.Properties, "filter.false_positive_rate", sci(r.Filter.FalsePositiveRate))
 		if r.Filter.KeyFingerprint != "" {
 			prop(&tc.Properties, "filter.key_fingerprint", r.Filter.KeyFingerprint)
 		}
 		for _, x := range r.Indexes {
-			if x.Status != "checked" {
+			if x.Status != Checked {
 				prop(&tc.Properties, "index."+x.Index+".status", x.Status)
 				continue
 			}
@@ -115,7 +128,7 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 			s.Failures++
 			tc.Failure = &junitProblem{
 				Message: fmt.Sprintf("%s: %s", r.Verdict, r.Reason),
-				Type:    r.Verdict,
+				Type:    string(r.Verdict),
 				Text:    fmt.Sprintf("verdict %s meets --fail-on %s\n%s", r.Verdict, c.FailOn, sum.Evidence),
 			}
 		}

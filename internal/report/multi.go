@@ -1,11 +1,9 @@
 package report
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -13,7 +11,7 @@ import (
 // CheckSchema identifies the JSON output of a check against several filters:
 // the reports wrapped with a summary (docs/report.md). A check against one
 // filter file writes a bare report (Schema) instead.
-const CheckSchema = "leakcheck.check/v1"
+const CheckSchema = "leakcheck.check/v2"
 
 // The --fail-on levels: which verdicts make a check fail (exit 1, a failing
 // JUnit test case).
@@ -33,7 +31,7 @@ func ParseFailOn(s string) (string, error) {
 }
 
 // Fails reports whether a verdict meets the --fail-on level.
-func Fails(verdict, failOn string) bool {
+func Fails(verdict Verdict, failOn string) bool {
 	switch failOn {
 	case FailOnNever:
 		return false
@@ -45,23 +43,24 @@ func Fails(verdict, failOn string) bool {
 
 // Summary is one filter's line in the summary of a check.
 type Summary struct {
-	Filter   string `json:"filter"`
-	Verdict  string `json:"verdict"` // a verdict, or "error" when the filter could not be checked
-	Evidence string `json:"evidence"`
-	Failed   bool   `json:"failed"`          // the verdict meets --fail-on, or an error
-	Error    string `json:"error,omitempty"` // why the filter could not be checked
+	Filter   string  `json:"filter"`
+	Verdict  Verdict `json:"verdict"` // a verdict, or "error" when the filter could not be checked
+	Evidence string  `json:"evidence"`
+	Failed   bool    `json:"failed"`          // the verdict meets --fail-on, or an error
+	Error    string  `json:"error,omitempty"` // why the filter could not be checked
 }
-
-// VerdictError is the Summary.Verdict of a filter that could not be checked.
-const VerdictError = "error"
 
 // Check is the result of checking a registry against one or more filters.
 type Check struct {
-	Schema  string    `json:"schema"`
-	FailOn  string    `json:"fail_on"`
-	Failed  bool      `json:"failed"` // any filter failed or could not be checked
-	Reports []*Report `json:"reports"`
-	Summary []Summary `json:"summary"`
+	Schema string `json:"schema"`
+	FailOn string `json:"fail_on"`
+	Failed bool   `json:"failed"` // any filter failed or could not be checked
+	// FamilyWiseAlpha bounds the probability that any of the reports says
+	// exposed when no registry record is in its dump: Alpha per report,
+	// times the number of reports.
+	FamilyWiseAlpha float64   `json:"family_wise_alpha"`
+	Reports         []*Report `json:"reports"`
+	Summary         []Summary `json:"summary"`
 }
 
 // NewCheck starts the result of a check with the given --fail-on level.
@@ -74,6 +73,7 @@ func (c *Check) Add(r *Report) {
 	s := Summary{Filter: r.Filter.File, Verdict: r.Verdict, Evidence: r.Evidence(), Failed: Fails(r.Verdict, c.FailOn)}
 	c.Reports = append(c.Reports, r)
 	c.Summary = append(c.Summary, s)
+	c.FamilyWiseAlpha = min(1, Alpha*float64(len(c.Reports)))
 	c.Failed = c.Failed || s.Failed
 }
 
@@ -105,57 +105,24 @@ func (c *Check) report(filter string) *Report {
 	return nil
 }
 
-// Evidence is the strongest evidence behind the verdict, in one line: the
-// index matched furthest beyond chance (a combination of fields when one is
-// beyond chance, as combinations show where the dump came from), with the
-// provenance share that decided between overlap and copy; or, when nothing is
-// beyond chance, the index with the most matches.
+// Evidence is the evidence behind the verdict, in one line: the joint test
+// the verdict rests on, with what chance gives, and the power of the check.
 func (r *Report) Evidence() string {
-	var beyond, checked []*IndexReport
-	for i := range r.Indexes {
-		x := &r.Indexes[i]
-		if x.Status != "checked" {
-			continue
-		}
-		checked = append(checked, x)
-		if x.BeyondChance {
-			beyond = append(beyond, x)
-		}
+	e := r.Exposure
+	if e.Tests == 0 {
+		return "cannot tell: " + firstClause(e.Undetectable)
 	}
-	if len(checked) == 0 {
-		return "no registry record could be checked"
+	s := fmt.Sprintf("%s of %s %s matches also match on %s (%s expected by chance)", num(e.Matched), num(e.Candidates), e.Identifier, e.EvidenceIndex, fmtFloat(e.ExpectedByChance))
+	if e.Identifier == "" {
+		s = fmt.Sprintf("%s of %s records match on %s (%s expected by chance)", num(e.Matched), num(e.Candidates), e.EvidenceIndex, fmtFloat(e.ExpectedByChance))
 	}
-	if len(beyond) == 0 {
-		top := slices.MaxFunc(checked, func(a, b *IndexReport) int { return cmp.Compare(a.Matches, b.Matches) })
-		return fmt.Sprintf("nothing beyond chance; most matches on %s: %d of %d (%s expected by chance)",
-			top.Index, top.Matches, top.Checked, fmtFloat(top.ExpectedFalsePositives))
+	switch r.Verdict {
+	case Exposed:
+		return fmt.Sprintf("about %s records (95%% CI %s–%s): %s", num(e.Records), num(e.CI95[0]), num(e.CI95[1]), s)
+	case NotExposed:
+		return fmt.Sprintf("nothing beyond chance: %s; %d or more records would have been found", s, *e.DetectableRecords)
 	}
-	combo := func(x *IndexReport) bool { return strings.Contains(x.Index, "+") }
-	best := slices.MinFunc(beyond, func(a, b *IndexReport) int {
-		if combo(a) != combo(b) {
-			if combo(a) {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(a.PValue, b.PValue), cmp.Compare(b.Matches, a.Matches))
-	})
-	s := fmt.Sprintf("%s: %d of %d match (%s expected by chance)", best.Index, best.Matches, best.Checked, fmtFloat(best.ExpectedFalsePositives))
-	// The provenance share that goes with it.
-	var prov *ProvenanceReport
-	for i := range r.Provenance {
-		p := &r.Provenance[i]
-		if p.BaseMatched < MinMatches || (p.Base != best.Index && p.Combination != best.Index) {
-			continue
-		}
-		if prov == nil || p.Share > prov.Share {
-			prov = p
-		}
-	}
-	if prov != nil {
-		s += fmt.Sprintf("; %s of %d %s matches also match on %s", pct(prov.Share), prov.BaseMatched, prov.Base, prov.Combination)
-	}
-	return s
+	return fmt.Sprintf("%s; cannot tell: %s", s, firstClause(e.Undetectable))
 }
 
 // WriteCheckJSON writes a multi-filter check as one indented JSON object
@@ -180,6 +147,9 @@ func WriteSummaryText(w io.Writer, c *Check) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Filter, s.Verdict, res, s.Evidence)
 	}
 	tw.Flush()
+	if len(c.Reports) > 1 {
+		fmt.Fprintf(&b, "  %d reports, each at most %s likely to say EXPOSED by chance: at most %s for any of them\n", len(c.Reports), sci(Alpha), sci(c.FamilyWiseAlpha))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

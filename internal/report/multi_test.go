@@ -11,6 +11,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/report/schematest"
 )
 
 func TestOneIn(t *testing.T) {
@@ -37,8 +38,9 @@ func TestOneIn(t *testing.T) {
 
 func TestFails(t *testing.T) {
 	for _, c := range []struct {
-		verdict, failOn string
-		want            bool
+		verdict Verdict
+		failOn  string
+		want    bool
 	}{
 		{Exposed, FailOnExposed, true},
 		{Inconclusive, FailOnExposed, false},
@@ -66,7 +68,8 @@ func acSample(file string, phone, combo int64) *Report {
 			{Index: "email", Formable: false, Why: "no column for email", Entries: 50},
 			{Index: "phone+name", Formable: true, Checked: 1000, Matches: combo, DistinctMatched: uint64(combo), Entries: 240},
 		},
-		Provenance:     []engine.ProvenanceResult{{Base: "phone", Combo: "phone+name", BaseMatched: phone, BothMatched: combo}},
+		Pairs:          []engine.PairResult{{Base: "phone", Combo: "phone+name", BaseMatched: phone, BothMatched: combo}},
+		Coincidence:    []engine.FieldCoincidence{{Field: "name", Records: 1000, Coincidence: 1e-3}},
 		Sources:        []*engine.Accounting{{Source: "registry.csv", Read: 1000, Used: 1000, Skipped: map[string]int64{}, Invalid: map[string]int64{}}},
 		RegistryFields: []string{"phone", "name"},
 	}
@@ -78,12 +81,12 @@ func acSample(file string, phone, combo int64) *Report {
 func TestEvidence(t *testing.T) {
 	for _, c := range []struct {
 		phone, combo int64
-		verdict      string
+		verdict      Verdict
 		want         string
 	}{
-		{200, 190, Exposed, "phone+name: 190 of 1000 match (1.0e-03 expected by chance); 95.0% of 200 phone matches also match on phone+name"},
-		{200, 0, NotExposed, "phone: 200 of 1000 match (1.0e-03 expected by chance); 0.0% of 200 phone matches also match on phone+name"},
-		{0, 0, NotExposed, "nothing beyond chance; most matches on phone: 0 of 1000 (1.0e-03 expected by chance)"},
+		{200, 190, Exposed, "about 190 records (95% CI 189–190): 190 of 200 phone matches also match on phone+name (0.20 expected by chance)"},
+		{200, 0, NotExposed, "nothing beyond chance: 0 of 200 phone matches also match on phone+name (0.20 expected by chance); 6 or more records would have been found"},
+		{0, 0, NotExposed, "nothing beyond chance: 0 of 0 phone matches also match on phone+name (0 expected by chance); 3 or more records would have been found"},
 	} {
 		r := acSample("a.lcf", c.phone, c.combo)
 		if r.Verdict != c.verdict || r.Evidence() != c.want {
@@ -105,6 +108,7 @@ func TestCheckOutputs(t *testing.T) {
 	if err := WriteCheckJSON(&js, c); err != nil {
 		t.Fatal(err)
 	}
+	schematest.Validate(t, js.Bytes())
 	var back struct {
 		Schema  string    `json:"schema"`
 		Reports []Report  `json:"reports"`
@@ -157,15 +161,15 @@ func TestWriteHTML(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Data exposure check: exposed", "Exposed: the dump contains records taken from this registry.",
-		"not checked: registry no column for email", "<svg", "190 found", "0.001 by chance",
+		"Data exposure check: exposed", "Exposed: records of the registry&#39;s people are in the dump.",
+		"not checked: registry no column for email", "<svg", "190 found", "0.2 by chance", "Three answers",
 		"2 January 2025", "&lt;script&gt;",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if strings.Index(page, "Exposed: the dump") > strings.Index(page, "<svg") {
+	if strings.Index(page, "Exposed: records") > strings.Index(page, "<svg") {
 		t.Error("the verdict does not come before the chart")
 	}
 }

@@ -1,14 +1,17 @@
-// Package report turns check counts into a report: per-index statistics
-// (expected false positives, overlap estimate with a 95% interval, p-value),
-// the provenance evidence, a verdict with its reason, and renderers for
-// people and machines. It does no I/O of its own beyond the writers it is
-// given.
+// Package report turns check counts into a report that answers three
+// questions: is the registry's people's data in the dump (exposure, with an
+// estimate of how many records and a statement of power), what the dump is
+// (finding), and where it came from (source, with the evidence for and
+// against). The decisions follow the model written in docs/report.md and
+// implemented in model.go; the numerics are in stats.go. The report has its
+// own types, the public JSON schema leakcheck.report/v2 (docs/report.schema.json),
+// decoupled from the engine's. Renderers for people and machines are in
+// text.go, html.go and junit.go. The package does no I/O of its own beyond
+// the writers it is given.
 package report
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/leakcheck/leakcheck/bloom"
@@ -17,43 +20,123 @@ import (
 
 // Schema identifies the JSON report format. Fields may be added within a
 // schema version, never removed or changed in meaning.
-const Schema = "leakcheck.report/v1"
+const Schema = "leakcheck.report/v2"
+
+// Verdict answers "is the registry's people's data in the dump".
+type Verdict string
 
 // Verdicts.
 const (
-	Exposed      = "exposed"
-	NotExposed   = "not_exposed"
-	Inconclusive = "inconclusive"
+	Exposed      Verdict = "exposed"
+	NotExposed   Verdict = "not_exposed"
+	Inconclusive Verdict = "inconclusive"
+	// VerdictError is the summary verdict of a filter that could not be checked.
+	VerdictError Verdict = "error"
 )
 
-// Thresholds of the verdict, documented in docs/report.md.
+// Finding says what the dump is, apart from whether it exposes records.
+type Finding string
+
+// Findings.
 const (
-	// Alpha is the p-value below which matches are "beyond chance". It is
-	// small on purpose: a verdict of exposure must not come from a fluke
-	// across many indexes and many checks.
-	Alpha = 1e-6
-	// MinMatches is the fewest matches any evidence rests on.
-	MinMatches = 3
-	// ProvenanceHigh is the share of identifier matches that must also match
-	// on a combination for the dump to count as derived from the registry's
-	// records.
-	ProvenanceHigh = 0.5
-	// ProvenanceLow is the share under which combinations agree no more than
-	// for a list that merely shares identifiers.
-	ProvenanceLow = 0.1
+	// RegistryRecords: most of the dump's rows that carry registry
+	// identifiers are the registry's people's records.
+	RegistryRecords Finding = "registry_records"
+	// Mixed: registry records plus rows that only share identifiers.
+	Mixed Finding = "mixed"
+	// IdentifiersOnly: registry identifiers with other people's details.
+	IdentifiersOnly Finding = "identifiers_only"
+	// Unrelated: the dump shares nothing with the registry beyond chance.
+	Unrelated Finding = "unrelated"
+)
+
+// Assessment says where the dump's registry records came from.
+type Assessment string
+
+// Assessments.
+const (
+	FromRegistry Assessment = "registry"
+	OtherSource  Assessment = "other_source"
+	Undetermined Assessment = "undetermined"
+)
+
+// IndexStatus says whether an index could be checked.
+type IndexStatus string
+
+// Index statuses.
+const (
+	Checked    IndexStatus = "checked"
+	NotChecked IndexStatus = "not_checked"
 )
 
 // Report is the result of one check, in the shape of the JSON schema.
 type Report struct {
-	Schema     string             `json:"schema"`
-	Verdict    string             `json:"verdict"`
-	Reason     string             `json:"reason"`
-	Filter     FilterInfo         `json:"filter"`
-	Registry   RegistryInfo       `json:"registry"`
-	Indexes    []IndexReport      `json:"indexes"`
-	Provenance []ProvenanceReport `json:"provenance"`
-	// DumpOnlyFields are fields the dump holds that the registry does not.
+	Schema  string  `json:"schema"`
+	Verdict Verdict `json:"verdict"`
+	// Reason says in one sentence, with its numbers, why the verdict is what it is.
+	Reason   string   `json:"reason"`
+	Exposure Exposure `json:"exposure"`
+	Finding  Finding  `json:"finding"`
+	// FindingReason says why, with both counts for a mixed dump.
+	FindingReason string        `json:"finding_reason"`
+	Source        Source        `json:"source"`
+	Filter        FilterInfo    `json:"filter"`
+	Registry      RegistryInfo  `json:"registry"`
+	Indexes       []IndexReport `json:"indexes"`
+	// Joint is the evidence of exposure: one test per pair of an identifier
+	// and a combination holding it and a distinguishing field.
+	Joint []JointReport `json:"joint"`
+	// Agreement is the agreement profile of the matched records, per field.
+	Agreement []AgreementReport `json:"agreement"`
+	// Coincidence is the registry's own chance of agreement per field.
+	Coincidence []CoincidenceReport `json:"coincidence"`
+	// DumpOnlyFields are fields and recognised column kinds the dump holds
+	// that the registry does not.
 	DumpOnlyFields []string `json:"dump_only_fields"`
+}
+
+// Exposure answers "is the registry's people's data in the dump", with the
+// numbers behind the answer.
+type Exposure struct {
+	// Records estimates how many registry records are in the dump (with
+	// their identifier and the distinguishing fields of EvidenceIndex), with
+	// a 95% interval.
+	Records int64    `json:"records"`
+	CI95    [2]int64 `json:"ci95"`
+	// EvidenceIndex is the combination the estimate and the verdict rest on,
+	// Identifier the identifier index it is counted jointly with ("" when
+	// the report has no such pair).
+	EvidenceIndex string `json:"evidence_index"`
+	Identifier    string `json:"identifier"`
+	// Candidates: registry records that matched Identifier and hold the
+	// fields of EvidenceIndex; Matched: those that matched both.
+	Candidates int64 `json:"candidates"`
+	Matched    int64 `json:"matched"`
+	// ExpectedByChance is what "these rows only share identifiers" gives:
+	// filter false alarms plus coincidence; FilterFalseAlarms is the first part.
+	ExpectedByChance  float64 `json:"expected_by_chance"`
+	FilterFalseAlarms float64 `json:"filter_false_alarms"`
+	PValue            float64 `json:"p_value"`
+	// Alpha is the report's family-wise false-alarm probability; Tests the
+	// number of joint tests; each is made at Alpha/Tests.
+	Alpha        float64 `json:"alpha"`
+	Tests        int     `json:"tests"`
+	AlphaPerTest float64 `json:"alpha_per_test"`
+	// DetectableRecords is the smallest exposure the check would have found
+	// with at least 95% probability (null: none it could find).
+	DetectableRecords *int64 `json:"detectable_records"`
+	// Undetectable says what could not be seen and why, when the verdict is
+	// inconclusive for lack of power.
+	Undetectable string `json:"undetectable,omitempty"`
+}
+
+// Source answers "where did it come from", with the evidence for and
+// against the registry as its origin, each a sentence with numbers.
+type Source struct {
+	Assessment Assessment `json:"assessment"`
+	Summary    string     `json:"summary"`
+	For        []string   `json:"for"`
+	Against    []string   `json:"against"`
 }
 
 // FilterInfo describes the filter that was checked against.
@@ -72,42 +155,103 @@ type FilterInfo struct {
 
 // RegistryInfo describes the registry side.
 type RegistryInfo struct {
-	Fields  []string             `json:"fields"`
-	Sources []*engine.Accounting `json:"sources"`
+	Fields []string `json:"fields"`
+	// Records counts the registry records checked (that formed an index).
+	Records int64              `json:"records_checked"`
+	Sources []SourceAccounting `json:"sources"`
 }
 
-// IndexReport holds one index's statistics.
+// SourceAccounting says what became of every row of one registry input.
+type SourceAccounting struct {
+	Source          string   `json:"source"`
+	RowsRead        int64    `json:"rows_read"`
+	RowsUsed        int64    `json:"rows_used"`
+	RowsSkipped     []Reason `json:"rows_skipped"`
+	InvalidValues   []Reason `json:"invalid_values"`
+	Examples        []string `json:"examples"`
+	ValuesDropped   int64    `json:"values_dropped,omitempty"`
+	Truncated       bool     `json:"truncated,omitempty"`
+	TruncatedReason string   `json:"truncated_reason,omitempty"`
+}
+
+// Reason is a counted reason for a skipped row or an invalid value: a stable
+// code for programs beside the sentence for people.
+type Reason struct {
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+	Count  int64  `json:"count"`
+}
+
+// IndexReport holds one index's statistics, on its own.
 type IndexReport struct {
-	Index                  string  `json:"index"`
-	Status                 string  `json:"status"` // "checked" or "not_checked"
-	WhyNotChecked          string  `json:"why_not_checked,omitempty"`
-	Checked                int64   `json:"checked"`
-	Matches                int64   `json:"matches"`
-	ExpectedFalsePositives float64 `json:"expected_false_positives"`
-	OverlapEstimate        float64 `json:"overlap_estimate"`
-	OverlapLow             float64 `json:"overlap_ci95_low"`
-	OverlapHigh            float64 `json:"overlap_ci95_high"`
-	PValue                 float64 `json:"p_value"`
-	DumpEntries            uint64  `json:"dump_entries"`
-	DumpShareMatched       float64 `json:"dump_share_matched"`
-	BeyondChance           bool    `json:"beyond_chance"`
+	Index         string      `json:"index"`
+	Status        IndexStatus `json:"status"`
+	WhyNotChecked string      `json:"why_not_checked,omitempty"`
+	Checked       int64       `json:"checked"`
+	Matches       int64       `json:"matches"`
+	// MatchesWithIdentifier counts, for a combination, the matched records
+	// whose identifier matched too (a combination match without it is a
+	// filter false alarm by construction); null for an identifier.
+	MatchesWithIdentifier *int64 `json:"matches_with_identifier"`
+	// ExpectedFalsePositives is what filter false alarms alone would give.
+	ExpectedFalsePositives float64    `json:"expected_false_positives"`
+	OverlapEstimate        float64    `json:"overlap_estimate"`
+	OverlapCI95            [2]float64 `json:"overlap_ci95"`
+	PValue                 float64    `json:"p_value"`
+	DumpEntries            uint64     `json:"dump_entries"`
+	DumpEntriesMatched     uint64     `json:"dump_entries_matched"`
+	// DumpShareMatched is DumpEntriesMatched / DumpEntries, null when the
+	// dump has no entry for the index.
+	DumpShareMatched *float64 `json:"dump_share_matched"`
+	BeyondChance     bool     `json:"beyond_chance"`
 }
 
-// ProvenanceReport says how often registry records whose identifier matched
-// also match on a fuller combination.
-type ProvenanceReport struct {
-	Base               string  `json:"base"`
-	Combination        string  `json:"combination"`
-	BaseMatched        int64   `json:"base_matched"`
-	CombinationMatched int64   `json:"combination_matched"`
-	Share              float64 `json:"share"`
-	ShareLow           float64 `json:"share_ci95_low"`
-	ShareHigh          float64 `json:"share_ci95_high"`
-	ExpectedByChance   float64 `json:"expected_by_chance"`
-	PValue             float64 `json:"p_value"`
+// JointReport is one joint test: registry records that matched an
+// identifier and a combination holding it, against what records that only
+// share the identifier would give.
+type JointReport struct {
+	Identifier  string `json:"identifier"`
+	Combination string `json:"combination"`
+	Candidates  int64  `json:"candidates"`
+	Matched     int64  `json:"matched"`
+	// Coincidence is the chance that another person's values of the
+	// combination's other fields equal the registry record's (the product
+	// of the fields' coincidences).
+	Coincidence       float64  `json:"coincidence"`
+	ExpectedByChance  float64  `json:"expected_by_chance"`
+	FilterFalseAlarms float64  `json:"filter_false_alarms"`
+	PValue            float64  `json:"p_value"`
+	BeyondChance      bool     `json:"beyond_chance"`
+	Estimate          int64    `json:"estimate"`
+	CI95              [2]int64 `json:"ci95"`
+	DetectableRecords *int64   `json:"detectable_records"`
 }
 
-// Build computes the report of a check.
+// AgreementReport is how often the matched records agree on one more field:
+// among the records that matched Anchor, how many match Combination, which
+// is Anchor plus Field. Share is corrected for the anchor matches that
+// coincidence gives (rows that only share the identifier).
+type AgreementReport struct {
+	Field       string     `json:"field"`
+	Anchor      string     `json:"anchor"`
+	Combination string     `json:"combination"`
+	Of          int64      `json:"of"`
+	Agree       int64      `json:"agree"`
+	Share       float64    `json:"share"`
+	CI95        [2]float64 `json:"ci95"`
+}
+
+// CoincidenceReport is the registry's chance of agreement on a field
+// between two different records (Σ p_v² over its values).
+type CoincidenceReport struct {
+	Field       string  `json:"field"`
+	Records     int64   `json:"records"`
+	Coincidence float64 `json:"coincidence"`
+}
+
+// Build computes the report of a check against a filter whose false-alarm
+// rate per entry is fpr.
 func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResult) *Report {
 	r := &Report{
 		Schema: Schema,
@@ -116,184 +260,63 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 			Normalization: h.Normalization, Region: h.Region,
 			TargetFPR: h.Bloom.TargetFPR, FalsePositiveRate: fpr,
 		},
-		Registry:   RegistryInfo{Fields: res.RegistryFields, Sources: res.Sources},
-		Indexes:    []IndexReport{},
-		Provenance: []ProvenanceReport{},
+		Registry:       RegistryInfo{Fields: res.RegistryFields, Records: res.Records, Sources: accountingOf(res.Sources)},
+		Indexes:        []IndexReport{},
+		Joint:          []JointReport{},
+		Agreement:      []AgreementReport{},
+		Coincidence:    []CoincidenceReport{},
+		DumpOnlyFields: []string{},
+	}
+	if r.Registry.Fields == nil {
+		r.Registry.Fields = []string{}
 	}
 	for _, f := range h.Fields {
 		if !slices.Contains(res.RegistryFields, f) {
 			r.DumpOnlyFields = append(r.DumpOnlyFields, f)
 		}
 	}
-	for _, ir := range res.Indexes {
-		x := IndexReport{Index: ir.Index, DumpEntries: ir.Entries}
-		if !ir.Formable {
-			x.Status, x.WhyNotChecked = "not_checked", "registry "+ir.Why
-			r.Indexes = append(r.Indexes, x)
-			continue
-		}
-		x.Status = "checked"
-		x.Checked, x.Matches = ir.Checked, ir.Matches
-		x.ExpectedFalsePositives = float64(ir.Checked) * fpr
-		x.OverlapEstimate, x.OverlapLow, x.OverlapHigh = TrueMatches(ir.Matches, ir.Checked, fpr)
-		x.PValue = BinomialSF(ir.Matches, ir.Checked, fpr)
-		if ir.Entries > 0 {
-			x.DumpShareMatched = min(1, float64(ir.DistinctMatched)/float64(ir.Entries))
-		}
-		x.BeyondChance = x.PValue < Alpha && x.Matches >= MinMatches
-		r.Indexes = append(r.Indexes, x)
+	for _, c := range res.Coincidence {
+		r.Coincidence = append(r.Coincidence, CoincidenceReport{Field: c.Field, Records: c.Records, Coincidence: c.Coincidence})
 	}
-	for _, p := range res.Provenance {
-		x := ProvenanceReport{
-			Base: p.Base, Combination: p.Combo, BaseMatched: p.BaseMatched, CombinationMatched: p.BothMatched,
-			ExpectedByChance: float64(p.BaseMatched) * fpr,
-			PValue:           BinomialSF(p.BothMatched, p.BaseMatched, fpr),
-		}
-		if p.BaseMatched > 0 {
-			x.Share = float64(p.BothMatched) / float64(p.BaseMatched)
-			x.ShareLow, x.ShareHigh = ClopperPearson(p.BothMatched, p.BaseMatched, 0.05)
-		}
-		r.Provenance = append(r.Provenance, x)
-	}
-	r.Verdict, r.Reason = verdict(r)
+	m := newModel(fpr, res)
+	r.Indexes = m.indexes()
+	r.Joint = m.joint()
+	r.Exposure = m.exposure(r.Joint)
+	r.Verdict, r.Reason = m.verdict(r)
+	r.Agreement = m.agreement(r.Exposure)
+	r.Finding, r.FindingReason = m.finding(r)
+	r.Source = m.source(r)
 	return r
 }
 
-// TrueMatches estimates how many of n checked records are truly in the
-// filter when k tested positive at false-positive rate fpr. A Bloom filter
-// has no false negatives, so the true count is at most k; the false
-// positives among the rest are at most the 97.5% quantile q of
-// Binomial(n, fpr), giving the interval [k−q, k] (docs/report.md).
-func TrueMatches(k, n int64, fpr float64) (est, lo, hi float64) {
-	if n <= 0 || k <= 0 {
-		return 0, 0, 0
-	}
-	est = (float64(k) - float64(n)*fpr) / (1 - fpr)
-	est = max(0, min(float64(k), est))
-	// Smallest q with P(X > q) <= 0.025, found by bisection over [0, k].
-	qlo, qhi := int64(-1), k
-	for qhi-qlo > 1 {
-		mid := qlo + (qhi-qlo)/2
-		if BinomialSF(mid+1, n, fpr) <= 0.025 {
-			qhi = mid
-		} else {
-			qlo = mid
+func accountingOf(accs []*engine.Accounting) []SourceAccounting {
+	out := make([]SourceAccounting, 0, len(accs))
+	for _, a := range accs {
+		s := SourceAccounting{
+			Source: a.Source, RowsRead: a.Read, RowsUsed: a.Used,
+			RowsSkipped: []Reason{}, InvalidValues: []Reason{}, Examples: a.ExampleLines(),
+			ValuesDropped: a.Dropped, Truncated: a.Truncated, TruncatedReason: a.TruncatedReason,
 		}
+		if s.Examples == nil {
+			s.Examples = []string{}
+		}
+		for _, k := range sortedKeys(a.Skipped) {
+			s.RowsSkipped = append(s.RowsSkipped, Reason{Code: skipCode(k), Reason: k, Count: a.Skipped[k]})
+		}
+		for _, k := range sortedKeys(a.Invalid) {
+			field, why := splitInvalid(k)
+			s.InvalidValues = append(s.InvalidValues, Reason{Code: codeOf(why), Field: field, Reason: why, Count: a.Invalid[k]})
+		}
+		out = append(out, s)
 	}
-	return est, float64(k - qhi), float64(k)
+	return out
 }
 
-func (r *Report) index(name string) *IndexReport {
-	for i := range r.Indexes {
-		if r.Indexes[i].Index == name {
-			return &r.Indexes[i]
-		}
+// SkippedTotal is the number of rows skipped for any reason.
+func (s *SourceAccounting) SkippedTotal() int64 {
+	var n int64
+	for _, r := range s.RowsSkipped {
+		n += r.Count
 	}
-	return nil
-}
-
-// verdict applies the rules of docs/report.md.
-func verdict(r *Report) (string, string) {
-	var beyond []*IndexReport
-	for i := range r.Indexes {
-		if r.Indexes[i].BeyondChance {
-			beyond = append(beyond, &r.Indexes[i])
-		}
-	}
-	checked := 0
-	var mostMatches *IndexReport
-	for i := range r.Indexes {
-		x := &r.Indexes[i]
-		if x.Status != "checked" {
-			continue
-		}
-		checked++
-		if mostMatches == nil || x.Matches > mostMatches.Matches {
-			mostMatches = x
-		}
-	}
-	if len(beyond) == 0 {
-		if mostMatches == nil || mostMatches.Checked == 0 {
-			return Inconclusive, "no registry record could be checked: every record lacks the fields the filter's indexes need"
-		}
-		return NotExposed, fmt.Sprintf("no index matches beyond chance: at most %d matches (%s) where chance alone gives %s",
-			mostMatches.Matches, mostMatches.Index, fmtFloat(mostMatches.ExpectedFalsePositives))
-	}
-
-	// Provenance: the strongest combination evidence.
-	var best *ProvenanceReport
-	evaluated := 0
-	for i := range r.Provenance {
-		p := &r.Provenance[i]
-		if p.BaseMatched < MinMatches {
-			continue
-		}
-		evaluated++
-		c := r.index(p.Combination)
-		if c == nil || !c.BeyondChance {
-			if best == nil {
-				best = p
-			}
-			continue
-		}
-		if best == nil || p.Share > best.Share || !r.index(best.Combination).BeyondChance {
-			best = p
-		}
-	}
-	if best != nil && r.index(best.Combination).BeyondChance && best.Share >= ProvenanceHigh {
-		c := r.index(best.Combination)
-		return Exposed, fmt.Sprintf("%d registry records match the dump on %s where chance alone gives %s, and %s of the %d records whose %s matched also match on %s: the dump holds the registry's combinations, not only its identifiers",
-			c.Matches, c.Index, fmtFloat(c.ExpectedFalsePositives), pct(best.Share), best.BaseMatched, best.Base, best.Combination)
-	}
-	if evaluated == 0 {
-		// No identifier-to-combination evidence; combinations alone can still
-		// show provenance.
-		for _, x := range beyond {
-			if strings.Contains(x.Index, "+") {
-				return Exposed, fmt.Sprintf("%d registry records match the dump on the combination %s where chance alone gives %s",
-					x.Matches, x.Index, fmtFloat(x.ExpectedFalsePositives))
-			}
-		}
-		x := beyond[0]
-		return Inconclusive, fmt.Sprintf("%d registry records match on %s beyond chance (%s expected), but no combination of fields could be compared, so overlap cannot be told from provenance",
-			x.Matches, x.Index, fmtFloat(x.ExpectedFalsePositives))
-	}
-	maxShare := 0.0
-	var top *ProvenanceReport
-	for i := range r.Provenance {
-		p := &r.Provenance[i]
-		if p.BaseMatched >= MinMatches && (top == nil || p.Share > maxShare) {
-			maxShare, top = p.Share, p
-		}
-	}
-	if maxShare < ProvenanceLow {
-		return NotExposed, fmt.Sprintf("%d registry records share a %s with the dump, but at most %s of them also match on %s: the dump shares identifiers with the registry, not its records",
-			top.BaseMatched, top.Base, pct(maxShare), top.Combination)
-	}
-	return Inconclusive, fmt.Sprintf("%d registry records share a %s with the dump and %s of them also match on %s: more than chance, less than a copy of the registry's records",
-		top.BaseMatched, top.Base, pct(maxShare), top.Combination)
-}
-
-func pct(x float64) string {
-	switch {
-	case x == 1:
-		return "100%"
-	case x >= 0.995:
-		return "99.5%+"
-	case x > 0 && x < 0.001:
-		return "<0.1%"
-	}
-	return fmt.Sprintf("%.1f%%", 100*x)
-}
-
-func fmtFloat(x float64) string {
-	switch {
-	case x == 0:
-		return "0"
-	case x < 0.01:
-		return fmt.Sprintf("%.1e", x)
-	case x < 100:
-		return fmt.Sprintf("%.2f", x)
-	}
-	return fmt.Sprintf("%.0f", x)
+	return n
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/report/schematest"
 )
 
 func TestTrueMatches(t *testing.T) {
@@ -34,20 +35,25 @@ func TestTrueMatches(t *testing.T) {
 	}
 }
 
-// result builds a check result for the phone/phone+name/phone+name+yob
-// indexes with the given counts.
-func result(checked, phone, name, nameYob, baseForCombos int64) *engine.CheckResult {
+// result builds a check result for the phone, phone+name and
+// phone+name+yob indexes of a registry of `checked` records: `phone`
+// records match on phone, of which `name` also on phone+name and `nameYob`
+// on phone+name+yob; the dump has `entries` entries per index.
+func result(checked, phone, name, nameYob, entries int64) *engine.CheckResult {
 	return &engine.CheckResult{
 		RegistryFields: []string{"phone", "name", "yob"},
+		Records:        checked,
 		Indexes: []engine.IndexResult{
-			{Index: "phone", Formable: true, Checked: checked, Matches: phone, DistinctMatched: uint64(phone), Entries: 1000},
-			{Index: "phone+name", Formable: true, Checked: checked, Matches: name, DistinctMatched: uint64(name), Entries: 1000},
-			{Index: "phone+name+yob", Formable: true, Checked: checked, Matches: nameYob, DistinctMatched: uint64(nameYob), Entries: 1000},
+			{Index: "phone", Formable: true, Checked: checked, Matches: phone, DistinctMatched: uint64(phone), Entries: uint64(entries)},
+			{Index: "phone+name", Formable: true, Checked: checked, Matches: name, DistinctMatched: uint64(name), Entries: uint64(entries)},
+			{Index: "phone+name+yob", Formable: true, Checked: checked, Matches: nameYob, DistinctMatched: uint64(nameYob), Entries: uint64(entries)},
 		},
-		Provenance: []engine.ProvenanceResult{
-			{Base: "phone", Combo: "phone+name", BaseMatched: baseForCombos, BothMatched: name},
-			{Base: "phone", Combo: "phone+name+yob", BaseMatched: baseForCombos, BothMatched: nameYob},
+		Pairs: []engine.PairResult{
+			{Base: "phone", Combo: "phone+name", BaseMatched: phone, BothMatched: name},
+			{Base: "phone", Combo: "phone+name+yob", BaseMatched: phone, BothMatched: nameYob},
+			{Base: "phone+name", Combo: "phone+name+yob", BaseMatched: name, BothMatched: nameYob},
 		},
+		Coincidence: []engine.FieldCoincidence{{Field: "name", Records: checked, Coincidence: 1e-4}, {Field: "yob", Records: checked, Coincidence: 1.0 / 70}},
 	}
 }
 
@@ -55,41 +61,68 @@ func header() bloom.Header {
 	return bloom.Header{Fields: []string{"phone", "name", "yob", "dob"}, Bloom: bloom.Params{TargetFPR: 1e-6}}
 }
 
+// valid checks a report against the JSON schema.
+func valid(t *testing.T, r *Report) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	schematest.Validate(t, buf.Bytes())
+}
+
 func TestVerdicts(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		res    *engine.CheckResult
-		want   string
-		reason string
+		name    string
+		res     *engine.CheckResult
+		fpr     float64
+		verdict Verdict
+		finding Finding
+		reason  string
 	}{
-		{"a copy of the registry's records", result(100000, 5000, 4900, 4800, 5000), Exposed, "holds the registry's combinations"},
-		{"nothing matches", result(100000, 0, 0, 0, 0), NotExposed, "no index matches beyond chance"},
-		{"a couple of matches are chance", result(100000, 2, 0, 0, 2), NotExposed, "no index matches beyond chance"},
-		{"phone list only", result(100000, 5000, 3, 0, 5000), NotExposed, "shares identifiers with the registry, not its records"},
-		{"partial agreement", result(100000, 5000, 1500, 1000, 5000), Inconclusive, "more than chance, less than a copy"},
+		{"a copy of the registry's records", result(100000, 5000, 5000, 4990, 5000), 1e-6, Exposed, RegistryRecords, "about 5,000 registry records are in the dump"},
+		{"nothing matches", result(100000, 0, 0, 0, 5000), 1e-6, NotExposed, Unrelated, "an exposure of 3 or more records would have been found"},
+		{"a couple of matches are chance", result(100000, 2, 0, 0, 5000), 1e-6, NotExposed, Unrelated, "would have been found"},
+		{"phone list only", result(100000, 5000, 1, 0, 5000), 1e-6, NotExposed, IdentifiersOnly, "no registry record is shown to be in the dump"},
+		{"600 records among a phone list", result(100000, 10000, 601, 600, 10000), 1e-6, Exposed, Mixed, "about 600 registry records"},
+		{"3 records among a million", result(1_000_000, 4, 3, 3, 3), 1e-6, Exposed, RegistryRecords, "about 3 registry records"},
+		{"3 records where N·rate is 1000", result(1_000_000_000, 1003, 3, 3, 3), 1e-6, Exposed, RegistryRecords, "about 3 registry records"},
+		{"1000 false alarms, nothing more", result(1_000_000_000, 1000, 0, 0, 3), 1e-6, NotExposed, Unrelated, "3 or more records would have been found"},
+		{"an overfull filter", result(100000, 98000, 96000, 94000, 5000), 0.98, Inconclusive, Unrelated, "the filter is overfull"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Build("f.lcf", header(), 1e-6, tc.res)
-			if r.Verdict != tc.want || !strings.Contains(r.Reason, tc.reason) {
-				t.Fatalf("verdict %s (%s), want %s (…%s…)", r.Verdict, r.Reason, tc.want, tc.reason)
+			r := Build("f.lcf", header(), tc.fpr, tc.res)
+			valid(t, r)
+			if r.Verdict != tc.verdict || r.Finding != tc.finding || !strings.Contains(r.Reason, tc.reason) {
+				t.Fatalf("verdict %s, finding %s (%s; %s), want %s, %s (…%s…)", r.Verdict, r.Finding, r.Reason, r.FindingReason, tc.verdict, tc.finding, tc.reason)
 			}
 		})
 	}
 
 	// Identifiers only, no combination to compare: inconclusive.
 	res := &engine.CheckResult{Indexes: []engine.IndexResult{{Index: "phone", Formable: true, Checked: 1000, Matches: 500, Entries: 600}}}
-	if r := Build("f.lcf", header(), 1e-6, res); r.Verdict != Inconclusive {
-		t.Fatalf("identifiers only: %s", r.Verdict)
+	r := Build("f.lcf", header(), 1e-6, res)
+	valid(t, r)
+	if r.Verdict != Inconclusive || r.Finding != IdentifiersOnly || !strings.Contains(r.Reason, "no index combining an identifier") {
+		t.Fatalf("identifiers only: %s, %s: %s", r.Verdict, r.Finding, r.Reason)
+	}
+	// Year of birth and gender never decide alone.
+	res = &engine.CheckResult{
+		Indexes: []engine.IndexResult{
+			{Index: "phone", Formable: true, Checked: 1000, Matches: 500, Entries: 600},
+			{Index: "phone+gender", Formable: true, Checked: 1000, Matches: 260, Entries: 600},
+		},
+		Pairs:       []engine.PairResult{{Base: "phone", Combo: "phone+gender", BaseMatched: 500, BothMatched: 255}},
+		Coincidence: []engine.FieldCoincidence{{Field: "gender", Records: 1000, Coincidence: 0.5}},
+	}
+	if r := Build("f.lcf", header(), 1e-6, res); r.Verdict != Inconclusive || r.Finding != IdentifiersOnly {
+		t.Fatalf("phone+gender: %s, %s: %s; %s", r.Verdict, r.Finding, r.Reason, r.FindingReason)
 	}
 	// Combination only (no identifier index): beyond chance is exposure.
-	res = &engine.CheckResult{Indexes: []engine.IndexResult{{Index: "phone+name+yob", Formable: true, Checked: 1000, Matches: 50, Entries: 60}}}
+	res = &engine.CheckResult{Indexes: []engine.IndexResult{{Index: "phone+name+yob", Formable: true, Checked: 1000, Matches: 50, Entries: 60}},
+		Coincidence: []engine.FieldCoincidence{{Field: "name", Records: 1000, Coincidence: 1e-3}, {Field: "yob", Records: 1000, Coincidence: 1.0 / 70}}}
 	if r := Build("f.lcf", header(), 1e-6, res); r.Verdict != Exposed {
-		t.Fatalf("combination only: %s", r.Verdict)
-	}
-	// Nothing could be checked.
-	res = &engine.CheckResult{Indexes: []engine.IndexResult{{Index: "email", Formable: true}}}
-	if r := Build("f.lcf", header(), 1e-6, res); r.Verdict != Inconclusive {
-		t.Fatalf("nothing checked: %s", r.Verdict)
+		t.Fatalf("combination only: %s: %s", r.Verdict, r.Reason)
 	}
 }
 
@@ -97,16 +130,20 @@ func TestReportFieldsAndJSON(t *testing.T) {
 	res := result(1000, 100, 98, 97, 100)
 	res.Indexes = append(res.Indexes, engine.IndexResult{Index: "phone+dob", Why: "no column for dob"})
 	r := Build("f.lcf", header(), 1e-6, res)
+	valid(t, r)
 	if len(r.DumpOnlyFields) != 1 || r.DumpOnlyFields[0] != "dob" {
 		t.Fatalf("dump-only fields %v", r.DumpOnlyFields)
 	}
 	last := r.Indexes[len(r.Indexes)-1]
-	if last.Status != "not_checked" || !strings.Contains(last.WhyNotChecked, "dob") {
+	if last.Status != NotChecked || !strings.Contains(last.WhyNotChecked, "dob") {
 		t.Fatalf("unformable index: %+v", last)
 	}
 	x := r.Indexes[0]
-	if x.ExpectedFalsePositives != 1000*1e-6 || x.PValue >= 1e-300 && x.PValue != 0 && x.PValue > 1e-100 {
+	if x.ExpectedFalsePositives != 1000*1e-6 || x.PValue > 1e-100 {
 		t.Fatalf("stats: %+v", x)
+	}
+	if r.Source.Assessment != Undetermined || len(r.Source.Against) == 0 || !strings.Contains(r.Source.Against[0], "dob") {
+		t.Fatalf("source: %+v", r.Source)
 	}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, r); err != nil {
@@ -116,24 +153,30 @@ func TestReportFieldsAndJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"schema", "verdict", "reason", "indexes", "provenance", "filter", "registry"} {
+	for _, k := range []string{"schema", "verdict", "reason", "exposure", "finding", "source", "indexes", "joint", "filter", "registry", "dump_only_fields"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("JSON report lacks %q", k)
-		}
-	}
-	ix := m["indexes"].([]any)[0].(map[string]any)
-	for _, k := range []string{"index", "checked", "matches", "expected_false_positives", "p_value"} {
-		if _, ok := ix[k]; !ok {
-			t.Errorf("JSON index lacks %q", k)
 		}
 	}
 	buf.Reset()
 	if err := WriteText(&buf, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"VERDICT: EXPOSED", "phone+dob", "not checked: registry no column for dob", "The dump holds fields the registry does not: dob"} {
+	for _, want := range []string{"VERDICT: EXPOSED", "1. Is the registry's people's data in the dump?", "2. What is the dump?", "3. Where did it come from?",
+		"phone+dob", "not checked: registry no column for dob", "The dump holds fields the registry does not: dob"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestPct(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{1, "100%"}, {0, "0%"}, {0.5, "50.0%"}, {0.9997, "99.97%"}, {0.99999, "99.999%"}, {0.0004, "0.04%"}, {0.123, "12.3%"}} {
+		if got := pct(c.x); got != c.want {
+			t.Errorf("pct(%v) = %q, want %q", c.x, got, c.want)
 		}
 	}
 }

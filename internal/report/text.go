@@ -1,0 +1,317 @@
+package report
+
+// The text report, for people at a terminal. All of its wording and layout
+// is in this file (the HTML report has its own, in html.go).
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/leakcheck/leakcheck/internal/engine"
+)
+
+// WriteJSON writes the report as one indented JSON object (schema
+// leakcheck.report/v2, docs/report.md).
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Answers are the report's three answers in plain words.
+type Answers struct {
+	Exposure, Finding, Source string
+}
+
+// PlainAnswers words the three answers for people who do not read statistics.
+func (r *Report) PlainAnswers() Answers {
+	var a Answers
+	e := r.Exposure
+	switch r.Verdict {
+	case Exposed:
+		a.Exposure = fmt.Sprintf("Yes: about %s registry records are in the dump (95%% interval %s to %s).", num(e.Records), num(e.CI95[0]), num(e.CI95[1]))
+	case NotExposed:
+		a.Exposure = fmt.Sprintf("No record is shown to be: an exposure of %d or more records would have been found.", *e.DetectableRecords)
+	default:
+		a.Exposure = "Cannot tell: " + firstClause(e.Undetectable) + "."
+	}
+	switch r.Finding {
+	case RegistryRecords:
+		a.Finding = "Records of the registry's people."
+	case Mixed:
+		a.Finding = "A mix: registry records plus rows that only share identifiers with the registry."
+	case IdentifiersOnly:
+		a.Finding = "Registry identifiers with other people's details (a list that shares identifiers, not records)."
+	default:
+		a.Finding = "Unrelated to the registry."
+	}
+	switch r.Source.Assessment {
+	case FromRegistry:
+		a.Source = "From the registry, by the evidence below."
+	case OtherSource:
+		a.Source = "From another source, by the evidence below."
+	default:
+		a.Source = "Undetermined."
+	}
+	return a
+}
+
+func firstClause(s string) string {
+	if i := strings.Index(s, ": "); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// WriteText writes the report for people: verdict and the three answers
+// first, then the evidence tables.
+func WriteText(w io.Writer, r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "VERDICT: %s\n  %s.\n\n", strings.ToUpper(strings.ReplaceAll(string(r.Verdict), "_", " ")), r.Reason)
+	a := r.PlainAnswers()
+	fmt.Fprintf(&b, "1. Is the registry's people's data in the dump?\n   %s\n", a.Exposure)
+	fmt.Fprintf(&b, "2. What is the dump?  %s\n   %s\n   %s.\n", strings.ToUpper(strings.ReplaceAll(string(r.Finding), "_", " ")), a.Finding, r.FindingReason)
+	fmt.Fprintf(&b, "3. Where did it come from?  %s\n   %s.\n", strings.ToUpper(strings.ReplaceAll(string(r.Source.Assessment), "_", " ")), r.Source.Summary)
+	for _, s := range r.Source.For {
+		fmt.Fprintf(&b, "   for:     %s.\n", s)
+	}
+	for _, s := range r.Source.Against {
+		fmt.Fprintf(&b, "   against: %s.\n", s)
+	}
+	b.WriteString("\n")
+
+	f := r.Filter
+	fmt.Fprintf(&b, "Filter %s: built %s from %s dump records; fields %s\n", f.File, f.Created.UTC().Format("2006-01-02 15:04 MST"), num(f.Records), strings.Join(f.Fields, ", "))
+	fmt.Fprintf(&b, "  false-alarm rate %s (target %s), normalization v%d, phone region %s", sci(f.FalsePositiveRate), sci(f.TargetFPR), f.Normalization, f.Region)
+	if f.KeyFingerprint != "" {
+		fmt.Fprintf(&b, ", key %s", f.KeyFingerprint)
+	}
+	b.WriteString("\n")
+
+	writeJointText(&b, r)
+	writeAgreementText(&b, r)
+	writeIndexText(&b, r)
+	if len(r.Coincidence) > 0 {
+		var parts []string
+		for _, c := range r.Coincidence {
+			parts = append(parts, fmt.Sprintf("%s %s", fieldWord(c.Field), pctOf(c.Coincidence)))
+		}
+		fmt.Fprintf(&b, "\nCoincidence (two different registry records agree on): %s\n", strings.Join(parts, ", "))
+	}
+	if len(r.DumpOnlyFields) > 0 {
+		fmt.Fprintf(&b, "\nThe dump holds fields the registry does not: %s.\n", strings.Join(r.DumpOnlyFields, ", "))
+	}
+	fmt.Fprintf(&b, "\nREGISTRY ROWS (%s records checked)\n", num(r.Registry.Records))
+	writeSourcesText(&b, r.Registry.Sources)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeJointText(b *strings.Builder, r *Report) {
+	if len(r.Joint) == 0 {
+		return
+	}
+	e := r.Exposure
+	fmt.Fprintf(b, "\nJOINT EVIDENCE: registry records that match an identifier and a combination together\n  (%d test(s), each at %s: at most %s chance of a false EXPOSED in this report)\n", e.Tests, sci(e.AlphaPerTest), sci(e.Alpha))
+	tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  IDENTIFIER\tCOMBINATION\tCANDIDATES\tMATCH BOTH\tBY CHANCE\tFILTER FALSE ALARMS\tP-VALUE\tRECORDS (95% CI)\tDETECTABLE")
+	for _, j := range r.Joint {
+		id := j.Identifier
+		if id == "" {
+			id = "(implied)"
+		}
+		mark := ""
+		if j.BeyondChance {
+			mark = " *"
+		}
+		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s (%s–%s)\t%s\n", id, j.Combination, mark, num(j.Candidates), num(j.Matched),
+			fmtFloat(j.ExpectedByChance), fmtFloat(j.FilterFalseAlarms), pvalue(j.PValue), num(j.Estimate), num(j.CI95[0]), num(j.CI95[1]), detectWords(j.DetectableRecords))
+	}
+	tw.Flush()
+}
+
+func detectWords(d *int64) string {
+	if d == nil {
+		return "none"
+	}
+	return "≥ " + num(*d)
+}
+
+func writeAgreementText(b *strings.Builder, r *Report) {
+	if len(r.Agreement) == 0 {
+		return
+	}
+	b.WriteString("\nAGREEMENT: of the matched records, how many agree on one more field\n")
+	tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
+	for _, a := range r.Agreement {
+		fmt.Fprintf(tw, "  %s\t%s → %s\t%s of %s\t%s (95%% CI %s–%s)\n", fieldWord(a.Field), a.Anchor, a.Combination, num(a.Agree), num(a.Of), pct(a.Share), pct(a.CI95[0]), pct(a.CI95[1]))
+	}
+	tw.Flush()
+}
+
+func writeIndexText(b *strings.Builder, r *Report) {
+	b.WriteString("\nPER INDEX (each on its own)\n")
+	tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "INDEX\tCHECKED\tMATCHES\tWITH IDENTIFIER\tFILTER FALSE ALARMS\tOVERLAP (95% CI)\tP-VALUE\tDUMP ENTRIES MATCHED")
+	for _, x := range r.Indexes {
+		if x.Status != Checked {
+			fmt.Fprintf(tw, "%s\tnot checked: %s\t\t\t\t\t\t\n", x.Index, x.WhyNotChecked)
+			continue
+		}
+		withID := "-"
+		if x.MatchesWithIdentifier != nil {
+			withID = num(*x.MatchesWithIdentifier)
+		}
+		share := "no data"
+		if x.DumpShareMatched != nil {
+			share = fmt.Sprintf("%s of %s (%s)", num(int64(x.DumpEntriesMatched)), num(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s (%s–%s)\t%s\t%s\n", x.Index, num(x.Checked), num(x.Matches), withID,
+			fmtFloat(x.ExpectedFalsePositives), num(int64(math.Round(x.OverlapEstimate))), num(int64(math.Round(x.OverlapCI95[0]))), num(int64(math.Round(x.OverlapCI95[1]))), pvalue(x.PValue), share)
+	}
+	tw.Flush()
+}
+
+func writeSourcesText(w io.Writer, srcs []SourceAccounting) {
+	for _, a := range srcs {
+		fmt.Fprintf(w, "  %s: %d rows read, %d used, %d skipped", a.Source, a.RowsRead, a.RowsUsed, a.SkippedTotal())
+		if len(a.RowsSkipped) > 0 {
+			fmt.Fprintf(w, " (%s)", reasonList(a.RowsSkipped))
+		}
+		fmt.Fprintln(w)
+		if len(a.InvalidValues) > 0 {
+			fmt.Fprintf(w, "    values that did not normalize: %s\n", reasonList(a.InvalidValues))
+		}
+		if a.ValuesDropped > 0 {
+			fmt.Fprintf(w, "    values dropped: %d (keys first seen after the columns were fixed from the first records)\n", a.ValuesDropped)
+		}
+		if a.Truncated {
+			fmt.Fprintf(w, "    TRUNCATED INPUT: %s; the rows after it are missing (read with --allow-partial)\n", a.TruncatedReason)
+		}
+		for _, e := range a.Examples {
+			fmt.Fprintf(w, "    %s\n", e)
+		}
+	}
+}
+
+func reasonList(rs []Reason) string {
+	var parts []string
+	for _, r := range rs {
+		what := r.Reason
+		if r.Field != "" {
+			what = r.Field + ": " + what
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d", what, r.Count))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// WriteAccounting writes what became of every row of each input (build's
+// summary, from the engine's accounting).
+func WriteAccounting(w io.Writer, accs []*engine.Accounting) {
+	writeSourcesText(w, accountingOf(accs))
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// pct writes a share as a percentage with enough digits that a share near
+// (but not at) 0 or 100% does not read as 0 or 100%.
+func pct(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case x == 1:
+		return "100%"
+	case x == 0:
+		return "0%"
+	}
+	p := 100 * x
+	for d := 1; d <= 6; d++ {
+		s := strconv.FormatFloat(p, 'f', d, 64)
+		if s != "100."+strings.Repeat("0", d) && strings.Trim(s, "0.") != "" {
+			return s + "%"
+		}
+	}
+	return strconv.FormatFloat(p, 'g', 2, 64) + "%"
+}
+
+// pctOf writes a small probability as a percentage, or as "1 in N" when tiny.
+func pctOf(x float64) string {
+	if x > 0 && x < 1e-4 {
+		return "1 in " + OneIn(x)
+	}
+	return pct(x)
+}
+
+func pctPtr(x *float64) string {
+	if x == nil {
+		return "no data"
+	}
+	return pct(*x)
+}
+
+// num writes a count with thousands separators.
+func num(n int64) string { return thousands(n) }
+
+func fmtFloat(x float64) string {
+	switch {
+	case x == 0:
+		return "0"
+	case x < 0.01:
+		return fmt.Sprintf("%.1e", x)
+	case x < 100:
+		return fmt.Sprintf("%.2f", x)
+	}
+	return thousands(int64(math.Round(x)))
+}
+
+func sci(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%.1e", x)
+}
+
+func pvalue(p float64) string {
+	switch {
+	case p == 0:
+		return "<1e-300"
+	case p >= 0.01:
+		return fmt.Sprintf("%.2f", p)
+	}
+	return fmt.Sprintf("%.1e", p)
+}
+
+// WriteMatchesCSV writes the matched registry records: source, line, id and
+// the indexes they matched. It holds registry ids, which the operator asked
+// for; never dump data.
+func WriteMatchesCSV(w io.Writer, ms []engine.Match) error {
+	if _, err := io.WriteString(w, "source,line,id,indexes\n"); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if _, err := fmt.Fprintf(w, "%s,%d,%s,%s\n", csvField(m.Source), m.Line, csvField(m.ID), csvField(strings.Join(m.Indexes, " "))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func csvField(s string) string {
+	// Neutralise spreadsheet formulas first: a quoted "=…" is still a formula to a
+	// spreadsheet. (Source names can come from zip member names, ids from the registry.)
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		s = "'" + s
+	}
+	if strings.ContainsAny(s, ",\"\r\n") || strings.HasPrefix(s, " ") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}

@@ -23,8 +23,11 @@ const Magic = "LCFILTER"
 // Format versions this package reads and writes.
 const (
 	MinVersion     = 1
-	MaxVersion     = 1
+	MaxVersion     = 2
 	CurrentVersion = 1
+	// OPRFVersion is the version of filters in the OPRF key mode (FORMAT.md
+	// §5.4); filters in the shared-key mode are still written as version 1.
+	OPRFVersion = 2
 )
 
 // MaxHeaderSize bounds the JSON header.
@@ -57,8 +60,37 @@ type Header struct {
 // KeyInfo says where the key behind the filter came from. It never holds key
 // material.
 type KeyInfo struct {
-	Source   string    `json:"source"` // "keyfile" or "passphrase"
+	Source   string    `json:"source"` // "keyfile", "passphrase" or "oprf"
 	Argon2id *Argon2id `json:"argon2id,omitempty"`
+	OPRF     *OPRFKey  `json:"oprf,omitempty"`
+}
+
+// OPRFKey is the public side of the analyst's OPRF key (RFC 9497 VOPRF) in
+// a filter of the OPRF key mode.
+type OPRFKey struct {
+	Suite     string `json:"suite"`      // "ristretto255-SHA512"
+	PublicKey []byte `json:"public_key"` // the serialized public key, 32 bytes
+}
+
+// Key sources in KeyInfo.Source.
+const (
+	KeySourceFile       = "keyfile"
+	KeySourcePassphrase = "passphrase"
+	KeySourceOPRF       = "oprf"
+)
+
+// OPRFSuite is the only OPRF suite version 2 knows.
+const OPRFSuite = "ristretto255-SHA512"
+
+// IsOPRF reports whether the filter is in the OPRF key mode.
+func (h *Header) IsOPRF() bool { return h.Key.Source == KeySourceOPRF }
+
+// version is the format version a header is written as.
+func (h *Header) version() int {
+	if h.IsOPRF() {
+		return OPRFVersion
+	}
+	return CurrentVersion
 }
 
 // Argon2id holds the parameters that stretch a passphrase into a key.
@@ -78,7 +110,12 @@ type Index struct {
 }
 
 // Hash names used in Header.Hash.
-const HashHMACSHA256 = "hmac-sha256-128"
+const (
+	HashHMACSHA256 = "hmac-sha256-128"
+	// HashOPRF: HMAC-SHA256 keyed with the PRF output of the entry's
+	// identifier (FORMAT.md §5.4), truncated to 128 bits.
+	HashOPRF = "oprf-hmac-sha256-128"
+)
 
 // Sizes of byte fields in the header.
 const (
@@ -87,8 +124,11 @@ const (
 )
 
 func (h *Header) validate() error {
-	if h.Hash != HashHMACSHA256 {
-		return fmt.Errorf("unknown entry hash %q", h.Hash)
+	if want := map[bool]string{false: HashHMACSHA256, true: HashOPRF}[h.IsOPRF()]; h.Hash != want {
+		if h.Hash != HashHMACSHA256 && h.Hash != HashOPRF {
+			return fmt.Errorf("unknown entry hash %q", h.Hash)
+		}
+		return fmt.Errorf("entry hash %q does not go with key source %q", h.Hash, h.Key.Source)
 	}
 	if len(h.Salt) != SaltSize {
 		return fmt.Errorf("salt is %d bytes, want %d", len(h.Salt), SaltSize)
@@ -103,13 +143,29 @@ func (h *Header) validate() error {
 		return errors.New("no indexes")
 	}
 	switch h.Key.Source {
-	case "keyfile":
-	case "passphrase":
+	case KeySourceFile:
+	case KeySourcePassphrase:
 		if h.Key.Argon2id == nil {
 			return errors.New("passphrase key without argon2id parameters")
 		}
+	case KeySourceOPRF:
+		o := h.Key.OPRF
+		switch {
+		case o == nil:
+			return errors.New("oprf key source without oprf public key")
+		case o.Suite != OPRFSuite:
+			return fmt.Errorf("unknown OPRF suite %q", o.Suite)
+		case len(o.PublicKey) != 32:
+			return fmt.Errorf("OPRF public key is %d bytes, want 32", len(o.PublicKey))
+		}
 	default:
 		return fmt.Errorf("unknown key source %q", h.Key.Source)
+	}
+	if h.Key.Source != KeySourcePassphrase && h.Key.Argon2id != nil {
+		return errors.New("argon2id parameters for a key that is not a passphrase")
+	}
+	if h.Key.Source != KeySourceOPRF && h.Key.OPRF != nil {
+		return errors.New("oprf public key for a key source that is not oprf")
 	}
 	return h.Bloom.validate()
 }
@@ -155,7 +211,7 @@ func (f *Filter) WriteTo(w io.Writer, macKey []byte, signer ed25519.PrivateKey) 
 
 	pre := make([]byte, preambleSize)
 	copy(pre, Magic)
-	binary.BigEndian.PutUint16(pre[8:], CurrentVersion)
+	binary.BigEndian.PutUint16(pre[8:], uint16(f.Header.version()))
 	binary.BigEndian.PutUint32(pre[12:], uint32(len(hdr)))
 	cw.Write(pre)
 	cw.Write(hdr)
@@ -280,6 +336,9 @@ func NewDecoder(r io.Reader, size int64) (*Decoder, error) {
 	}
 	if err := d.Header.validate(); err != nil {
 		return nil, formatErr("header", "%v", err)
+	}
+	if want := d.Header.version(); version != want {
+		return nil, formatErr("version", "a version-%d filter with key source %q (that key source is written as version %d)", version, d.Header.Key.Source, want)
 	}
 	if size >= 0 {
 		want := d.FileSize()

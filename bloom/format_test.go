@@ -262,11 +262,14 @@ func TestForgedChecksum(t *testing.T) {
 
 func TestVersionAndMagic(t *testing.T) {
 	data, _ := buildFilter(t, 64, 40, nil)
-	v2 := bytes.Clone(data)
-	binary.BigEndian.PutUint16(v2[8:], 2)
-	_, err := decode(v2, testMACKey, true)
-	if checkOf(err) != "version" {
-		t.Fatalf("version 2: %v", err)
+	for _, v := range []uint16{0, 2, 3, 0xffff} {
+		// 2 is the OPRF key mode's version; this filter is a shared-key one.
+		other := bytes.Clone(data)
+		binary.BigEndian.PutUint16(other[8:], v)
+		_, err := decode(other, testMACKey, true)
+		if checkOf(err) != "version" {
+			t.Fatalf("version %d: %v", v, err)
+		}
 	}
 	for _, in := range [][]byte{nil, []byte("LCF"), []byte("PK\x03\x04 not a filter at all"), bytes.Repeat([]byte{0}, 100)} {
 		if _, err := decode(in, nil, true); checkOf(err) != "magic" {

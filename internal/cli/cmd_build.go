@@ -30,8 +30,9 @@ type buildOptions struct {
 	// for that many entries instead of the input's rows × indexes.
 	saltFrom  string
 	capacity  uint64
-	regionSet bool // --region was given
-	fprSet    bool // --fpr was given
+	oprfKey   string // --oprf-key: the OPRF key mode (cmd_oprf.go)
+	regionSet bool   // --region was given
+	fprSet    bool   // --fpr was given
 }
 
 // DefaultFPR is the default target false-positive rate (docs/report.md).
@@ -62,6 +63,7 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 	}
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
+	cmd.Flags().StringVar(&o.oprfKey, "oprf-key", "", "build in the OPRF key mode with this OPRF key file (made with 'keygen --oprf'): the filter holds its public key, and a registry checks it through 'blind' and 'evaluate' instead of a shared key")
 	cmd.Flags().StringVar(&o.saltFrom, "salt-from", "", "build a shard of the dump that FILTER was built from: same key, salt, indexes, region and Bloom parameters, so that 'leakcheck merge' can combine them")
 	cmd.Flags().Uint64Var(&o.capacity, "capacity", 0, "size the filter for this many entries instead of rows × indexes (for the first shard: the whole dump's count)")
 	cmd.Flags().StringVar(&o.sign, "sign", "", "sign the filter with this Ed25519 signing key file (made with 'keygen --signing'); see 'leakcheck verify'")
@@ -81,6 +83,10 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	requested, err := index.ParseAll(o.indexes)
 	if err != nil {
 		return err
+	}
+	if o.oprfKey != "" && (o.keyFile != "" || o.passphrase || o.saltFrom != "") {
+		return withHint(fmt.Errorf("--oprf-key cannot be used with --key, --passphrase or --salt-from"),
+			"a filter is in either the shared-key mode (--key or --passphrase) or the OPRF key mode (--oprf-key); shards and merge work in the shared-key mode only")
 	}
 	var base *unlockedFilter // the filter a shard joins
 	if o.saltFrom != "" {
@@ -102,10 +108,20 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	var master keyhash.Key
 	var keyInfo bloom.KeyInfo
 	var salt []byte
+	var ids engine.IdentifierKeys // the OPRF key mode's PRF evaluator
 	if base != nil {
 		// A shard: the existing filter's key, key source and salt.
 		master, keyInfo = base.master, base.f.Header.Key
 		salt = bytes.Clone(base.f.Header.Salt)
+	} else if o.oprfKey != "" {
+		sk, err := loadOPRFKey(o.oprfKey)
+		if err != nil {
+			return err
+		}
+		if salt, err = keyhash.NewSalt(); err != nil {
+			return err
+		}
+		master, keyInfo, ids = oprfBuildKey(sk, salt)
 	} else {
 		if master, keyInfo, err = o.keyFlags.forBuild(e); err != nil {
 			return err
@@ -144,12 +160,13 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	}
 	defer out.Abort()
 	res, err := engine.Build(e.ctx, ins, engine.BuildOptions{
-		Options:    o.engineOptions(e),
-		Indexes:    ixs,
-		Normalizer: norm,
-		FPR:        o.fpr,
-		Params:     params,
-		Keys:       keys,
+		Options:     o.engineOptions(e),
+		Indexes:     ixs,
+		Normalizer:  norm,
+		FPR:         o.fpr,
+		Params:      params,
+		Keys:        keys,
+		Identifiers: ids,
 		Header: bloom.Header{
 			Created:  time.Now().UTC().Truncate(time.Second),
 			Tool:     toolName(),

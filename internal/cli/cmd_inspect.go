@@ -99,6 +99,8 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	row("created", "%s by %s", h.Created.UTC().Format("2006-01-02 15:04:05 MST"), h.Tool)
 	row("normalization", "version %d, default phone region %s", h.Normalization, h.Region)
 	switch {
+	case h.Key.OPRF != nil:
+		row("key", "OPRF key mode (RFC 9497 VOPRF, %s), public key %s", h.Key.OPRF.Suite, hex.EncodeToString(h.Key.OPRF.PublicKey))
 	case h.Key.Argon2id != nil:
 		a := h.Key.Argon2id
 		row("key", "from a passphrase (argon2id, time %d, memory %d MiB, %d threads)", a.Time, a.MemoryKiB/1024, a.Threads)

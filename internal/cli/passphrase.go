@@ -120,6 +120,12 @@ func (k *keyFlags) forFilter(e *env, h *bloom.Header, name string) (keyhash.Key,
 				"the filter's passphrase parameters are unusable: ask the analyst for the filter again")
 		}
 		return key, nil
+	case bloom.KeySourceOPRF:
+		if k.passphrase || k.keyFile != "" {
+			return keyhash.Key{}, withHint(fmt.Errorf("filter %s is in the OPRF key mode: it is checked without a shared key", name),
+				"drop --key/--passphrase; the registry runs 'leakcheck blind', the analyst 'leakcheck evaluate', and the registry 'leakcheck check --response FILE --state FILE'")
+		}
+		return keyhash.OPRFMaster(h.Key.OPRF.PublicKey), nil
 	default: // "keyfile"; the decoder refuses any other source
 		if k.passphrase {
 			return keyhash.Key{}, withHint(fmt.Errorf("filter %s was built with a key file, not a passphrase", name),

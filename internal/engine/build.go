@@ -27,6 +27,9 @@ type BuildOptions struct {
 	// merge with an existing filter must have that filter's parameters.
 	Params *bloom.Params
 	Keys   *keyhash.Keys
+	// Identifiers, in the OPRF key mode, gives each identifier's PRF output
+	// (keyhash.DirectOPRF); nil in the shared-key mode.
+	Identifiers IdentifierKeys
 	// Header is the start of the filter header: Created, Tool, Key, Salt and
 	// KeyCheck. Build fills in the rest.
 	Header  bloom.Header
@@ -126,6 +129,12 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	h.Normalization = fields.Version
 	h.Region = opts.Normalizer.Region()
 	h.Hash = bloom.HashHMACSHA256
+	if opts.Identifiers != nil {
+		if _, err := Anchors(ixs); err != nil {
+			return nil, err
+		}
+		h.Hash = bloom.HashOPRF
+	}
 	h.Indexes = make([]bloom.Index, len(ixs))
 	for i, ix := range ixs {
 		h.Indexes[i] = bloom.Index{Name: ix.Name(), Fields: ix.FieldNames()}
@@ -170,7 +179,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
 		return &buildHandler{
 			x:    extractors(inputs, opts.Normalizer, need, false),
-			e:    newEntryHasher(opts.Keys, ixs),
+			e:    newEntryHasher(opts.Keys, ixs, opts.Identifiers),
 			sink: sinks[w],
 		}
 	})
@@ -270,7 +279,12 @@ func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	return formed
 }
 
-func (b *buildHandler) done() error { return b.sink.flush() }
+func (b *buildHandler) done() error {
+	if err := b.e.err(); err != nil {
+		return err
+	}
+	return b.sink.flush()
+}
 
 // inserter owns the filter and one lock per partition, so that workers
 // inserting into different partitions never wait for each other.

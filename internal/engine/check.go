@@ -25,6 +25,9 @@ type CheckOptions struct {
 	// worker checked (see Outcome), in no particular order, so that an
 	// aggregator (say, per group of a registry column) needs no second pass.
 	Observe func(worker int) Observer
+	// Identifiers gives each identifier's PRF output for a filter in the
+	// OPRF key mode (the evaluated request; see Blind); nil otherwise.
+	Identifiers IdentifierKeys
 }
 
 // Observer receives the outcome of each checked registry record. An
@@ -153,6 +156,9 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		}
 		ixs[i] = ix
 	}
+	if err := checkKeyMode(&hdr, ixs, opts.Identifiers); err != nil {
+		return nil, err
+	}
 	if len(ixs) > 64 {
 		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(ixs))
 	}
@@ -214,7 +220,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
 		h := &checkHandler{
 			x:       extractors(inputs, opts.Normalizer, need, opts.WantMatches),
-			e:       newEntryHasher(opts.Keys, formable),
+			e:       newEntryHasher(opts.Keys, formable, opts.Identifiers),
 			f:       f,
 			checked: make([]int64, len(formable)),
 			matched: make([]int64, len(formable)),
@@ -362,7 +368,7 @@ func (c *checkHandler) done() error {
 	if c.obs != nil {
 		c.obs.Done()
 	}
-	return nil
+	return c.e.err()
 }
 
 // countValues counts the row's values of the fields whose coincidence is

@@ -395,10 +395,16 @@ type entryHasher struct {
 	names  []string // canonical name of each index
 	vals   []string
 	d      [bloom.ItemSize]byte
+	oprf   *oprfEntries // OPRF key mode (oprf.go); nil in the shared-key mode
 }
 
-func newEntryHasher(keys *keyhash.Keys, ixs []index.Index) *entryHasher {
-	h := &entryHasher{hasher: keys.NewHasher(), ixs: ixs, masks: make([]uint32, len(ixs)), names: make([]string, len(ixs))}
+func newEntryHasher(keys *keyhash.Keys, ixs []index.Index, ids IdentifierKeys) *entryHasher {
+	h := &entryHasher{ixs: ixs, masks: make([]uint32, len(ixs)), names: make([]string, len(ixs))}
+	if ids != nil {
+		h.oprf = newOPRFEntries(ids, ixs)
+	} else {
+		h.hasher = keys.NewHasher()
+	}
 	for i, ix := range ixs {
 		h.masks[i], h.names[i] = mask(ix), ix.Name()
 	}
@@ -414,6 +420,9 @@ func (h *entryHasher) digest(r *row, i int) bool {
 	h.vals = h.vals[:0]
 	for _, f := range h.ixs[i].Fields {
 		h.vals = append(h.vals, r.val[f])
+	}
+	if h.oprf != nil {
+		return h.oprf.entry(r, i, h.names[i], h.vals, &h.d)
 	}
 	h.hasher.Entry(h.names[i], h.vals, &h.d)
 	return true

@@ -703,11 +703,15 @@ func TestMagicAndVersion(t *testing.T) {
 	w.want(2, []string{`failed the magic check: not a leakcheck filter`, `hint: is this a filter made by 'leakcheck build'`}, "inspect", bad)
 	w.want(2, []string{`failed the magic check`}, "check", "-q", "--key", w.key, "--filter", w.path(fixtures.Registry), w.path(fixtures.Registry))
 
-	for _, v := range []uint16{0, 2, 0xffff} {
+	for _, v := range []uint16{0, 2, 3, 0xffff} {
 		data := bytes.Clone(orig)
 		binary.BigEndian.PutUint16(data[8:], v)
 		writeFile(t, bad, data)
-		w.want(2, []string{fmt.Sprintf(`failed the version check: filter format version %d; this leakcheck reads versions 1 to 1`, v), `hint: install the leakcheck version`},
+		want := fmt.Sprintf(`failed the version check: filter format version %d; this leakcheck reads versions 1 to 2`, v)
+		if v == 2 { // the OPRF key mode's version, on a shared-key filter
+			want = `failed the version check: a version-2 filter with key source "keyfile"`
+		}
+		w.want(2, []string{want, `hint: install the leakcheck version`},
 			"check", "-q", "--key", w.key, "--filter", bad, w.path(fixtures.Registry))
 		w.want(2, []string{`failed the version check`}, "verify", bad)
 	}

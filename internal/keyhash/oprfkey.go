@@ -161,11 +161,11 @@ type IdentifierKey = oprf.Output
 // first identifying field (its anchor), truncated to bloom.ItemSize bytes.
 // Not safe for concurrent use.
 type KeyedEntry struct {
-	mac    hash.Hash
-	key    IdentifierKey
-	keyed  bool
-	buf    []byte
-	sum    []byte
+	mac   hash.Hash
+	key   IdentifierKey
+	keyed bool
+	buf   []byte
+	sum   []byte
 }
 
 // Entry writes into out the digest of one index entry keyed with key.

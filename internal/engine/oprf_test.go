@@ -102,8 +102,11 @@ func TestOPRFModeSameCounts(t *testing.T) {
 
 func sameCounts(t *testing.T, got, want *CheckResult) {
 	t.Helper()
-	if len(got.Indexes) != len(want.Indexes) || len(got.Provenance) != len(want.Provenance) || len(got.Matches) != len(want.Matches) {
-		t.Fatalf("shapes differ: %d/%d indexes, %d/%d pairs, %d/%d matches", len(got.Indexes), len(want.Indexes), len(got.Provenance), len(want.Provenance), len(got.Matches), len(want.Matches))
+	if len(got.Indexes) != len(want.Indexes) || len(got.Pairs) != len(want.Pairs) || len(got.Matches) != len(want.Matches) {
+		t.Fatalf("shapes differ: %d/%d indexes, %d/%d pairs, %d/%d matches", len(got.Indexes), len(want.Indexes), len(got.Pairs), len(want.Pairs), len(got.Matches), len(want.Matches))
+	}
+	if got.Records != want.Records || got.Exposed != want.Exposed {
+		t.Errorf("records %d exposed %d; shared-key mode %d, %d", got.Records, got.Exposed, want.Records, want.Exposed)
 	}
 	for i := range got.Indexes {
 		g, w := got.Indexes[i], want.Indexes[i]
@@ -111,9 +114,9 @@ func sameCounts(t *testing.T, got, want *CheckResult) {
 			t.Errorf("%s: checked %d matches %d; shared-key mode %s: %d, %d", g.Index, g.Checked, g.Matches, w.Index, w.Checked, w.Matches)
 		}
 	}
-	for i := range got.Provenance {
-		if got.Provenance[i] != want.Provenance[i] {
-			t.Errorf("provenance %+v, shared-key mode %+v", got.Provenance[i], want.Provenance[i])
+	for i := range got.Pairs {
+		if got.Pairs[i] != want.Pairs[i] {
+			t.Errorf("pair %+v, shared-key mode %+v", got.Pairs[i], want.Pairs[i])
 		}
 	}
 	for i := range got.Matches {

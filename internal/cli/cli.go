@@ -25,6 +25,9 @@ const (
 	ExitOK      = 0 // ran; nothing exposed
 	ExitExposed = 1 // ran; exposure found (or the --fail-on verdict was met)
 	ExitError   = 2 // error: nothing was concluded
+	// ExitInterrupted is the shells' 128+SIGINT, as restic and most Unix
+	// tools use, so that a script can tell an interrupted run from a failed one.
+	ExitInterrupted = 130
 )
 
 // exitError carries an exit code without a message.
@@ -81,7 +84,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	safefile.AbortAll()
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "leakcheck: error: interrupted; no partial output was left behind")
-		return ExitError
+		return ExitInterrupted
 	}
 	err = inputHints(err)
 	err = redactArgs(err, args)
@@ -107,7 +110,7 @@ its own records against that filter (check) and gets a report: how many
 records match, by which fields and combinations, how many chance alone would
 give, and a verdict. No plaintext identifier leaves either side.
 
-Exit codes: 0 ran, not exposed; 1 exposure found; 2 error.`,
+Exit codes: 0 ran, not exposed; 1 exposure found; 2 error; 130 interrupted.`,
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -127,6 +130,8 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error.`,
 		newVerifyCmd(e),
 	)
 	addProfiling(root)
+	singleValueFlags(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error { return refuseRepeated(cmd) }
 	return root
 }
 

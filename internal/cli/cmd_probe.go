@@ -19,9 +19,9 @@ import (
 
 type probeOptions struct {
 	keyFlags
-	filter string
-	field  string
-	quiet  bool
+	filters []string // --filter values: filter files or directories of *.lcf
+	field   string
+	quiet   bool
 }
 
 // probeFields are the fields probe can test: the identifying ones.
@@ -33,7 +33,7 @@ const maxProbeLine = 1 << 20
 func newProbeCmd(e *env) *cobra.Command {
 	var o probeOptions
 	cmd := &cobra.Command{
-		Use:   "probe --key FILE --filter FILTER [--field phone|national_id|email]",
+		Use:   "probe --key FILE --filter FILTER... [--field phone|national_id|email]",
 		Short: "Ask a filter whether it holds an identifier, typed without echo",
 		Long: `Ask a filter whether the dump it was built from holds one identifier: a phone
 number, a national ID or an email address.
@@ -52,16 +52,23 @@ phone region) and tested against each single-field index of its field. Without
 with a valid Verhoeff check digit a national ID (also tested as a phone when
 they read as one, e.g. 91 and a mobile number), anything else a phone.
 
+--filter may be repeated, and may name a directory (every *.lcf in it): each
+identifier is then answered once per filter, naming the filter:
+
+  line 1: dump-a.lcf: present (phone)
+  line 1: dump-b.lcf: absent (phone)
+
 "absent" is certain; "present" is wrong with the filter's false-positive rate,
 which probe states in words. The identifier is never taken from the command
 line, where it would stay in shell history and show in ps.
 
-Exit codes: 0 every identifier absent; 1 some identifier present; 2 error,
-including any identifier that could not be tested (invalid, or no index for
-its field) when none is present.`,
+Exit codes: 0 every identifier absent; 1 some identifier present (in any
+filter); 2 error, including any identifier that could not be tested
+(invalid, or no index for its field) when none is present.`,
 		Example: `  leakcheck probe --key engagement.key --filter dump.lcf
   leakcheck probe --key engagement.key --filter dump.lcf --field national_id
-  leakcheck probe --key engagement.key --filter dump.lcf < numbers.txt > answers.txt`,
+  leakcheck probe --key engagement.key --filter dump.lcf < numbers.txt > answers.txt
+  leakcheck probe --key engagement.key --filter filters/ < numbers.txt`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return withHint(errors.New("probe takes no arguments: it never reads an identifier from the command line"),
@@ -79,7 +86,7 @@ its field) when none is present.`,
 	})
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
-	cmd.Flags().StringVar(&o.filter, "filter", "", "filter file built by 'leakcheck build' (required)")
+	cmd.Flags().StringArrayVar(&o.filters, "filter", nil, "filter file built by 'leakcheck build', or a directory of *.lcf filters (repeatable; required)")
 	cmd.Flags().StringVar(&o.field, "field", "", "the identifier's field: phone, national_id or email (default: guessed from its shape)")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print no status lines on standard error")
 	cmd.MarkFlagFilename("filter", "lcf")
@@ -90,6 +97,7 @@ its field) when none is present.`,
 
 // prober answers for identifiers against one unlocked filter.
 type prober struct {
+	name   string // the filter's path, as given
 	f      *bloom.Filter
 	norm   *fields.Normalizer
 	hasher *keyhash.Hasher
@@ -108,28 +116,48 @@ const (
 )
 
 func runProbe(e *env, o probeOptions) error {
-	p := &prober{field: -1, index: map[fields.Field]string{}}
+	field := fields.Field(-1)
 	if o.field != "" {
 		f, ok := probeField(o.field)
 		if !ok {
 			return withHint(errors.New("--field must be phone, national_id or email"), "or leave it out: probe guesses the field from the identifier's shape")
 		}
-		p.field = f
+		field = f
 	}
-	if o.filter == "" {
-		return withHint(errors.New("no filter given"), "add --filter dump.lcf")
-	}
-	defer o.keyFlags.wipe()
-	u, err := openUnlocked(e, &o.keyFlags, o.filter)
+	paths, multi, err := filterPaths(o.filters)
 	if err != nil {
 		return err
 	}
-	defer u.wipe()
-	p.f = u.f
-	if p.norm, err = fields.NewNormalizer(u.f.Header.Region); err != nil {
-		return err
+	defer o.keyFlags.wipe()
+	// Every filter is unlocked (key check, MAC) before any identifier is read.
+	var ps []*prober
+	for _, path := range paths {
+		u, err := openUnlocked(e, &o.keyFlags, path)
+		if err != nil {
+			return err
+		}
+		defer u.wipe()
+		p, err := newProber(path, u, field, multi)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, p)
 	}
-	p.hasher = u.keys.NewHasher()
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return probeTerminal(e, ps, field, multi)
+	}
+	return probeBatch(e, o, ps, multi)
+}
+
+// newProber readies one unlocked filter for probing. With a single filter,
+// one that holds no index probe could test is an error; among several, it
+// answers "not tested" for every identifier.
+func newProber(path string, u *unlockedFilter, field fields.Field, multi bool) (*prober, error) {
+	p := &prober{name: path, f: u.f, field: field, index: map[fields.Field]string{}, hasher: u.keys.NewHasher()}
+	var err error
+	if p.norm, err = fields.NewNormalizer(u.f.Header.Region); err != nil {
+		return nil, err
+	}
 	var all []string
 	for _, ix := range u.f.Header.Indexes {
 		all = append(all, ix.Name)
@@ -140,18 +168,18 @@ func runProbe(e *env, o probeOptions) error {
 			p.index[f] = ix.Name
 		}
 	}
+	if multi {
+		return p, nil
+	}
 	if len(p.index) == 0 {
-		return withHint(fmt.Errorf("filter %s has no single-field phone, national_id or email index (its indexes: %s): probe has nothing to test", o.filter, strings.Join(all, ", ")),
+		return nil, withHint(fmt.Errorf("filter %s has no single-field phone, national_id or email index (its indexes: %s): probe has nothing to test", path, strings.Join(all, ", ")),
 			"probe answers for one identifier; ask for a filter built with such an index (the default indexes include one per identifier in the dump)")
 	}
 	if p.field >= 0 && p.index[p.field] == "" {
-		return withHint(fmt.Errorf("filter %s has no %s index (its indexes: %s)", o.filter, p.field, strings.Join(all, ", ")),
+		return nil, withHint(fmt.Errorf("filter %s has no %s index (its indexes: %s)", path, p.field, strings.Join(all, ", ")),
 			"probe a field the filter holds, or ask for a filter built with --index "+p.field.String())
 	}
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return p.terminal(e)
-	}
-	return p.batch(e, o)
+	return p, nil
 }
 
 func probeField(s string) (fields.Field, bool) {
@@ -166,11 +194,12 @@ func probeField(s string) (fields.Field, bool) {
 	return -1, false
 }
 
-// terminal asks for one identifier without echo and answers it.
-func (p *prober) terminal(e *env) error {
+// probeTerminal asks for one identifier without echo and answers it, once
+// per filter.
+func probeTerminal(e *env, ps []*prober, field fields.Field, multi bool) error {
 	what := "phone, national ID or email"
-	if p.field >= 0 {
-		what = p.field.String()
+	if field >= 0 {
+		what = field.String()
 	}
 	in, err := promptPassphrase(e.ctx, e.stdin, e.stderr, "identifier ("+what+"; not shown as you type): ")
 	if errors.Is(err, io.EOF) {
@@ -183,27 +212,50 @@ func (p *prober) terminal(e *env) error {
 	if len(strings.TrimSpace(string(in))) == 0 {
 		return errors.New("nothing was typed: no identifier to test")
 	}
-	answer, out := p.probe(in)
-	if out == outcomePresent {
-		answer += "; " + fprPhrase(p.f.FalsePositiveRate())
+	var t probeTally
+	for _, p := range ps {
+		answer, out := p.probe(in)
+		if out == outcomePresent {
+			answer += "; " + fprPhrase(p.f.FalsePositiveRate())
+		}
+		if multi {
+			answer = p.name + ": " + answer
+		}
+		fmt.Fprintln(e.stdout, answer)
+		t.add(out)
 	}
-	fmt.Fprintln(e.stdout, answer)
-	switch out {
-	case outcomePresent:
+	switch {
+	case t.present > 0:
 		return &exitError{ExitExposed}
-	case outcomeUnchecked:
+	case t.unchecked > 0:
 		return &exitError{ExitError}
 	}
 	return nil
 }
 
-// batch answers one identifier per line of standard input.
-func (p *prober) batch(e *env, o probeOptions) error {
+// probeTally counts answers.
+type probeTally struct{ present, absent, unchecked int }
+
+func (t *probeTally) add(o outcome) {
+	switch o {
+	case outcomePresent:
+		t.present++
+	case outcomeAbsent:
+		t.absent++
+	default:
+		t.unchecked++
+	}
+}
+
+// probeBatch answers one identifier per line of standard input, once per
+// filter.
+func probeBatch(e *env, o probeOptions, ps []*prober, multi bool) error {
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 0, 64<<10), maxProbeLine)
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
-	var line, present, absent, unchecked int
+	var line int
+	var t probeTally
 	for sc.Scan() {
 		if err := e.ctx.Err(); err != nil {
 			return err
@@ -214,17 +266,16 @@ func (p *prober) batch(e *env, o probeOptions) error {
 			fmt.Fprintf(w, "line %d: blank\n", line)
 			continue
 		}
-		answer, out := p.probe(b)
-		clear(b)
-		fmt.Fprintf(w, "line %d: %s\n", line, answer)
-		switch out {
-		case outcomePresent:
-			present++
-		case outcomeAbsent:
-			absent++
-		default:
-			unchecked++
+		for _, p := range ps {
+			answer, out := p.probe(b)
+			if multi {
+				fmt.Fprintf(w, "line %d: %s: %s\n", line, p.name, answer)
+			} else {
+				fmt.Fprintf(w, "line %d: %s\n", line, answer)
+			}
+			t.add(out)
 		}
+		clear(b)
 	}
 	if err := sc.Err(); err != nil {
 		w.Flush()
@@ -237,14 +288,25 @@ func (p *prober) batch(e *env, o probeOptions) error {
 		return err
 	}
 	if !o.quiet {
-		e.notef("%d identifier(s): %d present, %d absent, %d not tested; a present answer is a false alarm %s",
-			present+absent+unchecked, present, absent, unchecked, fprPhraseShort(p.f.FalsePositiveRate()))
+		if multi {
+			e.notef("%d answer(s) for %d filter(s): %d present, %d absent, %d not tested", t.present+t.absent+t.unchecked, len(ps), t.present, t.absent, t.unchecked)
+			for _, p := range ps {
+				e.notef("%s: a present answer is a false alarm %s", p.name, fprPhraseShort(p.f.FalsePositiveRate()))
+			}
+		} else {
+			e.notef("%d identifier(s): %d present, %d absent, %d not tested; a present answer is a false alarm %s",
+				t.present+t.absent+t.unchecked, t.present, t.absent, t.unchecked, fprPhraseShort(ps[0].f.FalsePositiveRate()))
+		}
 	}
 	switch {
-	case present > 0:
+	case t.present > 0:
 		return &exitError{ExitExposed}
-	case unchecked > 0:
-		return withHint(fmt.Errorf("%d identifier(s) could not be tested (see the answers marked invalid or not tested)", unchecked),
+	case t.unchecked > 0:
+		what := "identifier(s)"
+		if multi {
+			what = "answer(s)"
+		}
+		return withHint(fmt.Errorf("%d %s could not be tested (see the answers marked invalid or not tested)", t.unchecked, what),
 			"exit code 2: nothing may be concluded about those; fix them, or pass --field if the guess was wrong")
 	case line == 0:
 		return withHint(errors.New("no identifier on standard input"), "pipe identifiers in, one per line, or run probe in a terminal to type one")

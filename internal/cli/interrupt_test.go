@@ -104,7 +104,7 @@ func keygenBin(t *testing.T, bin, path string) {
 }
 
 // TestInterruptedBuild sends SIGINT to a build of 1.5 million invented rows
-// while it runs: exit 2, a message saying nothing was left behind, and
+// while it runs: exit 130, a message saying nothing was left behind, and
 // nothing left behind.
 func TestInterruptedBuild(t *testing.T) {
 	bin := leakcheckBinary(t)
@@ -158,8 +158,8 @@ func TestInterruptedBuild(t *testing.T) {
 		t.Fatal("build did not stop within 60 s of SIGINT")
 	}
 	t.Logf("build stopped %v after SIGINT", time.Since(sent).Round(time.Millisecond))
-	if code := exitCode(t, err); code != 2 {
-		t.Fatalf("interrupted build: exit %d, want 2\n%s", code, stderr.String())
+	if code := exitCode(t, err); code != 130 {
+		t.Fatalf("interrupted build: exit %d, want 130\n%s", code, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "leakcheck: error: interrupted; no partial output was left behind") {
 		t.Fatalf("interrupted build did not say so:\n%s", stderr.String())

@@ -200,8 +200,8 @@ func TestPassphrasePromptInterrupted(t *testing.T) {
 	cancel()
 	select {
 	case got := <-code:
-		if got != 2 {
-			t.Fatalf("interrupted prompt: exit %d", got)
+		if got != cli.ExitInterrupted {
+			t.Fatalf("interrupted prompt: exit %d, want %d", got, cli.ExitInterrupted)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("an interrupted prompt did not return")

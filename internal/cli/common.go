@@ -16,7 +16,8 @@ import (
 
 // inputFlags are the record-reading options shared by build and check.
 type inputFlags struct {
-	fieldMap []string
+	fieldMap  []string
+	dateOrder string
 	strict   bool
 	quiet    bool
 	workers  int
@@ -31,7 +32,9 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.fieldMap, "field", nil, "map a column to a field, NAME=COLUMN (repeatable), e.g. --field phone=\"Contact No\"")
+	cmd.Flags().StringArrayVar(&f.fieldMap, "field", nil, "map a column to a field, NAME=COLUMN (repeatable; phone, national_id and email may take several columns, e.g. --field phone=mobile --field phone=alternate_mobile)")
+	cmd.Flags().StringVar(&f.dateOrder, "date-order", "", "read numeric dates of birth such as 03/04/1990 in this order: "+strings.Join(fields.DateOrders, ", ")+" (default: detected per input from its dates that read only one way)")
+	cmd.RegisterFlagCompletionFunc("date-order", cobra.FixedCompletions(fields.DateOrders, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().BoolVar(&f.strict, "strict", false, "stop with exit 2 at the first bad row instead of skipping it")
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print no progress or status lines")
 	cmd.Flags().IntVar(&f.workers, "workers", 0, "worker goroutines (0 = one per CPU)")
@@ -43,19 +46,25 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.allowPartial, "allow-partial", false, "use the rows before the damage in a truncated or damaged compressed file or zip archive (the report says it was truncated)")
 }
 
-func (f *inputFlags) overrides() (map[fields.Field]string, error) {
-	m := map[fields.Field]string{}
+// mapOptions turns --field and --date-order into the engine's mapping options.
+func (f *inputFlags) mapOptions() (engine.MapOptions, error) {
+	m := map[fields.Field][]string{}
 	for _, s := range f.fieldMap {
 		fld, col, err := fields.ParseOverride(s)
 		if err != nil {
-			return nil, withHint(fmt.Errorf("--field %s", err), "write --field NAME=COLUMN with NAME one of phone, national_id, national_id_last4, email, name, dob, yob, gender, id")
+			return engine.MapOptions{}, withHint(fmt.Errorf("--field %s", err), "write --field NAME=COLUMN with NAME one of phone, national_id, national_id_last4, email, name, dob, yob, gender, id")
 		}
-		if _, dup := m[fld]; dup {
-			return nil, fmt.Errorf("--field %s is given twice", fld)
+		if len(m[fld]) > 0 && !fld.MultiColumn() {
+			return engine.MapOptions{}, withHint(fmt.Errorf("--field %s is given twice, and %s takes one column", fld, fld),
+				"only phone, national_id and email may take several columns (a record then matches on any of them)")
 		}
-		m[fld] = col
+		m[fld] = append(m[fld], col)
 	}
-	return m, nil
+	order, err := fields.ParseDateOrder(f.dateOrder)
+	if err != nil {
+		return engine.MapOptions{}, withHint(fmt.Errorf("--date-order: %w", err), "dmy reads 03/04/1990 as 3 April, mdy as 4 March; leave it out to detect each input's order")
+	}
+	return engine.MapOptions{Overrides: m, DateOrder: order}, nil
 }
 
 func (f *inputFlags) recordOptions() records.Options {
@@ -65,11 +74,11 @@ func (f *inputFlags) recordOptions() records.Options {
 
 // openInputs opens the inputs and prints the column mapping of each.
 func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error) {
-	ov, err := f.overrides()
+	mo, err := f.mapOptions()
 	if err != nil {
 		return nil, err
 	}
-	ins, err := engine.Open(paths, ov, f.recordOptions())
+	ins, err := engine.Open(paths, mo, f.recordOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -83,9 +92,34 @@ func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error)
 			for _, line := range in.Mapping.Describe() {
 				fmt.Fprintf(e.stderr, "    %s\n", line)
 			}
+			if line := dateOrderLine(in, mo.DateOrder != fields.DateOrderUnknown); line != "" {
+				fmt.Fprintf(e.stderr, "    %s\n", line)
+			}
 		}
 	}
 	return ins, nil
+}
+
+// dateOrderLine says how an input's numeric dates of birth are read, and why.
+func dateOrderLine(in *engine.Input, given bool) string {
+	if _, ok := in.Mapping.ByField[fields.DOB]; !ok {
+		return ""
+	}
+	ev := in.DateEvidence
+	switch {
+	case given:
+		return fmt.Sprintf("dates read %s, as --date-order says", in.DateOrder.Describe())
+	case in.DateDetected && in.DateOrder == fields.YMD:
+		return fmt.Sprintf("dates read year-first: all %d numeric dates in the first %d rows are", ev.YearFirst, in.DateSampled)
+	case in.DateDetected:
+		n := ev.DayFirst + ev.MonthFirst
+		return fmt.Sprintf("dates read %s: %d dates in the first %d rows can be read only that way, none only the other way (override with --date-order)", in.DateOrder.Describe(), n, in.DateSampled)
+	case ev.Mixed():
+		return fmt.Sprintf("warning: dates in the first %d rows are both day-first (%d) and month-first (%d): dates such as 03/04/1990 are skipped as ambiguous; pass --date-order dmy or mdy if the column has one order", in.DateSampled, ev.DayFirst, ev.MonthFirst)
+	case ev.Either > 0:
+		return fmt.Sprintf("dates: no date in the first %d rows reads only one way, so dates such as 03/04/1990 are skipped as ambiguous; pass --date-order dmy or mdy", in.DateSampled)
+	}
+	return ""
 }
 
 // inputHints adds advice to errors from reading inputs.

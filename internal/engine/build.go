@@ -122,7 +122,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if err != nil {
 			return nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
 		}
-		capacity += uint64(n) * uint64(len(ixs))
+		for _, ix := range ixs {
+			capacity += uint64(n) * uint64(entriesPerRow(in.Mapping, ix))
+		}
 	}
 
 	h := opts.Header
@@ -255,7 +257,7 @@ func presentFields(inputs []*Input) []string {
 func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, wantID bool) []*extractor {
 	xs := make([]*extractor, len(inputs))
 	for i, in := range inputs {
-		xs[i] = newExtractor(norm, in.Mapping, need, wantID)
+		xs[i] = newExtractor(norm.WithDateOrder(in.DateOrder), in.Mapping, need, wantID)
 	}
 	return xs
 }
@@ -271,8 +273,7 @@ func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	b.x[src].extract(rec, &b.r, func(p problem) { acc.invalid(line, p) })
 	formed := false
 	for i := range b.e.ixs {
-		if b.e.digest(&b.r, i) {
-			b.sink.add(&b.e.d, uint8(i))
+		if b.e.each(&b.r, i, func() { b.sink.add(&b.e.d, uint8(i)) }) > 0 {
 			formed = true
 		}
 	}

@@ -204,6 +204,16 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		}
 	}
 
+	for _, in := range inputs {
+		n := 0
+		for _, ix := range formable {
+			n += entriesPerRow(in.Mapping, ix)
+		}
+		if n > maxRowProbes {
+			return nil, fmt.Errorf("%s: a row could have %d entries to test (columns of several-column fields multiply), and check handles at most %d; give fewer columns with --field", in.Display(), n, maxRowProbes)
+		}
+	}
+
 	pairs, evid := jointPairs(formable)
 	coinc := coincidenceFields(formable)
 	var bitOf []uint64 // formable position → bit of the filter's index, for observers
@@ -347,12 +357,11 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	var formed uint64 // bit i: index i formed
 	slot := len(c.pend)
 	for i := range c.e.ixs {
-		if !c.e.digest(&c.r, i) {
+		if c.e.each(&c.r, i, func() { c.probe(slot, i, &c.e.d) }) == 0 {
 			continue
 		}
 		formed |= 1 << i
 		c.checked[i]++
-		c.probe(slot, i, &c.e.d)
 	}
 	if formed != 0 {
 		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})

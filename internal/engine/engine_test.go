@@ -39,7 +39,7 @@ func testKeys() (*keyhash.Keys, []byte) {
 
 func build(t *testing.T, paths []string, workers int) *BuildResult {
 	t.Helper()
-	ins, err := Open(paths, nil, records.Options{})
+	ins, err := Open(paths, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func build(t *testing.T, paths []string, workers int) *BuildResult {
 
 func check(t *testing.T, f *bloom.Filter, paths []string, workers int) *CheckResult {
 	t.Helper()
-	ins, err := Open(paths, nil, records.Options{})
+	ins, err := Open(paths, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -38,11 +39,30 @@ func (noProgress) Finish()              {}
 // NoProgress is a Progress that does nothing.
 var NoProgress Progress = noProgress{}
 
+// MapOptions say how the inputs' columns become fields.
+type MapOptions struct {
+	// Overrides map fields to named columns (--field NAME=COLUMN); a field a person can have
+	// several of (fields.Field.MultiColumn) may name several.
+	Overrides map[fields.Field][]string
+	// DateOrder reads every input's numeric dates in this order. DateOrderUnknown detects
+	// each input's order from the values of its dob column (see DateEvidence).
+	DateOrder fields.DateOrder
+}
+
 // Input is one opened input with its column mapping.
 type Input struct {
 	Name    string // as given by the user, or a file under a directory or archive member ("a.zip!b.csv"); "-" is stdin
 	Mapping fields.Mapping
-	Size    int64 // bytes, -1 when unknown
+	// DateOrder is the order the input's numeric dates are read in: given by
+	// MapOptions.DateOrder, or detected from DateEvidence (DateDetected).
+	DateOrder    fields.DateOrder
+	DateDetected bool
+	// DateEvidence is what the first rows' dates said about their order
+	// (DateSampled rows were looked at), when the input has a dob column and
+	// no order was given.
+	DateEvidence fields.DateEvidence
+	DateSampled  int
+	Size         int64 // bytes, -1 when unknown
 	reader  records.Reader
 	closer  io.Closer
 	src     *records.Source
@@ -69,7 +89,7 @@ func (in *Input) Display() string {
 
 // Open opens every input and maps its columns. On error, inputs already
 // opened are closed.
-func Open(paths []string, overrides map[fields.Field]string, ropts records.Options) ([]*Input, error) {
+func Open(paths []string, mo MapOptions, ropts records.Options) ([]*Input, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no input files given (use - for standard input)")
 	}
@@ -99,7 +119,7 @@ func Open(paths []string, overrides map[fields.Field]string, ropts records.Optio
 			return fail(fmt.Errorf("reading %s: %w", displayPath(p), err))
 		}
 		for _, src := range srcs {
-			in, err := openSource(p, src, overrides, ropts)
+			in, err := openSource(p, src, mo, ropts)
 			if err != nil {
 				return fail(err)
 			}
@@ -112,7 +132,7 @@ func Open(paths []string, overrides map[fields.Field]string, ropts records.Optio
 // openSource opens one source and maps its columns. A source that can be read again is
 // closed until the pipeline reads it (see start), so that a directory or archive of many
 // files does not hold them all open.
-func openSource(p string, src *records.Source, overrides map[fields.Field]string, ropts records.Options) (*Input, error) {
+func openSource(p string, src *records.Source, mo MapOptions, ropts records.Options) (*Input, error) {
 	r, c, err := src.Open(ropts)
 	if err != nil {
 		if strings.HasPrefix(err.Error(), src.Name+":") {
@@ -129,16 +149,89 @@ func openSource(p string, src *records.Source, overrides map[fields.Field]string
 		in.Close()
 		return nil, fmt.Errorf("%s: the first row looks like data, not column names (column %d %s); leakcheck needs a header row naming the columns: add one", src.Name, i+1, why)
 	}
-	m, err := fields.AutoMap(r.Columns(), overrides)
+	m, err := fields.AutoMap(r.Columns(), mo.Overrides)
 	if err != nil {
 		in.Close()
 		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	in.Mapping = m
+	in.DateOrder = mo.DateOrder
+	if col, ok := m.ByField[fields.DOB]; ok && mo.DateOrder == fields.DateOrderUnknown {
+		if err := in.detectDateOrder(col, src.Once()); err != nil {
+			in.Close()
+			return nil, fmt.Errorf("reading %s: %w", src.Name, err)
+		}
+	}
 	if !src.Once() {
 		in.Close()
 	}
 	return in, nil
+}
+
+// Detecting a column's date order looks at its first dateSampleRows rows, or
+// as many as fit in dateSampleBytes, whichever is fewer.
+const (
+	dateSampleRows  = 10_000
+	dateSampleBytes = 8 << 20
+)
+
+// detectDateOrder reads the first rows' values of the dob column col and sets
+// the input's date order from those that can be read only one way. An input
+// that can be read only once keeps the rows it read, to give them again.
+func (in *Input) detectDateOrder(col int, keep bool) error {
+	var buf []bufferedRecord
+	size := 0
+	for in.DateSampled < dateSampleRows && size < dateSampleBytes {
+		rec, err := in.reader.Next()
+		var re *records.RowError
+		if err != nil && !errors.As(err, &re) {
+			if keep {
+				buf = append(buf, bufferedRecord{err: err})
+			}
+			break
+		}
+		if err == nil {
+			in.DateSampled++
+			if col < len(rec.Values) {
+				in.DateEvidence.Add(rec.Values[col])
+			}
+			for _, v := range rec.Values {
+				size += len(v) + 16
+			}
+			rec.Values = slices.Clone(rec.Values)
+		}
+		if keep {
+			buf = append(buf, bufferedRecord{rec: rec, err: err})
+		}
+	}
+	in.DateOrder = in.DateEvidence.Order()
+	in.DateDetected = in.DateOrder != fields.DateOrderUnknown
+	if keep {
+		in.reader = &replayReader{Reader: in.reader, buf: buf}
+	}
+	return nil
+}
+
+// bufferedRecord is one result of Reader.Next kept to be given again.
+type bufferedRecord struct {
+	rec records.Record
+	err error
+}
+
+// replayReader gives the records it holds, then those of the reader.
+type replayReader struct {
+	records.Reader
+	buf []bufferedRecord
+}
+
+func (r *replayReader) Next() (records.Record, error) {
+	if len(r.buf) == 0 {
+		return r.Reader.Next()
+	}
+	b := r.buf[0]
+	r.buf[0] = bufferedRecord{}
+	r.buf = r.buf[1:]
+	return b.rec, b.err
 }
 
 // start returns the input's reader for the pipeline, opening the source again if openSource
@@ -179,12 +272,6 @@ func CloseAll(ins []*Input) {
 	for _, in := range ins {
 		in.Close()
 	}
-}
-
-// source says how a field's value is obtained from a record.
-type source struct {
-	col     int  // column index, or -1
-	derived bool // value computed from another field's column
 }
 
 // Available reports the fields an input can provide, including derived ones:
@@ -254,11 +341,17 @@ func (in *Input) HeaderRecognised() bool {
 type extractor struct {
 	norm    *fields.Normalizer
 	need    []fields.Field // fields to produce, canonical order
-	src     map[fields.Field]source
+	src     [numFields]source
 	idCol   int
-	dobCol  int
-	natCol  int
 	maxSize int
+}
+
+// source says where a field's values come from: its columns (several for a
+// field such as phone with mobile and alternate_mobile), or, for a derived
+// field, the columns of the field it is derived from.
+type source struct {
+	cols    []int
+	derived bool // yob from dob, national_id_last4 from national_id
 }
 
 const numFields = 9 // len(fields.All())
@@ -266,36 +359,29 @@ const numFields = 9 // len(fields.All())
 // row is the normalized view of one record.
 type row struct {
 	val  [numFields]string
-	have uint32 // bit f set when val[f] is valid
+	more [numFields][]string // further distinct values of a field with several columns
+	have uint32              // bit f set when val[f] is valid
+	many uint32              // bit f set when more[f] is not empty
 	id   string
 }
 
 func newExtractor(norm *fields.Normalizer, m fields.Mapping, need []fields.Field, wantID bool) *extractor {
-	x := &extractor{norm: norm, src: map[fields.Field]source{}, idCol: -1, dobCol: -1, natCol: -1, maxSize: 1 << 12}
-	col := func(f fields.Field) int {
-		if c, ok := m.ByField[f]; ok {
-			return c
-		}
-		return -1
-	}
+	x := &extractor{norm: norm, idCol: -1, maxSize: 1 << 12}
 	for _, f := range need {
-		c := col(f)
-		switch {
-		case c >= 0:
-			x.src[f] = source{col: c}
-		case f == fields.YOB && col(fields.DOB) >= 0:
-			x.src[f] = source{col: -1, derived: true}
-			x.dobCol = col(fields.DOB)
-		case f == fields.NationalIDLast4 && col(fields.NationalID) >= 0:
-			x.src[f] = source{col: -1, derived: true}
-			x.natCol = col(fields.NationalID)
+		switch cols := m.ColumnsOf(f); {
+		case len(cols) > 0:
+			x.src[f] = source{cols: cols}
+		case f == fields.YOB && len(m.ColumnsOf(fields.DOB)) > 0:
+			x.src[f] = source{cols: m.ColumnsOf(fields.DOB), derived: true}
+		case f == fields.NationalIDLast4 && len(m.ColumnsOf(fields.NationalID)) > 0:
+			x.src[f] = source{cols: m.ColumnsOf(fields.NationalID), derived: true}
 		default:
 			continue
 		}
 		x.need = append(x.need, f)
 	}
-	if wantID {
-		x.idCol = col(fields.ID)
+	if c, ok := m.ByField[fields.ID]; ok && wantID {
+		x.idCol = c
 	}
 	return x
 }
@@ -309,60 +395,64 @@ type problem struct {
 // extract fills r from rec. Values that do not normalize are reported to bad
 // (field and reason only, never the value).
 func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
-	r.have = 0
+	r.have, r.many = 0, 0
 	r.id = ""
 	if x.idCol >= 0 && x.idCol < len(rec) {
 		r.id = strings.TrimSpace(rec[x.idCol])
 	}
 	for _, f := range x.need {
-		s := x.src[f]
-		var raw string
-		switch {
-		case !s.derived:
-			raw = rec[s.col]
-		case f == fields.YOB:
-			raw = rec[x.dobCol]
-		case f == fields.NationalIDLast4:
-			raw = rec[x.natCol]
-		}
-		if strings.TrimSpace(raw) == "" {
-			continue
-		}
-		var v string
-		var err error
-		switch {
-		case s.derived && f == fields.YOB:
-			v, err = x.norm.Normalize(fields.DOB, raw)
-			if err == nil {
-				v = fields.YOBFromDOB(v)
+		s := &x.src[f]
+		r.more[f] = r.more[f][:0]
+		for _, c := range s.cols {
+			v, ok := x.value(f, s.derived, rec[c], bad)
+			switch {
+			case !ok:
+			case r.have&(1<<uint(f)) == 0:
+				r.val[f] = v
+				r.have |= 1 << uint(f)
+			case v != r.val[f] && !slices.Contains(r.more[f], v):
+				r.more[f] = append(r.more[f], v)
+				r.many |= 1 << uint(f)
 			}
-			if err != nil {
-				// The dob itself is reported when dob is needed; here it
-				// only means no derived yob.
-				if !slices.Contains(x.need, fields.DOB) {
-					bad(problem{fields.YOB, "no year: " + reasonOf(err)})
-				}
-				continue
-			}
-		default:
-			v, err = x.norm.Normalize(f, raw)
 		}
-		if err != nil {
-			if !(s.derived && f == fields.NationalIDLast4 && slices.Contains(x.need, fields.NationalID)) {
-				bad(problem{f, reasonOf(err)})
-			}
-			continue
-		}
-		if v == "" {
-			continue
-		}
-		if len(v) > x.maxSize {
-			bad(problem{f, "value longer than 4096 bytes"})
-			continue
-		}
-		r.val[f] = v
-		r.have |= 1 << uint(f)
 	}
+}
+
+// value normalizes one raw value of field f, reporting a value that does not
+// normalize to bad.
+func (x *extractor) value(f fields.Field, derived bool, raw string, bad func(problem)) (string, bool) {
+	if strings.TrimSpace(raw) == "" {
+		return "", false
+	}
+	var v string
+	var err error
+	switch {
+	case derived && f == fields.YOB:
+		if v, err = x.norm.DOBYear(raw); err != nil {
+			// The dob itself is reported when dob is needed; here it
+			// only means no derived yob.
+			if x.src[fields.DOB].cols == nil {
+				bad(problem{fields.YOB, "no year: " + reasonOf(err)})
+			}
+			return "", false
+		}
+	default:
+		v, err = x.norm.Normalize(f, raw)
+	}
+	if err != nil {
+		if !(derived && f == fields.NationalIDLast4 && x.src[fields.NationalID].cols != nil) {
+			bad(problem{f, reasonOf(err)})
+		}
+		return "", false
+	}
+	if v == "" {
+		return "", false
+	}
+	if len(v) > x.maxSize {
+		bad(problem{f, "value longer than 4096 bytes"})
+		return "", false
+	}
+	return v, true
 }
 
 func reasonOf(err error) string {
@@ -412,7 +502,8 @@ func newEntryHasher(keys *keyhash.Keys, ixs []index.Index, ids IdentifierKeys) *
 }
 
 // digest computes into h.d the entry of index i for r, and reports false
-// when r lacks a valid value for one of the index's fields.
+// when r lacks a valid value for one of the index's fields. A row with
+// several values of a field of the index has several entries: see each.
 func (h *entryHasher) digest(r *row, i int) bool {
 	if r.have&h.masks[i] != h.masks[i] {
 		return false
@@ -426,6 +517,65 @@ func (h *entryHasher) digest(r *row, i int) bool {
 	}
 	h.hasher.Entry(h.names[i], h.vals, &h.d)
 	return true
+}
+
+// each computes into h.d every entry of index i for r, one combination of
+// its fields' values at a time, calling fn after each, and returns how many
+// there were (0 when r lacks a field of the index).
+func (h *entryHasher) each(r *row, i int, fn func()) int {
+	if !h.digest(r, i) {
+		return 0
+	}
+	fn()
+	if r.many&h.masks[i] == 0 {
+		return 1
+	}
+	fs := h.ixs[i].Fields
+	var pos [numFields]int // per field of the index: 0 = val, k = more[k-1]
+	n := 1
+	for {
+		k := 0 // odometer over the fields' values
+		for ; k < len(fs); k++ {
+			f := fs[k]
+			if pos[k] < len(r.more[f]) {
+				pos[k]++
+				break
+			}
+			pos[k] = 0
+		}
+		if k == len(fs) {
+			return n
+		}
+		h.vals = h.vals[:0]
+		for j, f := range fs {
+			if pos[j] == 0 {
+				h.vals = append(h.vals, r.val[f])
+			} else {
+				h.vals = append(h.vals, r.more[f][pos[j]-1])
+			}
+		}
+		h.hasher.Entry(h.names[i], h.vals, &h.d)
+		fn()
+		n++
+	}
+}
+
+// entriesPerRow is the most entries a row of m can have for index ix: the
+// product of its fields' column counts.
+func entriesPerRow(m fields.Mapping, ix index.Index) int {
+	n := 1
+	for _, f := range ix.Fields {
+		c := len(m.ColumnsOf(f))
+		switch {
+		case c > 0:
+		case f == fields.YOB:
+			c = len(m.ColumnsOf(fields.DOB))
+		case f == fields.NationalIDLast4:
+			c = len(m.ColumnsOf(fields.NationalID))
+		}
+		n *= max(c, 1)
+	}
+	return n
 }
 
 // mask is the bit set of an index's fields.

@@ -18,7 +18,7 @@ func TestBuildFixedParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ins, err := Open([]string{dump}, nil, records.Options{})
+	ins, err := Open([]string{dump}, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math/bits"
+
 	"github.com/leakcheck/leakcheck/bloom"
 )
 
@@ -48,7 +50,6 @@ func (c *checkHandler) flushProbes() {
 			if h {
 				slot, i := tag[j]>>6, tag[j]&63
 				hits[slot] |= 1 << i
-				c.matched[i]++
 				c.hll[i].add(d[j][:])
 			}
 		}
@@ -56,6 +57,11 @@ func (c *checkHandler) flushProbes() {
 	c.records += int64(len(c.pend))
 	for k := range c.pend {
 		r, hit := &c.pend[k], hits[k]
+		// A row matches an index once, however many of its entries (one per
+		// phone column, say) are in the filter.
+		for h := hit; h != 0; h &= h - 1 {
+			c.matched[bits.TrailingZeros64(h)]++
+		}
 		for i, p := range c.pairIdx {
 			if hit&(1<<p[0]) != 0 && r.formed&(1<<p[1]) != 0 {
 				c.pairs[i][0]++

@@ -59,7 +59,7 @@ func writePeople(t testing.TB, dir string, seed uint64, n int) string {
 
 func buildWith(t testing.TB, path string, ixs []index.Index, fpr float64, workers int) *bloom.Filter {
 	t.Helper()
-	ins, err := Open([]string{path}, nil, records.Options{})
+	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func buildWith(t testing.TB, path string, ixs []index.Index, fpr float64, worker
 
 func checkWith(t testing.TB, f *bloom.Filter, path string, workers int) *CheckResult {
 	t.Helper()
-	ins, err := Open([]string{path}, nil, records.Options{})
+	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

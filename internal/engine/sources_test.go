@@ -21,7 +21,7 @@ import (
 // buildFromPaths builds a filter from paths with the given reading options.
 func buildFromPaths(t *testing.T, paths []string, ropts records.Options) (*BuildResult, error) {
 	t.Helper()
-	ins, err := Open(paths, nil, ropts)
+	ins, err := Open(paths, MapOptions{}, ropts)
 	if err != nil {
 		return nil, err
 	}

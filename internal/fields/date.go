@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -9,24 +10,146 @@ import (
 const (
 	reasonDateFormat   = "unrecognized date format"
 	reasonTwoDigitYear = "ambiguous: two-digit year"
-	reasonMonthDay     = "ambiguous date: looks like month/day order"
 	reasonMonth        = "month out of range 1..12"
 	reasonDay          = "day out of range for the month"
+	// ReasonAmbiguousOrder is the reason for a numeric date whose day and month are both 12
+	// or less (and differ) when the column's date order is not known.
+	ReasonAmbiguousOrder = "ambiguous date: day and month could be either way round (the column's order is unknown; pass --date-order)"
+	reasonNotYearFirst   = "not a year-first date (the column's order is year-month-day)"
 )
+
+// DateOrder is the order of day, month and year in a column's numeric dates, such as
+// 03/04/1990: the 3rd of April day-first, the 4th of March month-first. Dates with a month
+// name, and year-first dates with a 4-digit year (1990-04-03), read the same in every order.
+type DateOrder int
+
+const (
+	// DateOrderUnknown reads every date that can be read only one way (25/12/1990 is
+	// day-first, 12/25/1990 month-first) and refuses the rest as ambiguous: nothing is guessed.
+	DateOrderUnknown DateOrder = iota
+	DMY                        // day/month/year, the Indian and European order
+	MDY                        // month/day/year, the US order
+	YMD                        // year-month-day only: a year-last date is refused
+)
+
+// DateOrders lists the orders by name, for flag help and validation.
+var DateOrders = []string{"dmy", "mdy", "ymd"}
+
+func (o DateOrder) String() string {
+	switch o {
+	case DMY:
+		return "dmy"
+	case MDY:
+		return "mdy"
+	case YMD:
+		return "ymd"
+	}
+	return "unknown"
+}
+
+// Describe says the order in words: "day-first (dmy)".
+func (o DateOrder) Describe() string {
+	switch o {
+	case DMY:
+		return "day-first (dmy)"
+	case MDY:
+		return "month-first (mdy)"
+	case YMD:
+		return "year-first (ymd)"
+	}
+	return "unknown"
+}
+
+// ParseDateOrder parses "dmy", "mdy" or "ymd" (any case); "" and "auto" are DateOrderUnknown,
+// which lets the engine detect each column's order from its values.
+func ParseDateOrder(s string) (DateOrder, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return DateOrderUnknown, nil
+	case "dmy":
+		return DMY, nil
+	case "mdy":
+		return MDY, nil
+	case "ymd":
+		return YMD, nil
+	}
+	return DateOrderUnknown, fmt.Errorf("unknown date order %q: use dmy, mdy or ymd", s)
+}
+
+// WithDateOrder returns a Normalizer that reads numeric dates in order o.
+func (n *Normalizer) WithDateOrder(o DateOrder) *Normalizer {
+	c := *n
+	c.dateOrder = o
+	return &c
+}
+
+// DateOrder returns the order in which n reads numeric dates.
+func (n *Normalizer) DateOrder() DateOrder { return n.dateOrder }
+
+// DateEvidence counts what a sample of a column's dates says about their order: dates that
+// read only day-first (a first number over 12), only month-first (a second number over 12),
+// year-first, and either way (both 12 or less and different).
+type DateEvidence struct {
+	DayFirst, MonthFirst, YearFirst, Either int
+}
+
+// Add classifies one raw value; values that are not numeric dates are ignored.
+func (ev *DateEvidence) Add(raw string) {
+	date, ok := cutTime(strings.TrimSpace(raw))
+	if !ok {
+		return
+	}
+	toks, ok := tokenizeDate(date)
+	if !ok || len(toks) != 3 || !toks[0].num || !toks[1].num || !toks[2].num {
+		return
+	}
+	a, b := atoi(toks[0].text), atoi(toks[1].text)
+	switch {
+	case len(toks[0].text) == 4:
+		ev.YearFirst++
+	case len(toks[2].text) != 4:
+	case a > 12 && b >= 1 && b <= 12:
+		ev.DayFirst++
+	case b > 12 && a >= 1 && a <= 12:
+		ev.MonthFirst++
+	case a >= 1 && a <= 12 && b >= 1 && b <= 12 && a != b:
+		ev.Either++
+	}
+}
+
+// Order is the column's order the evidence shows: day-first when some dates can only be
+// day-first and none only month-first, and the reverse; year-first when every numeric date is
+// year-first. Otherwise (no evidence, or both kinds) DateOrderUnknown, so that ambiguous dates
+// are refused rather than guessed; Mixed reports the second case.
+func (ev DateEvidence) Order() DateOrder {
+	switch {
+	case ev.DayFirst > 0 && ev.MonthFirst == 0:
+		return DMY
+	case ev.MonthFirst > 0 && ev.DayFirst == 0:
+		return MDY
+	case ev.YearFirst > 0 && ev.DayFirst == 0 && ev.MonthFirst == 0 && ev.Either == 0:
+		return YMD
+	}
+	return DateOrderUnknown
+}
+
+// Mixed reports dates that can only be day-first alongside dates that can only be month-first.
+func (ev DateEvidence) Mixed() bool { return ev.DayFirst > 0 && ev.MonthFirst > 0 }
 
 // normalizeDOB returns s as "YYYY-MM-DD". It accepts
 //
 //	y-m-d  with '-', '/' or '.'            1990-03-12, 1990/3/12
-//	d-m-y  with '-', '/' or '.'            12/03/1990, 12-3-1990, 12.03.1990
+//	d-m-y or m-d-y with '-', '/' or '.'    12/03/1990, 3-12-1990, 12.03.1990
 //	d Mon y, Mon d y with English months   12 Mar 1990, 12-Mar-1990, 12th March 1990, March 12, 1990
 //
 // each optionally followed by a time after ' ' or 'T' ("1990-03-12T00:00:00Z",
 // "12/03/1990 00:00"), which is ignored together with any zone: the date is taken as written.
 //
-// Numeric dates with the year last are day-first (the Indian convention). When both of the first
-// two numbers are 12 or less, that is the reading taken; when the second is over 12 and the first
-// is not, the date is month-first and refused as ambiguous rather than guessed. Two-digit years
-// are refused. The date must exist and its year be within minYear..the current year.
+// Numeric dates with the year last are read in the normalizer's DateOrder. With
+// DateOrderUnknown a date that can be read only one way is read that way (25/12/1990,
+// 12/25/1990) and one whose first two numbers are both 12 or less and differ is refused as
+// ambiguous rather than guessed. Two-digit years are refused. The date must exist and its year
+// be within minYear..the current year.
 func (n *Normalizer) normalizeDOB(s string) (string, error) {
 	date, ok := cutTime(s)
 	if !ok {
@@ -47,10 +170,11 @@ func (n *Normalizer) normalizeDOB(s string) (string, error) {
 		case len(toks[0].text) == 4 && short && len(toks[2].text) <= 2:
 			y, m, d = toks[0].text, toks[1].text, toks[2].text
 		case len(toks[0].text) <= 2 && short && len(toks[2].text) == 4:
-			d, m, y = toks[0].text, toks[1].text, toks[2].text
-			if atoi(m) > 12 && atoi(d) >= 1 && atoi(d) <= 12 {
-				return "", invalid(DOB, reasonMonthDay)
+			var why string
+			if d, m, why = n.dayMonth(toks[0].text, toks[1].text); why != "" {
+				return "", invalid(DOB, why)
 			}
+			y = toks[2].text
 		case len(toks[0].text) <= 2 && short && len(toks[2].text) == 2:
 			return "", invalid(DOB, reasonTwoDigitYear)
 		default:
@@ -88,6 +212,41 @@ func (n *Normalizer) normalizeDOB(s string) (string, error) {
 	b[5], b[6] = byte('0'+mi/10), byte('0'+mi%10)
 	b[8], b[9] = byte('0'+di/10), byte('0'+di%10)
 	return string(b), nil
+}
+
+// dayMonth reads the first two numbers of a year-last date in the normalizer's order, and
+// says why not when it cannot.
+func (n *Normalizer) dayMonth(a, b string) (day, month, why string) {
+	switch n.dateOrder {
+	case DMY:
+		return a, b, ""
+	case MDY:
+		return b, a, ""
+	case YMD:
+		return "", "", reasonNotYearFirst
+	}
+	ai, bi := atoi(a), atoi(b)
+	switch {
+	case ai == bi || ai > 12 || ai < 1 || bi < 1:
+		return a, b, "" // day-first, or invalid either way (the checks below say why)
+	case bi > 12:
+		return b, a, "" // can only be month-first
+	}
+	return "", "", ReasonAmbiguousOrder
+}
+
+// DOBYear returns the year of a raw date of birth as "YYYY": the year of its normalized form,
+// or, for a date that is only ambiguous in its day and month order, its year all the same
+// (03/04/1990 is of 1990 either way).
+func (n *Normalizer) DOBYear(raw string) (string, error) {
+	v, err := n.Normalize(DOB, raw)
+	if inv, ok := err.(*Invalid); ok && inv.Reason == ReasonAmbiguousOrder {
+		v, err = n.WithDateOrder(DMY).Normalize(DOB, raw)
+	}
+	if err != nil || v == "" {
+		return "", err
+	}
+	return YOBFromDOB(v), nil
 }
 
 // atoi converts a string of at most 4 ASCII digits.

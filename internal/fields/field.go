@@ -88,6 +88,21 @@ func (f Field) Identifying() bool {
 	return false
 }
 
+// MultiColumn reports whether a record may hold several values of f in several columns
+// (mobile, alternate_mobile), matching on any of them: the identifying fields, which a person
+// can have more than one of. A name, date or gender comes from one column.
+func (f Field) MultiColumn() bool { return f.Identifying() }
+
+func multiColumnNames() string {
+	var names []string
+	for _, f := range All() {
+		if f.MultiColumn() {
+			names = append(names, f.String())
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // Invalid is the error a normalizer returns for a value it cannot normalize. Reason says why, and
 // never contains the value or any part of it: values are personal data and errors end up in logs.
 type Invalid struct {

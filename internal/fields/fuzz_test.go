@@ -85,10 +85,10 @@ func FuzzAutoMap(f *testing.F) {
 	f.Add("", "gender=")
 	f.Fuzz(func(t *testing.T, cols, ovs string) {
 		columns := strings.Split(cols, "|")
-		overrides := make(map[Field]string)
+		overrides := make(map[Field][]string)
 		for o := range strings.SplitSeq(ovs, "|") {
 			if fd, col, err := ParseOverride(o); err == nil {
-				overrides[fd] = col
+				overrides[fd] = append(overrides[fd], col)
 			}
 		}
 		m, err := AutoMap(columns, overrides)
@@ -109,11 +109,23 @@ func FuzzAutoMap(f *testing.F) {
 			}
 		}
 		for fd, i := range m.ByField {
-			if col, ok := overrides[fd]; ok && !strings.EqualFold(columns[i], col) {
+			if col, ok := overrides[fd]; ok && !strings.EqualFold(columns[i], col[0]) {
 				t.Fatalf("override %s=%q mapped to column %q", fd, col, columns[i])
 			}
 		}
 		total := len(m.ByField) + len(m.Unmapped)
+		for fd, cs := range m.Also {
+			if !fd.MultiColumn() || len(cs) == 0 {
+				t.Fatalf("Also[%s] = %v", fd, cs)
+			}
+			for _, i := range cs {
+				if g, dup := seen[i]; dup {
+					t.Fatalf("column %d mapped to both %s and %s", i, g, fd)
+				}
+				seen[i] = fd
+			}
+			total += len(cs)
+		}
 		for fd, cs := range m.Ambiguous {
 			if len(cs) < 2 {
 				t.Fatalf("Ambiguous[%s] = %q: fewer than 2 columns", fd, cs)

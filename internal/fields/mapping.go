@@ -10,10 +10,23 @@ import (
 
 // Mapping says which input column feeds which field.
 type Mapping struct {
-	Columns   []string           // the input's column names, as given
-	ByField   map[Field]int      // field -> column index (only unambiguous ones)
+	Columns []string      // the input's column names, as given
+	ByField map[Field]int // field -> column index (only unambiguous ones)
+	// Also holds further columns of a field a person can have several of (see
+	// Field.MultiColumn): "alternate_mobile" beside "mobile". A record then has several values
+	// of the field, and matches on any of them.
+	Also      map[Field][]int
 	Ambiguous map[Field][]string // field -> the 2+ columns that all look like it (no override given)
 	Unmapped  []string           // columns that map to no field
+}
+
+// ColumnsOf returns every column of field f: ByField's, then Also's.
+func (m Mapping) ColumnsOf(f Field) []int {
+	i, ok := m.ByField[f]
+	if !ok {
+		return nil
+	}
+	return append([]int{i}, m.Also[f]...)
 }
 
 // headerSynonyms lists, per field, the header names that map to it, in the form headerKey
@@ -90,23 +103,47 @@ func headerKey(s string) string {
 	}, norm.NFKC.String(s))
 }
 
-// classify returns the field column name looks like. full is false for a weaker match: on the
-// last dot-separated segment only (flattened JSON keys such as "user.phone"), or after dropping
-// trailing digits ("mobile2").
-func classify(column string) (f Field, full, ok bool) {
+// matchKind says how well a column name matches a field.
+type matchKind int
+
+const (
+	noMatch   matchKind = iota
+	fullMatch           // the whole name is a synonym: "Mobile No"
+	weakMatch           // the last dot-separated segment is ("user.phone"), or the name without trailing digits ("Name2")
+	// altMatch is a further column of a MultiColumn field: a synonym with trailing digits
+	// ("mobile2") or after a qualifier such as "alternate" ("alternate_mobile").
+	altMatch
+)
+
+// altQualifiers are the words that make a column a further one of a MultiColumn field
+// ("Alternate Mobile No", "secondary_email"), in headerKey form.
+var altQualifiers = []string{"alternate", "alternative", "alt", "secondary", "second", "other", "additional", "another", "extra", "backup"}
+
+// classify returns the field column name looks like and how well it matches.
+func classify(column string) (Field, matchKind) {
 	key := headerKey(column)
 	if f, ok := synonymField[key]; ok {
-		return f, true, true
+		return f, fullMatch
 	}
 	if i := strings.LastIndexByte(column, '.'); i >= 0 {
 		if f, ok := synonymField[headerKey(column[i+1:])]; ok {
-			return f, false, true
+			return f, weakMatch
 		}
 	}
 	if f, ok := synonymField[strings.TrimRight(key, "0123456789")]; ok {
-		return f, false, true
+		if f.MultiColumn() {
+			return f, altMatch
+		}
+		return f, weakMatch
 	}
-	return 0, false, false
+	for _, q := range altQualifiers {
+		if rest, ok := strings.CutPrefix(key, q); ok {
+			if f, ok := synonymField[strings.TrimRight(rest, "0123456789")]; ok && f.MultiColumn() {
+				return f, altMatch
+			}
+		}
+	}
+	return 0, noMatch
 }
 
 // AutoMap maps columns to fields from common header names, compared case- and
@@ -117,49 +154,65 @@ func classify(column string) (f Field, full, ok bool) {
 // one weaker match is mapped to that. A field that two or more columns match equally well is
 // Ambiguous, not mapped.
 //
-// overrides then map a field to a named column: an exact match of the name, or failing that the
-// only case-insensitive one. An overridden column is taken away from any field it would have
-// matched automatically. An override naming no column, or a column that two overrides name, is
+// A field a person can have several of (Field.MultiColumn: phone, national_id, email) also
+// takes the further columns that name it with trailing digits or a qualifier ("mobile2",
+// "alternate_mobile", "secondary email"), in Also; with no other column of the field, the
+// first of those is its column.
+//
+// overrides then map a field to named columns: an exact match of each name, or failing that
+// the only case-insensitive one. Only a MultiColumn field may name several. Overridden columns
+// are taken away from any field they would have matched automatically, and the field takes no
+// column automatically. An override naming no column, or a column that two overrides name, is
 // an error.
-func AutoMap(columns []string, overrides map[Field]string) (Mapping, error) {
+func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 	m := Mapping{
 		Columns:   columns,
 		ByField:   make(map[Field]int),
+		Also:      make(map[Field][]int),
 		Ambiguous: make(map[Field][]string),
 	}
-	for f := range overrides {
+	for f, names := range overrides {
 		if !f.valid() {
 			return Mapping{}, fmt.Errorf("override for unknown field %d", int(f))
+		}
+		if len(names) > 1 && !f.MultiColumn() {
+			return Mapping{}, fmt.Errorf("%s is given %d columns, and takes one (only %s may take several: a record then matches on any of them)", f, len(names), multiColumnNames())
 		}
 	}
 	taken := make(map[int]Field) // column index -> field, from overrides
 	for _, f := range All() {
-		name, ok := overrides[f]
-		if !ok {
-			continue
+		for k, name := range overrides[f] {
+			i, err := findColumn(columns, name)
+			if err != nil {
+				return Mapping{}, fmt.Errorf("override %s=%s: %w", f, name, err)
+			}
+			if g, dup := taken[i]; dup {
+				if g == f {
+					return Mapping{}, fmt.Errorf("column %q is given to %s twice", columns[i], f)
+				}
+				return Mapping{}, fmt.Errorf("column %q is given to both %s and %s", columns[i], g, f)
+			}
+			taken[i] = f
+			if k == 0 {
+				m.ByField[f] = i
+			} else {
+				m.Also[f] = append(m.Also[f], i)
+			}
 		}
-		i, err := findColumn(columns, name)
-		if err != nil {
-			return Mapping{}, fmt.Errorf("override %s=%s: %w", f, name, err)
-		}
-		if g, dup := taken[i]; dup {
-			return Mapping{}, fmt.Errorf("column %q is given to both %s and %s", columns[i], g, f)
-		}
-		taken[i] = f
-		m.ByField[f] = i
 	}
 
-	var full, seg [numFields][]int
+	var full, seg, alt [numFields][]int
 	for i, c := range columns {
 		if _, ok := taken[i]; ok {
 			continue
 		}
-		if f, isFull, ok := classify(c); ok {
-			if isFull {
-				full[f] = append(full[f], i)
-			} else {
-				seg[f] = append(seg[f], i)
-			}
+		switch f, kind := classify(c); kind {
+		case fullMatch:
+			full[f] = append(full[f], i)
+		case weakMatch:
+			seg[f] = append(seg[f], i)
+		case altMatch:
+			alt[f] = append(alt[f], i)
 		}
 	}
 	used := make(map[int]bool) // mapped or ambiguous
@@ -176,14 +229,27 @@ func AutoMap(columns []string, overrides map[Field]string) (Mapping, error) {
 		}
 		switch len(cands) {
 		case 0:
+			if len(alt[f]) > 0 { // "Mobile 1", "Mobile 2": the first is the column, the rest further ones
+				m.ByField[f] = alt[f][0]
+				m.Also[f] = alt[f][1:]
+			}
 		case 1:
 			m.ByField[f] = cands[0]
-			used[cands[0]] = true
+			m.Also[f] = alt[f]
 		default:
 			for _, i := range cands {
 				m.Ambiguous[f] = append(m.Ambiguous[f], columns[i])
 				used[i] = true
 			}
+		}
+		if i, ok := m.ByField[f]; ok {
+			used[i] = true
+			for _, j := range m.Also[f] {
+				used[j] = true
+			}
+		}
+		if len(m.Also[f]) == 0 {
+			delete(m.Also, f)
 		}
 	}
 	for i, c := range columns {
@@ -263,14 +329,23 @@ func ParseOverride(s string) (Field, string, error) {
 func (m Mapping) Describe() []string {
 	var lines []string
 	for _, f := range All() {
-		if i, ok := m.ByField[f]; ok && i >= 0 && i < len(m.Columns) {
-			lines = append(lines, fmt.Sprintf("%s <- %q", f, m.Columns[i]))
+		var names []string
+		for _, i := range m.ColumnsOf(f) {
+			if i >= 0 && i < len(m.Columns) {
+				names = append(names, m.Columns[i])
+			}
+		}
+		if len(names) > 0 {
+			lines = append(lines, fmt.Sprintf("%s <- %s", f, quoteList(names)))
 		}
 	}
 	for _, f := range All() {
 		if cols := m.Ambiguous[f]; len(cols) > 0 {
-			lines = append(lines, fmt.Sprintf("%s ?? ambiguous between %s; choose one with an override %s=COLUMN",
-				f, quoteList(cols), f))
+			how := fmt.Sprintf("choose one with an override %s=COLUMN", f)
+			if f.MultiColumn() {
+				how += fmt.Sprintf(", or use all with one override %s=COLUMN per column", f)
+			}
+			lines = append(lines, fmt.Sprintf("%s ?? ambiguous between %s; %s", f, quoteList(cols), how))
 		}
 	}
 	if len(m.Unmapped) > 0 {

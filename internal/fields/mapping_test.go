@@ -124,7 +124,7 @@ func TestAutoMapAmbiguous(t *testing.T) {
 	want := []string{
 		`name <- "Name"`,
 		`dob <- "DOB"`,
-		`phone ?? ambiguous between "Mobile", "Contact No"; choose one with an override phone=COLUMN`,
+		`phone ?? ambiguous between "Mobile", "Contact No"; choose one with an override phone=COLUMN, or use all with one override phone=COLUMN per column`,
 		`unmapped: "City"`,
 	}
 	if got := m.Describe(); !slices.Equal(got, want) {
@@ -141,13 +141,14 @@ func TestAutoMapDottedKeys(t *testing.T) {
 	if m.ByField[Phone] != 1 || len(m.Ambiguous) != 0 || !slices.Equal(m.Unmapped, []string{"nominee.phone"}) {
 		t.Errorf("got %+v, want phone <- column 1", m)
 	}
-	// So does it over trailing-digit matches, which are ambiguous among themselves.
+	// Trailing-digit matches of a field a person can have several of are all its columns;
+	// beside a whole match they are further columns.
 	m, err = AutoMap([]string{"Mobile 1", "Mobile 2", "Email", "Email2", "Name2"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(m.Ambiguous[Phone], []string{"Mobile 1", "Mobile 2"}) || m.ByField[Email] != 2 ||
-		m.ByField[Name] != 4 || !slices.Equal(m.Unmapped, []string{"Email2"}) {
+	if m.ByField[Phone] != 0 || !slices.Equal(m.Also[Phone], []int{1}) || m.ByField[Email] != 2 ||
+		!slices.Equal(m.Also[Email], []int{3}) || m.ByField[Name] != 4 || len(m.Unmapped) != 0 || len(m.Ambiguous) != 0 {
 		t.Errorf("got %+v", m)
 	}
 	// Two segment matches are ambiguous.
@@ -162,7 +163,7 @@ func TestAutoMapDottedKeys(t *testing.T) {
 
 func TestAutoMapOverrides(t *testing.T) {
 	cols := []string{"Name", "Mobile", "Contact No", "Alt Name", "Birth"}
-	m, err := AutoMap(cols, map[Field]string{Phone: "contact no", DOB: "Birth"})
+	m, err := AutoMap(cols, map[Field][]string{Phone: {"contact no"}, DOB: {"Birth"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestAutoMapOverrides(t *testing.T) {
 
 	// An override takes its column away from the field it matched automatically, which can
 	// leave another field unambiguous.
-	m, err = AutoMap([]string{"Mobile", "Contact", "Email"}, map[Field]string{Name: "Contact"})
+	m, err = AutoMap([]string{"Mobile", "Contact", "Email"}, map[Field][]string{Name: {"Contact"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestAutoMapOverrides(t *testing.T) {
 	}
 
 	// An exact match is preferred over a case-insensitive one.
-	m, err = AutoMap([]string{"NAME", "name"}, map[Field]string{Name: "NAME"})
+	m, err = AutoMap([]string{"NAME", "name"}, map[Field][]string{Name: {"NAME"}})
 	if err != nil || m.ByField[Name] != 0 {
 		t.Errorf("exact override: %+v, %v", m, err)
 	}
@@ -195,18 +196,53 @@ func TestAutoMapOverrides(t *testing.T) {
 func TestAutoMapOverrideErrors(t *testing.T) {
 	cols := []string{"Name", "Mobile", "name2", "NAME2", "dup", "dup"}
 	for _, c := range []struct {
-		overrides map[Field]string
+		overrides map[Field][]string
 		want      string
 	}{
-		{map[Field]string{Phone: "Phone"}, `no such column (columns found: "Name", "Mobile", "name2", "NAME2", "dup", "dup")`},
-		{map[Field]string{Name: "Name2"}, "2 columns match"},
-		{map[Field]string{Name: "dup"}, "2 columns are called"},
-		{map[Field]string{Name: "Mobile", Phone: "Mobile"}, `column "Mobile" is given to both phone and name`},
-		{map[Field]string{Field(99): "Name"}, "unknown field"},
+		{map[Field][]string{Phone: {"Phone"}}, `no such column (columns found: "Name", "Mobile", "name2", "NAME2", "dup", "dup")`},
+		{map[Field][]string{Name: {"Name2"}}, "2 columns match"},
+		{map[Field][]string{Name: {"dup"}}, "2 columns are called"},
+		{map[Field][]string{Name: {"Mobile"}, Phone: {"Mobile"}}, `column "Mobile" is given to both phone and name`},
+		{map[Field][]string{Field(99): {"Name"}}, "unknown field"},
 	} {
 		_, err := AutoMap(cols, c.overrides)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("AutoMap(%v): error %v, want one containing %q", c.overrides, err, c.want)
+		}
+	}
+}
+
+// TestAutoMapSeveralColumns: a registry with two phone columns checks both.
+func TestAutoMapSeveralColumns(t *testing.T) {
+	m, err := AutoMap([]string{"name", "mobile", "alternate_mobile", "Secondary E-mail", "email", "alt name"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ByField[Phone] != 1 || !slices.Equal(m.Also[Phone], []int{2}) || m.ByField[Email] != 4 ||
+		!slices.Equal(m.Also[Email], []int{3}) || !slices.Equal(m.Unmapped, []string{"alt name"}) {
+		t.Errorf("got %+v", m)
+	}
+	if got := m.ColumnsOf(Phone); !slices.Equal(got, []int{1, 2}) {
+		t.Errorf("ColumnsOf(phone) = %v", got)
+	}
+	want := []string{`phone <- "mobile", "alternate_mobile"`, `email <- "email", "Secondary E-mail"`, `name <- "name"`, `unmapped: "alt name"`}
+	if got := m.Describe(); !slices.Equal(got, want) {
+		t.Errorf("Describe() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Overrides name several columns of a multi-column field; the field then takes no other.
+	m, err = AutoMap([]string{"Mobile", "Contact No", "Phone 2"}, map[Field][]string{Phone: {"Mobile", "Contact No"}})
+	if err != nil || m.ByField[Phone] != 0 || !slices.Equal(m.Also[Phone], []int{1}) || !slices.Equal(m.Unmapped, []string{"Phone 2"}) {
+		t.Errorf("overrides: %+v, %v", m, err)
+	}
+	for _, c := range []struct {
+		ov   map[Field][]string
+		want string
+	}{
+		{map[Field][]string{Name: {"Mobile", "Contact No"}}, "name is given 2 columns, and takes one (only phone, national_id, email may"},
+		{map[Field][]string{Phone: {"Mobile", "mobile"}}, `column "Mobile" is given to phone twice`},
+	} {
+		if _, err := AutoMap([]string{"Mobile", "Contact No"}, c.ov); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("AutoMap(%v): error %v, want %q", c.ov, err, c.want)
 		}
 	}
 }

@@ -22,8 +22,9 @@ const (
 // phone numbers written without a country code. A Normalizer is immutable and safe for
 // concurrent use.
 type Normalizer struct {
-	region  string // ISO 3166-1 alpha-2, upper case
-	maxYear int    // latest year accepted in dob and yob: the current year at construction
+	region    string    // ISO 3166-1 alpha-2, upper case
+	maxYear   int       // latest year accepted in dob and yob: the current year at construction
+	dateOrder DateOrder // how numeric dates are read (date.go); see WithDateOrder
 }
 
 // NewNormalizer returns a Normalizer whose default phone region is region, an ISO 3166-1 alpha-2

@@ -294,14 +294,14 @@ func TestNormalizeDOB(t *testing.T) {
 	}
 	cases = append(cases,
 		normCase{f: DOB, in: "25/12/1990", want: "1990-12-25"}, // day > 12: unambiguous d/m
-		normCase{f: DOB, in: "03/12/1990", want: "1990-12-03"}, // both <= 12: taken as d/m
+		normCase{f: DOB, in: "03/12/1990", want: "1990-12-03"}, // both <= 12: the order says d/m
 		normCase{f: DOB, in: "29/02/2000", want: "2000-02-29"},
 		normCase{f: DOB, in: "1 Sept 1985", want: "1985-09-01"},
 		normCase{f: DOB, in: "01/01/1880", want: "1880-01-01"},
 		normCase{f: DOB, in: "01/01/" + year, want: year + "-01-01"},
 
-		normCase{f: DOB, in: "12/25/1990", reason: "ambiguous date: looks like month/day order"},
-		normCase{f: DOB, in: "3/13/1990", reason: "ambiguous date: looks like month/day order"},
+		normCase{f: DOB, in: "12/25/1990", reason: "month out of range"}, // not day-first
+		normCase{f: DOB, in: "3/13/1990", reason: "month out of range"},
 		normCase{f: DOB, in: "13/13/1990", reason: "month out of range"},
 		normCase{f: DOB, in: "12/00/1990", reason: "month out of range"},
 		normCase{f: DOB, in: "1990-13-12", reason: "month out of range"},
@@ -323,7 +323,87 @@ func TestNormalizeDOB(t *testing.T) {
 		normCase{f: DOB, in: "32944", reason: "unrecognized date format"}, // spreadsheet serial
 		normCase{f: DOB, in: "१२/०३/१९९०", reason: "unrecognized date format"},
 	)
-	runNormCases(t, newIN(t), cases)
+	runNormCases(t, newIN(t).WithDateOrder(DMY), cases)
+}
+
+// TestDateOrders reads the same numeric dates in every order: an unknown order reads what
+// can be read one way only and refuses the rest, never guessing.
+func TestDateOrders(t *testing.T) {
+	for _, c := range []struct {
+		order DateOrder
+		cases []normCase
+	}{
+		{DateOrderUnknown, []normCase{
+			{f: DOB, in: "25/12/1990", want: "1990-12-25"},
+			{f: DOB, in: "12/25/1990", want: "1990-12-25"},
+			{f: DOB, in: "03/03/1990", want: "1990-03-03"},
+			{f: DOB, in: "1990-04-03", want: "1990-04-03"},
+			{f: DOB, in: "3 Apr 1990", want: "1990-04-03"},
+			{f: DOB, in: "03/04/1990", reason: ReasonAmbiguousOrder},
+			{f: DOB, in: "00/04/1990", reason: "day out of range"},
+			{f: DOB, in: "04/00/1990", reason: "month out of range"},
+			{f: DOB, in: "13/13/1990", reason: "month out of range"},
+		}},
+		{DMY, []normCase{
+			{f: DOB, in: "03/04/1990", want: "1990-04-03"},
+			{f: DOB, in: "25/12/1990", want: "1990-12-25"},
+			{f: DOB, in: "12/25/1990", reason: "month out of range"},
+			{f: DOB, in: "1990-04-03", want: "1990-04-03"},
+		}},
+		{MDY, []normCase{
+			{f: DOB, in: "03/04/1990", want: "1990-03-04"},
+			{f: DOB, in: "12/25/1990", want: "1990-12-25"},
+			{f: DOB, in: "25/12/1990", reason: "month out of range"},
+			{f: DOB, in: "2/29/2000", want: "2000-02-29"},
+			{f: DOB, in: "1990-04-03", want: "1990-04-03"},
+			{f: DOB, in: "April 3, 1990", want: "1990-04-03"},
+		}},
+		{YMD, []normCase{
+			{f: DOB, in: "1990-04-03", want: "1990-04-03"},
+			{f: DOB, in: "03/04/1990", reason: "not a year-first date"},
+		}},
+	} {
+		t.Run(c.order.String(), func(t *testing.T) {
+			runNormCases(t, newIN(t).WithDateOrder(c.order), c.cases)
+		})
+	}
+}
+
+func TestDateEvidence(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		values []string
+		want   DateOrder
+		mixed  bool
+	}{
+		{"day-first", []string{"03/04/1990", "25/12/1990", "", "NA"}, DMY, false},
+		{"month-first", []string{"03/04/1990", "12/25/1990 00:00"}, MDY, false},
+		{"year-first", []string{"1990-04-03", "1985-12-01"}, YMD, false},
+		{"ambiguous only", []string{"03/04/1990", "05/06/1991"}, DateOrderUnknown, false},
+		{"mixed", []string{"25/12/1990", "12/25/1990"}, DateOrderUnknown, true},
+		{"names only", []string{"3 Apr 1990"}, DateOrderUnknown, false},
+		{"iso and ambiguous", []string{"1990-04-03", "03/04/1990"}, DateOrderUnknown, false},
+	} {
+		var ev DateEvidence
+		for _, v := range c.values {
+			ev.Add(v)
+		}
+		if got := ev.Order(); got != c.want || ev.Mixed() != c.mixed {
+			t.Errorf("%s: order %v mixed %v, want %v %v (%+v)", c.name, got, ev.Mixed(), c.want, c.mixed, ev)
+		}
+	}
+}
+
+func TestDOBYear(t *testing.T) {
+	n := newIN(t)
+	for in, want := range map[string]string{"03/04/1990": "1990", "25/12/1985": "1985", "": ""} {
+		if got, err := n.DOBYear(in); err != nil || got != want {
+			t.Errorf("DOBYear(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := n.DOBYear("13/13/1990"); err == nil {
+		t.Error("DOBYear of an impossible date gave a year")
+	}
 }
 
 func TestNormalizeYOB(t *testing.T) {
@@ -398,7 +478,7 @@ func TestErrorsOmitValue(t *testing.T) {
 		NationalIDLast4: {"98765", "2345678901234", "XXXX"},
 		Email:           {"anita.sharma", "anita sharma@x.in", "a@@b.in", "anita@host"},
 		Name:            {"1234567", "!!!!!!", "98765-43210"},
-		DOB:             {"12/25/1990", "12/03/90", "31/02/1990", "1990-03-12Tfoo", "12 Smarch 1990", "01/01/1700"},
+		DOB:             {"03/04/1990", "12/03/90", "31/02/1990", "1990-03-12Tfoo", "12 Smarch 1990", "01/01/1700"},
 		YOB:             {"1700", "19900", "1990.5"},
 		Gender:          {"femalish", "unknown-gender"},
 	}

@@ -18,10 +18,10 @@ import (
 type inputFlags struct {
 	fieldMap  []string
 	dateOrder string
-	strict   bool
-	quiet    bool
-	workers  int
-	maxLine  int
+	strict    bool
+	quiet     bool
+	workers   int
+	maxLine   int
 	// Reading options (internal/records): input format, text encoding, SQL table, xlsx
 	// sheet, and whether a truncated compressed input may be used up to the damage.
 	formatIn     string

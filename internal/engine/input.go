@@ -63,10 +63,10 @@ type Input struct {
 	DateEvidence fields.DateEvidence
 	DateSampled  int
 	Size         int64 // bytes, -1 when unknown
-	reader  records.Reader
-	closer  io.Closer
-	src     *records.Source
-	ropts   records.Options
+	reader       records.Reader
+	closer       io.Closer
+	src          *records.Source
+	ropts        records.Options
 }
 
 // Close releases the input.

@@ -512,8 +512,13 @@ func (h *entryHasher) digest(r *row, i int) bool {
 	for _, f := range h.ixs[i].Fields {
 		h.vals = append(h.vals, r.val[f])
 	}
+	return h.entry(i)
+}
+
+// entry computes into h.d the entry of index i for the values in h.vals.
+func (h *entryHasher) entry(i int) bool {
 	if h.oprf != nil {
-		return h.oprf.entry(r, i, h.names[i], h.vals, &h.d)
+		return h.oprf.entry(i, h.names[i], h.vals, &h.d)
 	}
 	h.hasher.Entry(h.names[i], h.vals, &h.d)
 	return true
@@ -554,7 +559,9 @@ func (h *entryHasher) each(r *row, i int, fn func()) int {
 				h.vals = append(h.vals, r.more[f][pos[j]-1])
 			}
 		}
-		h.hasher.Entry(h.names[i], h.vals, &h.d)
+		if !h.entry(i) {
+			return n
+		}
 		fn()
 		n++
 	}

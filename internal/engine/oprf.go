@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -61,6 +62,7 @@ func Anchors(ixs []index.Index) ([]fields.Field, error) {
 type oprfEntries struct {
 	ids    IdentifierKeys
 	anchor []fields.Field // of each index
+	apos   []int          // the anchor's position among each index's fields
 	// The last PRF output of each field and the value it is for: the
 	// indexes of a row that share an anchor share one evaluation.
 	lastVal [numFields]string
@@ -71,19 +73,21 @@ type oprfEntries struct {
 }
 
 func newOPRFEntries(ids IdentifierKeys, ixs []index.Index) *oprfEntries {
-	o := &oprfEntries{ids: ids, anchor: make([]fields.Field, len(ixs))}
+	o := &oprfEntries{ids: ids, anchor: make([]fields.Field, len(ixs)), apos: make([]int, len(ixs))}
 	for i, ix := range ixs {
 		o.anchor[i], _ = Anchor(ix) // Build and Check refuse indexes without one
+		o.apos[i] = max(slices.Index(ix.Fields, o.anchor[i]), 0)
 	}
 	return o
 }
 
-func (o *oprfEntries) entry(r *row, i int, name string, vals []string, out *[bloom.ItemSize]byte) bool {
+// entry computes the entry of index i for vals, the values of its fields.
+func (o *oprfEntries) entry(i int, name string, vals []string, out *[bloom.ItemSize]byte) bool {
 	if o.err != nil {
 		return false
 	}
 	a := o.anchor[i]
-	v := r.val[a]
+	v := vals[o.apos[i]]
 	if !o.lastOK[a] || o.lastVal[a] != v {
 		o.lastOK[a] = false
 		if err := o.ids.Key(a.String(), v, &o.key[a]); err != nil {

@@ -25,7 +25,7 @@ func testOPRFKey(t testing.TB) *oprf.PrivateKey {
 // buildOPRF builds a filter in the OPRF key mode, as the key holder does.
 func buildOPRF(t *testing.T, paths []string, requested []index.Index, workers int) (*bloom.Filter, *keyhash.DirectOPRF, error) {
 	t.Helper()
-	ins, err := Open(paths, nil, records.Options{})
+	ins, err := Open(paths, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func buildOPRF(t *testing.T, paths []string, requested []index.Index, workers in
 
 func checkIDs(t *testing.T, f *bloom.Filter, paths []string, ids IdentifierKeys) (*CheckResult, error) {
 	t.Helper()
-	ins, err := Open(paths, nil, records.Options{})
+	ins, err := Open(paths, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,12 +78,17 @@ func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error)
 	if err != nil {
 		return nil, err
 	}
-	ins, err := engine.Open(paths, mo, f.recordOptions())
+	ins, skipped, err := engine.OpenAll(paths, mo, f.recordOptions())
 	if err != nil {
 		return nil, err
 	}
+	for _, sk := range skipped {
+		// Always said, even with --quiet: a file of a directory or archive was not read.
+		e.notef("%s: skipped: %s", sk.Name, sk.Reason)
+	}
 	if !f.quiet {
 		for _, in := range ins {
+			e.notef("%s: read as %s", in.Display(), in.Detected)
 			e.notef("%s: columns mapped:", in.Display())
 			if !in.HeaderRecognised() {
 				fmt.Fprintf(e.stderr, "    none of its %d column names is one leakcheck recognises (not shown: the first row may be data)\n", len(in.Mapping.Columns))

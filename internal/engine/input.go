@@ -63,6 +63,8 @@ type Input struct {
 	DateEvidence fields.DateEvidence
 	DateSampled  int
 	Size         int64 // bytes, -1 when unknown
+	// Detected says how the input is read: container, format, encoding, and why.
+	Detected records.Detection
 	reader       records.Reader
 	closer       io.Closer
 	src          *records.Source
@@ -88,17 +90,44 @@ func (in *Input) Display() string {
 }
 
 // Open opens every input and maps its columns. On error, inputs already
-// opened are closed.
+// opened are closed. Every source must be usable; see OpenAll for the
+// skipping of non-data files in directories, archives and workbooks.
 func Open(paths []string, mo MapOptions, ropts records.Options) ([]*Input, error) {
+	ins, skipped, err := open(paths, mo, ropts, false)
+	if err == nil && len(skipped) > 0 {
+		panic("engine: skipped a source without skipping enabled")
+	}
+	return ins, err
+}
+
+// SkippedSource is a file, archive member or sheet that OpenAll did not read, and why (a
+// fixed phrase or a reader error, never content).
+type SkippedSource struct {
+	Name   string `json:"source"`
+	Reason string `json:"reason"`
+}
+
+// OpenAll is Open for paths that may hold files that are not data: where a path gives several
+// sources (a directory, a zip archive, a workbook of several sheets), a source that is empty,
+// is not in a data format (HTML, binary), or has no identifying column (phone, national_id,
+// email) is skipped and returned with the reason, instead of failing the run. A path none of
+// whose sources is usable is an error that lists why. Damaged data (a truncated archive
+// member) is never skipped.
+func OpenAll(paths []string, mo MapOptions, ropts records.Options) ([]*Input, []SkippedSource, error) {
+	return open(paths, mo, ropts, true)
+}
+
+func open(paths []string, mo MapOptions, ropts records.Options, skip bool) ([]*Input, []SkippedSource, error) {
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("no input files given (use - for standard input)")
+		return nil, nil, fmt.Errorf("no input files given (use - for standard input)")
 	}
 	var out []*Input
-	fail := func(err error) ([]*Input, error) {
+	var skipped []SkippedSource
+	fail := func(err error) ([]*Input, []SkippedSource, error) {
 		for _, in := range out {
 			in.Close()
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	stdin := 0
 	for _, p := range paths {
@@ -109,8 +138,8 @@ func Open(paths []string, mo MapOptions, ropts records.Options) ([]*Input, error
 			}
 		}
 		// One path can hold several sources: the files under a directory, the members
-		// of a zip archive. Each is an input of its own, with its own mapping and
-		// accounting.
+		// of a zip archive, the sheets of a workbook. Each is an input of its own, with its
+		// own mapping and accounting.
 		srcs, err := records.Sources(p, ropts)
 		if err != nil {
 			if strings.HasPrefix(err.Error(), displayPath(p)) {
@@ -118,16 +147,69 @@ func Open(paths []string, mo MapOptions, ropts records.Options) ([]*Input, error
 			}
 			return fail(fmt.Errorf("reading %s: %w", displayPath(p), err))
 		}
+		var mine []SkippedSource
+		usable := 0
 		for _, src := range srcs {
 			in, err := openSource(p, src, mo, ropts)
+			if err == nil && skip && len(srcs) > 1 && !identifying(in.Mapping) {
+				in.Close()
+				mine = append(mine, SkippedSource{src.Name, "no identifying column (phone, national_id or email)"})
+				continue
+			}
 			if err != nil {
+				if skip && len(srcs) > 1 && notData(err) {
+					mine = append(mine, SkippedSource{src.Name, skipReason(src.Name, err)})
+					continue
+				}
 				return fail(err)
 			}
 			out = append(out, in)
+			usable++
+		}
+		if usable == 0 && len(mine) > 0 {
+			var why []string
+			for _, s := range mine {
+				why = append(why, s.Name+": "+s.Reason)
+			}
+			return fail(fmt.Errorf("%s: none of its %d files, members or sheets holds data leakcheck can use (%s)", displayPath(p), len(srcs), strings.Join(why, "; ")))
+		}
+		skipped = append(skipped, mine...)
+	}
+	return out, skipped, nil
+}
+
+// identifying reports whether a mapping has a column for a field that identifies a person.
+func identifying(m fields.Mapping) bool {
+	for f := range m.ByField {
+		if f.Identifying() {
+			return true
 		}
 	}
-	return out, nil
+	for f := range m.Ambiguous {
+		if f.Identifying() {
+			return true
+		}
+	}
+	return false
 }
+
+// notData reports the open errors of a source that is not data: an empty file or sheet, a
+// format that is not read (HTML, binary, a document), no header, an override column missing.
+func notData(err error) bool {
+	return errors.Is(err, records.ErrNoHeader) || errors.Is(err, records.ErrNoRecords) ||
+		errors.Is(err, records.ErrNotData) || errors.Is(err, fields.ErrNoColumn) || errors.Is(err, errDataHeader)
+}
+
+// skipReason is the open error without the source's name in front.
+func skipReason(name string, err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "reading ")
+	s = strings.TrimPrefix(s, name)
+	return strings.TrimLeft(s, ": ")
+}
+
+// errDataHeader is the error of a header row that looks like data.
+var errDataHeader = errors.New("the first row looks like data, not column names")
 
 // openSource opens one source and maps its columns. A source that can be read again is
 // closed until the pipeline reads it (see start), so that a directory or archive of many
@@ -144,10 +226,10 @@ func openSource(p string, src *records.Source, mo MapOptions, ropts records.Opti
 	if p == "-" {
 		name = "-"
 	}
-	in := &Input{Name: name, reader: r, closer: c, Size: src.Size, src: src, ropts: ropts}
+	in := &Input{Name: name, reader: r, closer: c, Size: src.Size, src: src, ropts: ropts, Detected: records.Detected(r)}
 	if i, why := dataLikeColumn(r.Columns()); i >= 0 {
 		in.Close()
-		return nil, fmt.Errorf("%s: the first row looks like data, not column names (column %d %s); leakcheck needs a header row naming the columns: add one", src.Name, i+1, why)
+		return nil, fmt.Errorf("%s: %w (column %d %s); leakcheck needs a header row naming the columns: add one, or name them with --columns", src.Name, errDataHeader, i+1, why)
 	}
 	m, err := fields.AutoMap(r.Columns(), mo.Overrides)
 	if err != nil {

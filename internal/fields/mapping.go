@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -146,6 +147,9 @@ func classify(column string) (Field, matchKind) {
 	return 0, noMatch
 }
 
+// ErrNoColumn is matched (errors.Is) by the error of an override that names no column.
+var ErrNoColumn = errors.New("no such column")
+
 // AutoMap maps columns to fields from common header names, compared case- and
 // punctuation-insensitively (see headerKey). A header that matches no name as a whole gets a
 // weaker match on its last dot-separated segment (keys from flattened JSON such as
@@ -282,7 +286,7 @@ func findColumn(columns []string, name string) (int, error) {
 	case len(fold) > 1:
 		return 0, fmt.Errorf("%d columns match %q ignoring case", len(fold), name)
 	}
-	return 0, fmt.Errorf("no such column (columns found: %s)", quoteList(columns))
+	return 0, fmt.Errorf("%w (columns found: %s)", ErrNoColumn, quoteList(columns))
 }
 
 func countEqual(list []string, s string) int {

@@ -137,34 +137,50 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var sqlStart = regexp.MustCompile(`(?is)^(INSERT\s+(IGNORE\s+)?INTO\s|REPLACE\s+INTO\s|CREATE\s+((TEMPORARY|TEMP|UNLOGGED)\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?[\w."\x60\[\]]+\s*\(|CREATE\s+(DATABASE|SCHEMA|SEQUENCE|INDEX|UNIQUE|TYPE|EXTENSION|FUNCTION|VIEW|OR\s+REPLACE)\s|DROP\s+(TABLE|DATABASE|SCHEMA|INDEX|VIEW|SEQUENCE)\s|SET\s+[@\w.]+\s*(=|TO\s)|SET\s+NAMES\s|LOCK\s+TABLES\s|UNLOCK\s+TABLES|COPY\s+[\w."]+(\s*\([^)]*\))?\s+FROM\s+stdin|BEGIN\s*;|START\s+TRANSACTION|USE\s+\S+\s*;|ALTER\s+(TABLE|DATABASE|SCHEMA|SEQUENCE)\s|SELECT\s+pg_catalog|COMMIT\s*;)`)
+var sqlStart = regexp.MustCompile(`(?is)^(INSERT\s+(IGNORE\s+)?INTO\s|REPLACE\s+INTO\s|CREATE\s+((TEMPORARY|TEMP|UNLOGGED)\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?[\w."\x60\[\]]+\s*\(|CREATE\s+(DATABASE|SCHEMA|SEQUENCE|INDEX|UNIQUE|TYPE|EXTENSION|FUNCTION|VIEW|OR\s+REPLACE)\s|DROP\s+(TABLE|DATABASE|SCHEMA|INDEX|VIEW|SEQUENCE)\s|SET\s+[@\w.]+\s*(=|TO\s)|SET\s+NAMES\s|LOCK\s+TABLES\s|UNLOCK\s+TABLES|COPY\s+[\w."]+(\s*\([^)]*\))?\s+FROM\s+stdin|BEGIN\s*;|START\s+TRANSACTION|USE\s+\S+\s*;|ALTER\s+(TABLE|DATABASE|SCHEMA|SEQUENCE)\s|SELECT\s+pg_catalog|COMMIT\s*;|PRAGMA\s+\w+|BEGIN\s+TRANSACTION\s*;)`)
+
+// formatNames are the formats' names in status lines.
+var formatNames = map[string]string{
+	fmtCSV:   "delimited text",
+	fmtJSONL: "JSON Lines",
+	fmtJSON:  "JSON",
+	fmtKV:    "key-value blocks",
+	fmtSQL:   "SQL dump",
+	fmtXLSX:  "xlsx workbook",
+}
 
 // sniffText decides the format of decoded text from its first bytes. head may end in the middle
 // of a line.
 func sniffText(head []byte) string {
+	f, _ := sniffTextWhy(head)
+	return f
+}
+
+// sniffTextWhy is sniffText with the evidence, for Detection.
+func sniffTextWhy(head []byte) (string, string) {
 	t := bytes.TrimLeft(head, " \t\r\n\f\v")
 	if len(t) == 0 {
-		return fmtCSV
+		return fmtCSV, "empty"
 	}
 	switch t[0] {
 	case '[':
 		if r := bytes.TrimLeft(t[1:], " \t\r\n"); len(r) > 0 && (r[0] == '{' || r[0] == ']') {
-			return fmtJSON
+			return fmtJSON, "starts with an array of objects"
 		}
-		return fmtCSV
+		return fmtCSV, "no other format matched"
 	case '{':
 		if i := bytes.IndexByte(t, '\n'); i > 0 && json.Valid(bytes.TrimSpace(t[:i])) {
-			return fmtJSONL
+			return fmtJSONL, "first line is one JSON object"
 		}
-		return fmtJSON
+		return fmtJSON, "starts with a JSON object"
 	}
 	if isSQL(t) {
-		return fmtSQL
+		return fmtSQL, "starts like an SQL statement"
 	}
 	if isKV(t) {
-		return fmtKV
+		return fmtKV, "most lines are Key: Value"
 	}
-	return fmtCSV
+	return fmtCSV, "no other format matched"
 }
 
 // isSQL reports text whose first statement, after comments, starts like one of a dump.

@@ -79,9 +79,11 @@ func flattenObject(dec *json.Decoder, prefix string, depth int, out []pair) ([]p
 		case json.Delim:
 			if t == '{' {
 				var reason string
+				start := len(out)
 				if out, reason = flattenObject(dec, key+".", depth+1, out); reason != "" {
 					return out, reason
 				}
+				out = unwrapExtJSON(out, start, key)
 				continue
 			}
 			// An array: kept as its compact JSON text.

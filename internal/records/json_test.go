@@ -91,3 +91,20 @@ func TestFlattenJSON(t *testing.T) {
 		t.Errorf("flattenJSON = %q, %q; want %s", got, reason, want)
 	}
 }
+
+// TestExtendedJSON: mongoexport's wrappers become plain values under their own key, in both
+// modes; dates before 1970 are milliseconds since the epoch.
+func TestExtendedJSON(t *testing.T) {
+	runReadTable(t, []readTable{
+		{name: "relaxed", in: `{"_id":{"$oid":"65a1b2c3d4e5f60718293a4b"},"name":"Ana","dob":{"$date":"1990-05-12T00:00:00Z"},"mobile":9876543210}` + "\n" +
+			`{"_id":{"$oid":"65a1b2c3d4e5f60718293a4c"},"name":"Bo","dob":{"$date":{"$numberLong":"-147052800000"}},"mobile":9876543211}` + "\n",
+			cols: []string{"_id", "name", "dob", "mobile"},
+			want: []result{rec(1, "65a1b2c3d4e5f60718293a4b", "Ana", "1990-05-12T00:00:00Z", "9876543210"),
+				rec(2, "65a1b2c3d4e5f60718293a4c", "Bo", "1965-05-05T00:00:00Z", "9876543211")}},
+		{name: "canonical", in: `{"_id":{"$oid":"65a1"},"dob":{"$date":{"$numberLong":"642470400000"}},"mobile":{"$numberLong":"9876543210"},"n":{"$numberInt":"3"},"x":{"$numberDouble":"1.5"}}` + "\n",
+			cols: []string{"_id", "dob", "mobile", "n", "x"},
+			want: []result{rec(1, "65a1", "1990-05-12T00:00:00Z", "9876543210", "3", "1.5")}},
+		{name: "ordinary objects with $ keys are kept", in: `{"a":{"$date":"x","other":1},"b":{"$weird":"y"}}` + "\n",
+			cols: []string{"a.$date", "a.other", "b.$weird"}, want: []result{rec(1, "x", "1", "y")}},
+	})
+}

@@ -20,6 +20,16 @@ var ErrNoHeader = errors.New("empty input: no header row")
 // input that holds no record at all, so that no column names can be found.
 var ErrNoRecords = errors.New("empty input: no records")
 
+// ErrNotData is matched (errors.Is) by the error of an input in a format that holds no
+// records leakcheck reads: HTML or XML, binary data, a legacy Office document, a 7z archive.
+var ErrNotData = errors.New("not a data format leakcheck reads")
+
+// notData wraps ErrNotData with what the input looks like and what to do.
+type notDataError struct{ msg string }
+
+func (e *notDataError) Error() string        { return e.msg }
+func (e *notDataError) Is(target error) bool { return target == ErrNotData }
+
 // ErrTruncated is matched (errors.Is) by the fatal error of an input that ends early: a
 // truncated or damaged compressed stream or zip archive. The error is a *TruncatedError saying
 // how many rows were read before it. With Options.AllowPartial the reader ends at that point

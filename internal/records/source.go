@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -42,6 +43,7 @@ type Source struct {
 	tables []string   // SQL tables with rows, from a first pass (nil: not made yet)
 	opened bool       // a one-shot source has been opened
 	data   []byte     // for srcBytes
+	sheet  string     // for srcXLSX: the sheet to read ("" = the first)
 }
 
 type sourceKind int
@@ -354,7 +356,8 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 		return nil, nil, err
 	}
 	cnt := &counter{r: src}
-	r, err := s.openStream(cnt, &cs, opts, max)
+	var det Detection
+	r, err := s.openStream(cnt, &cs, opts, max, &det)
 	if err != nil {
 		cs.Close()
 		var te *TruncatedError
@@ -366,7 +369,7 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 		}
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial}
+	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det}
 	sr.d, _ = r.(*delimitedReader)
 	return sr, cs, nil
 }
@@ -387,12 +390,20 @@ func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, erro
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, &TruncatedError{What: "xlsx workbook", Rows: 0, Err: plainError(err)})
 	}
-	x, err := openXLSX(zr, s.Name, opts.Sheet, max)
+	sheet := s.sheet
+	if sheet == "" {
+		sheet = opts.Sheet
+	}
+	x, err := openXLSX(zr, s.Name, sheet, max)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	sr := &sourceReader{r: x, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial}
+	det := Detection{Format: "xlsx sheet", FormatWhy: "zip archive with a workbook part"}
+	if opts.Format == fmtXLSX {
+		det.FormatWhy = "--format-in"
+	}
+	sr := &sourceReader{r: x, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det}
 	return sr, closers{f, x}, nil
 }
 
@@ -410,8 +421,9 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 
 // text peels compression and the text encoding off the bytes of the source and returns its
 // text, with at least the first sniffLen bytes buffered.
-func (s *Source) text(cnt *counter, cs *closers, opts Options) (*bufio.Reader, error) {
+func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (*bufio.Reader, error) {
 	var r io.Reader = cnt
+	var layers []string
 	var br *bufio.Reader
 	for layer := 0; ; layer++ {
 		br = bufio.NewReaderSize(r, sniffLen)
@@ -456,20 +468,26 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options) (*bufio.Reader, e
 			}
 			return nil, errors.New("a zip archive or xlsx workbook inside a compressed file or another zip archive is not read: extract it first")
 		case formatOLE, format7z, formatUTF32:
-			return nil, fmt.Errorf("%s input is not supported", refused[fm])
+			return nil, &notDataError{fmt.Sprintf("%s input is not supported", refused[fm])}
 		}
 		if what == "" {
 			break
 		}
+		layers = append(layers, strings.TrimSuffix(what, " data"))
 		if layer == maxLayers {
 			return nil, errors.New("more than 4 layers of compression")
 		}
 		r = &damage{r: r, what: what, cnt: cnt}
 	}
-	text, err := decodeText(br, opts.Encoding)
+	if s.kind == srcMember {
+		layers = append([]string{"zip member"}, layers...)
+	}
+	det.Container = strings.Join(layers, ", ")
+	text, enc, err := decodeText(br, opts.Encoding)
 	if err != nil {
 		return nil, err
 	}
+	det.Encoding, det.EncodingWhy = enc.name, enc.why
 	if text != io.Reader(br) {
 		br = bufio.NewReaderSize(text, sniffLen)
 	}
@@ -478,25 +496,27 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options) (*bufio.Reader, e
 		return nil, err
 	}
 	if isBinary(head) {
-		return nil, errors.New("binary data: not text, and not a known compressed, archive or spreadsheet format")
+		return nil, &notDataError{"binary data: not text, and not a known compressed, archive or spreadsheet format"}
 	}
 	return br, nil
 }
 
 // openStream returns the reader for the format of the source's text.
-func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int) (Reader, error) {
-	br, err := s.text(cnt, cs, opts)
+func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, det *Detection) (Reader, error) {
+	br, err := s.text(cnt, cs, opts, det)
 	if err != nil {
 		return nil, err
 	}
 	f := opts.Format
+	det.FormatWhy = "--format-in"
 	if f == "" {
 		head, _ := peek(br, sniffLen)
 		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] == '<' {
-			return nil, errors.New("XML or HTML input is not supported")
+			return nil, &notDataError{"XML or HTML input is not supported"}
 		}
-		f = sniffText(head)
+		f, det.FormatWhy = sniffTextWhy(head)
 	}
+	det.Format = formatNames[f]
 	switch f {
 	case fmtJSONL:
 		return newKeyedReader(&jsonLines{lines: newLineReader(br, max)}, exactKey)
@@ -540,7 +560,7 @@ func (s *Source) sqlTables(opts Options, max int) ([]string, error) {
 		return nil, err
 	}
 	defer cs.Close()
-	br, err := s.text(&counter{r: src}, &cs, opts)
+	br, err := s.text(&counter{r: src}, &cs, opts, &Detection{})
 	if err != nil {
 		return nil, err
 	}
@@ -554,15 +574,19 @@ func (s *Source) sqlTables(opts Options, max int) ([]string, error) {
 	return tables, nil
 }
 
+// encodingChoice is the text encoding decodeText chose, and why, for Detection.
+type encodingChoice struct{ name, why string }
+
 // decodeText returns br decoded to UTF-8 (br itself when it is UTF-8), without a byte order
-// mark.
-func decodeText(br *bufio.Reader, enc string) (io.Reader, error) {
+// mark, and the encoding chosen with the reason.
+func decodeText(br *bufio.Reader, enc string) (io.Reader, encodingChoice, error) {
 	head, err := peek(br, sniffLen)
 	if err != nil {
-		return nil, err
+		return nil, encodingChoice{}, err
 	}
 	bom := sniff(head)
 	var dec encoding.Encoding
+	ch := encodingChoice{why: "--encoding"}
 	switch strings.ToLower(enc) {
 	case "utf-8":
 	case "utf-16le":
@@ -574,24 +598,9 @@ func decodeText(br *bufio.Reader, enc string) (io.Reader, error) {
 	case "latin1":
 		dec = charmap.ISO8859_1
 	default:
-		switch {
-		case bom == formatUTF16LE:
-			dec = xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
-		case bom == formatUTF16BE:
-			dec = xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
-		case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
-		default:
-			if f, ok := looksUTF16(head); ok {
-				if f == formatUTF16LE {
-					dec = xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
-				} else {
-					dec = xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
-				}
-			} else if !validUTF8Prefix(head) {
-				dec = charmap.Windows1252
-			}
-		}
+		dec, ch = detectEncoding(head, bom)
 	}
+	ch.name = encodingName(dec)
 	// Drop a byte order mark that matches the encoding.
 	switch {
 	case dec == nil && bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
@@ -600,9 +609,81 @@ func decodeText(br *bufio.Reader, enc string) (io.Reader, error) {
 		br.Discard(2)
 	}
 	if dec == nil {
-		return br, nil
+		return br, ch, nil
 	}
-	return transform.NewReader(br, dec.NewDecoder()), nil
+	return transform.NewReader(br, dec.NewDecoder()), ch, nil
+}
+
+func encodingName(dec encoding.Encoding) string {
+	switch dec {
+	case nil:
+		return "UTF-8"
+	case charmap.Windows1252:
+		return "Windows-1252"
+	case charmap.ISO8859_1:
+		return "Latin-1"
+	}
+	if dec == xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM) {
+		return "UTF-16LE"
+	}
+	return "UTF-16BE"
+}
+
+// detectEncoding decides the encoding of text without --encoding: a byte order mark; UTF-16
+// recognised by its zero bytes; the character set an SQL dump declares (mysqldump writes SET
+// NAMES, pg_dump SET client_encoding) — a dump is one encoding even where raw BLOB bytes make
+// it invalid UTF-8; valid UTF-8 in the first 64 KiB; else Windows-1252.
+func detectEncoding(head []byte, bom format) (encoding.Encoding, encodingChoice) {
+	switch {
+	case bom == formatUTF16LE:
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), encodingChoice{why: "byte order mark"}
+	case bom == formatUTF16BE:
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), encodingChoice{why: "byte order mark"}
+	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
+		return nil, encodingChoice{why: "byte order mark"}
+	}
+	if f, ok := looksUTF16(head); ok {
+		why := encodingChoice{why: "zero bytes at every other position"}
+		if f == formatUTF16LE {
+			return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), why
+		}
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), why
+	}
+	if isSQL(head) {
+		if dec, decl, ok := declaredCharset(head); ok {
+			return dec, encodingChoice{why: "declared by the dump: " + decl}
+		}
+	}
+	if validUTF8Prefix(head) {
+		return nil, encodingChoice{why: "valid UTF-8 in the first 64 KiB"}
+	}
+	return charmap.Windows1252, encodingChoice{why: "not valid UTF-8 in the first 64 KiB; force another with --encoding"}
+}
+
+var (
+	setNames       = regexp.MustCompile(`(?i)\bSET\s+NAMES\s+'?([a-z0-9_]+)`)
+	clientEncoding = regexp.MustCompile(`(?i)\bSET\s+client_encoding\s*(?:=|TO)\s*'([a-z0-9_]+)'`)
+)
+
+// declaredCharset finds the character set an SQL dump declares in its first statements.
+func declaredCharset(head []byte) (encoding.Encoding, string, bool) {
+	var decl, cs string
+	if m := setNames.FindSubmatch(head); m != nil {
+		decl, cs = "SET NAMES "+strings.ToLower(string(m[1])), strings.ToLower(string(m[1]))
+	} else if m := clientEncoding.FindSubmatch(head); m != nil {
+		decl, cs = "SET client_encoding "+strings.ToUpper(string(m[1])), strings.ToLower(string(m[1]))
+	} else {
+		return nil, "", false
+	}
+	switch cs {
+	case "utf8", "utf8mb4", "utf8mb3", "unicode":
+		return nil, decl, true
+	case "latin1", "cp1252", "win1252", "windows1252":
+		// MySQL's latin1 is Windows-1252; PostgreSQL's LATIN1 is ISO 8859-1, which
+		// Windows-1252 extends except for C1 control codes no name holds.
+		return charmap.Windows1252, decl, true
+	}
+	return nil, "", false
 }
 
 // maxDecoderMemory bounds the window (zstd) or dictionary (xz) a compressed input may ask the
@@ -675,6 +756,7 @@ type sourceReader struct {
 	name         string
 	cnt          *counter
 	allowPartial bool
+	det          Detection
 	rows         int64
 	truncated    error // with AllowPartial: why the input ended early
 	err          error // sticky

@@ -93,7 +93,9 @@ type sqlReader struct {
 	max     int
 	want    string // Options.Table, or the table chosen by the first pass; "" = the first with rows
 	strict  bool   // rows of another table are an error (no table named, no first pass)
-	pg      bool   // PostgreSQL: backslashes literal in '…', # is not a comment
+	pg      bool   // PostgreSQL or SQLite: backslashes literal in '…', # is not a comment
+	dialect sqlDialect
+	why     string // what decided the dialect
 	tables  map[string]*sqlTable
 	order   []string // tables with rows, in order of first rows
 	chosen  *sqlTable
@@ -104,6 +106,10 @@ type sqlReader struct {
 	inCopy   bool
 	stmtCols []int // statement column → column index, -1 = dropped
 	stmtLine int64
+
+	// swallowed counts the statements and tuples a quoted value ran over (see str).
+	swallowed      int
+	swallowedTotal int64
 
 	buf    []byte // values of the current row, concatenated
 	ends   []int
@@ -122,6 +128,7 @@ func newSQLReader(r io.Reader, max int, table string, strict bool) (*sqlReader, 
 	q := &sqlReader{s: newSQLScanner(r), max: max, want: table, strict: strict, tables: map[string]*sqlTable{}}
 	// Statements up to the first data statement of the table.
 	for q.chosen == nil {
+		n := len(q.queue)
 		err := q.statement()
 		switch {
 		case err == io.EOF && table != "":
@@ -129,26 +136,46 @@ func newSQLReader(r io.Reader, max int, table string, strict bool) (*sqlReader, 
 		case err == io.EOF:
 			return nil, ErrNoRecords
 		case isRowError(err):
-			q.queue = append(q.queue, pending{err: err})
+			q.queue = slices.Insert(q.queue, n, pending{err: err}) // before rows it swallowed
 		case err != nil:
 			return nil, err
 		}
 	}
 	// No column names anywhere: the first good row says how many columns there are.
 	for q.columns == nil {
+		n := len(q.queue)
 		rec, err := q.next()
 		switch {
 		case err == nil:
 			q.queue = append(q.queue, pending{line: rec.Line, values: slices.Clone(rec.Values)})
 		case isRowError(err):
-			q.queue = append(q.queue, pending{err: err})
+			q.queue = slices.Insert(q.queue, n, pending{err: err}) // before rows it swallowed
 		case err == io.EOF:
-			return nil, ErrNoRecords
+			return nil, q.noRows()
 		default:
 			return nil, err
 		}
 	}
 	return q, nil
+}
+
+// noRows is the error of a dump whose rows for the table are all bad: it says how many and
+// why the first was, rather than that the input is empty.
+func (q *sqlReader) noRows() error {
+	var first *RowError
+	n := 0
+	for _, p := range q.queue {
+		if re, ok := p.err.(*RowError); ok {
+			if first == nil {
+				first = re
+			}
+			n++
+		}
+	}
+	if first == nil {
+		return ErrNoRecords
+	}
+	return fmt.Errorf("no readable row: all %d rows of the table are bad, the first at line %d: %s", n, first.Line, first.Reason)
 }
 
 func isRowError(err error) bool {
@@ -253,6 +280,9 @@ func (q *sqlReader) skipSpace() {
 		case c == '-' && len(b) > 1 && b[1] == '-', c == '#' && !q.pg:
 			q.skipLine()
 		case c == '/' && len(b) > 1 && b[1] == '*':
+			if string(s.peekN(3)) == "/*!" {
+				q.setDialect(dialectMySQL, "versioned comment /*!…*/")
+			}
 			s.readByte()
 			s.readByte()
 			q.skipBlockComment()
@@ -308,6 +338,9 @@ func (q *sqlReader) ident() (string, bool) {
 		return "", false
 	}
 	if c == '`' || c == '"' || c == '[' {
+		if c == '`' {
+			q.setDialect(dialectMySQL, "names quoted with backticks")
+		}
 		q.s.readByte()
 		end := c
 		if c == '[' {
@@ -499,6 +532,15 @@ func (q *sqlReader) statement() error {
 		return q.copyStmt(line)
 	case "SET":
 		q.set()
+	case "PRAGMA":
+		// sqlite3's .dump starts with PRAGMA foreign_keys=OFF: SQLite strings have no
+		// backslash escapes.
+		q.setDialect(dialectSQLite, "PRAGMA statement")
+		q.pg = true
+		q.skipStatement()
+	case "LOCK":
+		q.setDialect(dialectMySQL, "LOCK TABLES")
+		q.skipStatement()
 	default:
 		q.skipStatement()
 	}
@@ -524,6 +566,7 @@ func (q *sqlReader) set() {
 	s = strings.Join(strings.Fields(strings.NewReplacer("=", " ", "to", " ").Replace(s)), " ")
 	switch {
 	case strings.Contains(s, "standard_conforming_strings on"):
+		q.setDialect(dialectPostgres, "SET standard_conforming_strings")
 		q.pg = true
 	case strings.Contains(s, "standard_conforming_strings off"):
 		q.pg = false
@@ -792,6 +835,9 @@ func (q *sqlReader) tuple() (rec Record, err error, ok bool) {
 	if q.s.err != nil {
 		return Record{}, q.s.err, true
 	}
+	if q.swallowed > 0 {
+		return Record{}, q.swallowedRows(line), true
+	}
 	if reason == "" && q.columns == nil && n <= maxColumns {
 		q.learnColumns(n)
 	}
@@ -929,6 +975,10 @@ func (q *sqlReader) value() string {
 		if !q.str('\'', !q.pg) {
 			return "unterminated quote"
 		}
+	case (c == 'R' || c == 'r') && strings.EqualFold(string(q.s.peekN(8)), "replace("):
+		if r := q.replaceCall(); r != "" {
+			return r
+		}
 	case (c == 'X' || c == 'x') && string(q.s.peekN(2)[1:]) == "'":
 		q.s.readByte()
 		q.s.readByte()
@@ -1021,6 +1071,8 @@ func (q *sqlReader) expression() string {
 				q.s.unread()
 				return "malformed row"
 			}
+		case '\n':
+			q.noteSwallow(c)
 		}
 		q.add(c)
 	}
@@ -1066,6 +1118,9 @@ func (q *sqlReader) str(quote byte, backslash bool) bool {
 			default:
 				q.add(e)
 			}
+		case c == '\n':
+			q.add(c)
+			q.noteSwallow(c)
 		default:
 			q.add(c)
 		}
@@ -1106,6 +1161,7 @@ func (q *sqlReader) tableAndColumns() (name string, cols []string, ok bool) {
 
 // copyStmt reads a COPY … FROM stdin statement; its data lines follow.
 func (q *sqlReader) copyStmt(line int64) error {
+	q.setDialect(dialectPostgres, "COPY … FROM stdin")
 	name, cols, ok := q.tableAndColumns()
 	if !ok {
 		q.skipStatement()

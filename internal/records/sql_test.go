@@ -68,6 +68,16 @@ var sqlTests = []readTable{
 	{name: "copy csv refused", in: "COPY t (a) FROM stdin WITH (FORMAT csv);\nx\n\\.\n", err: "COPY with csv"},
 	{name: "postgres standard strings: backslash is literal", in: "SET standard_conforming_strings = on;\nINSERT INTO public.t (a, b) VALUES ('C:\\temp', E'x\\ty'), ('it''s', '2021-01-01'::date);",
 		cols: []string{"a", "b"}, want: []result{rec(2, `C:\temp`, "x\ty"), rec(2, "it's", "2021-01-01")}},
+	{name: "sqlite .dump: standard strings, replace(…,char(10))", in: "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE p(id integer, name text, b blob);\n" +
+		"INSERT INTO p VALUES(1,'Ana \\',X'00ff');\nINSERT INTO p VALUES(2,replace(replace('l1\\r\\nl2','\\r',char(13)),'\\n',char(10)),NULL);\n" +
+		"INSERT INTO \"p\" VALUES(3,'it''s \\n',NULL);\nCOMMIT;\n",
+		cols: []string{"id", "name", "b"}, want: []result{rec(4, "1", `Ana \`, "\x00\xff"), rec(5, "2", "l1\r\nl2", ""), rec(6, "3", `it's \n`, "")}},
+	{name: "a value that swallows later statements is counted, with each row it swallowed",
+		in:  "INSERT INTO p VALUES(1,'Ana \\',1);\nINSERT INTO p VALUES(2,'Bo',2);\nINSERT INTO p VALUES(3,'Cy',3);\nINSERT INTO p VALUES(4,'Di',4);\n",
+		err: "no readable row: all 4 rows of the table are bad, the first at line 1: quoted value runs over 3 later rows"},
+	{name: "rows after a swallowing value still count",
+		in:   "CREATE TABLE p (id int, name text, n int);\nINSERT INTO p VALUES(1,'Ana',1);\nINSERT INTO p VALUES(2,'Bo \\',2);\nINSERT INTO p VALUES(3,'Cy',3);\n",
+		cols: []string{"id", "name", "n"}, want: []result{rec(2, "1", "Ana", "1"), bad(3, "quoted value runs over 1 later rows (its quotes do not match the dump's escaping)"), bad(3, "row inside a quoted value that did not end where expected")}},
 	{name: "psql meta-commands", in: "\\connect db\nCOPY t (a) FROM stdin;\nx\n\\.\n", opts: Options{Format: "sql"},
 		cols: []string{"a"}, want: []result{rec(3, "x")}},
 }
@@ -101,5 +111,27 @@ func TestMatchTable(t *testing.T) {
 		if got := matchTable(tc.name, tc.want); got != tc.ok {
 			t.Errorf("matchTable(%q, %q) = %v", tc.name, tc.want, got)
 		}
+	}
+}
+
+// TestSQLDeclaredCharset: raw BLOB bytes (mysqldump without --hex-blob) make a UTF-8 dump
+// invalid UTF-8; the SET NAMES it declares decides, not the bytes, so names stay intact, and
+// Detected says why.
+func TestSQLDeclaredCharset(t *testing.T) {
+	in := "/*!40101 SET NAMES utf8mb4 */;\nINSERT INTO `p` (`id`,`name`,`photo`) VALUES (1,'Zoë Ñúñez','\xff\xfe\x00\x80\\0'),(2,'Ana','\x89PNG');\n"
+	src := bytesSource("t", []byte(in))
+	r, c, err := src.Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := drain(t, r)
+	if err != nil || len(got) != 2 || got[0].Values[1] != "Zoë Ñúñez" || got[1].Values[1] != "Ana" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	d := Detected(r)
+	want := "SQL dump (MySQL/MariaDB) (versioned comment /*!…*/), UTF-8 (declared by the dump: SET NAMES utf8mb4)"
+	if d.String() != want {
+		t.Errorf("Detected = %q, want %q", d, want)
 	}
 }

@@ -162,10 +162,12 @@ type xlsxReader struct {
 	err      error
 }
 
-// openXLSX opens the sheet to read and reads its header row.
-func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) {
-	x := &xlsxReader{name: name, max: max}
-	wbPath := "xl/workbook.xml"
+// sheetRef is a sheet of a workbook: its name and relationship id.
+type sheetRef struct{ name, rid string }
+
+// workbookSheets reads the workbook part: its path, its sheets in order, and the date system.
+func workbookSheets(zr *zip.Reader) (wbPath string, sheets []sheetRef, date1904 bool, err error) {
+	wbPath = "xl/workbook.xml"
 	if f := xlsxFile(zr, "_rels/.rels"); f != nil {
 		err := readXMLPart(f, func(t xml.Token) {
 			if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" &&
@@ -174,16 +176,14 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) 
 			}
 		})
 		if err != nil {
-			return nil, fmt.Errorf("_rels/.rels: %w", err)
+			return "", nil, false, fmt.Errorf("_rels/.rels: %w", err)
 		}
 	}
 	wb := xlsxFile(zr, wbPath)
 	if wb == nil {
-		return nil, errors.New("not a spreadsheet: the workbook part is missing")
+		return "", nil, false, errors.New("not a spreadsheet: the workbook part is missing")
 	}
-	type sheetRef struct{ name, rid string }
-	var sheets []sheetRef
-	err := readXMLPart(wb, func(t xml.Token) {
+	err = readXMLPart(wb, func(t xml.Token) {
 		se, ok := t.(xml.StartElement)
 		if !ok {
 			return
@@ -193,16 +193,27 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) 
 			sheets = append(sheets, sheetRef{attr(se, "name"), attr(se, "id")})
 		case "workbookPr":
 			if v := attr(se, "date1904"); v == "1" || v == "true" {
-				x.date1904 = true
+				date1904 = true
 			}
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("workbook: %w", err)
+		return "", nil, false, fmt.Errorf("workbook: %w", err)
 	}
 	if len(sheets) == 0 {
-		return nil, errors.New("the workbook has no sheet")
+		return "", nil, false, errors.New("the workbook has no sheet")
 	}
+	return wbPath, sheets, date1904, nil
+}
+
+// openXLSX opens the sheet to read and reads its header row.
+func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) {
+	x := &xlsxReader{name: name, max: max}
+	wbPath, sheets, date1904, err := workbookSheets(zr)
+	if err != nil {
+		return nil, err
+	}
+	x.date1904 = date1904
 	pick := -1
 	if sheet == "" {
 		pick = 0

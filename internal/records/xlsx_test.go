@@ -42,7 +42,7 @@ func readXLSX(t *testing.T, data []byte, opts Options) ([]string, []result, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(srcs) != 1 || srcs[0].kind != srcXLSX {
+	if len(srcs) == 0 || srcs[0].kind != srcXLSX || opts.Sheet != "" && len(srcs) != 1 {
 		t.Fatalf("sources %v", srcs)
 	}
 	r, c, err := srcs[0].Open(opts)
@@ -115,6 +115,37 @@ func TestXLSX(t *testing.T) {
 				t.Errorf("got  %v\nwant %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestXLSXEverySheet: a workbook of several sheets gives one source per sheet, each read with
+// its own header; --sheet reads one.
+func TestXLSXEverySheet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.xlsx")
+	if err := os.WriteFile(path, handXLSX(t, `<row><c t="inlineStr"><is><t>phone</t></is></c></row><row><c><v>98</v></c></row>`, "", "", false), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Sources(path, Options{})
+	if err != nil || len(srcs) != 2 {
+		t.Fatalf("Sources = %v, %v", srcs, err)
+	}
+	for i, want := range []struct{ name, col, val string }{{"w.xlsx!Data", "phone", "98"}, {"w.xlsx!Other", "other", "x"}} {
+		if !strings.HasSuffix(srcs[i].Name, want.name) {
+			t.Errorf("source %d is %q, want %q", i, srcs[i].Name, want.name)
+		}
+		r, c, err := srcs[i].Open(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := drain(t, r)
+		c.Close()
+		if err != nil || len(got) != 1 || r.Columns()[0] != want.col || got[0].Values[0] != want.val {
+			t.Errorf("sheet %d: %v %v, %v", i, r.Columns(), got, err)
+		}
+	}
+	srcs, err = Sources(path, Options{Sheet: "Other"})
+	if err != nil || len(srcs) != 1 {
+		t.Fatalf("Sources with Sheet = %v, %v", srcs, err)
 	}
 }
 

@@ -71,7 +71,7 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 		return scanZip(f, path, name, size)
 	}
 	if isXLSX(zr) {
-		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path}}, nil
+		return xlsxSources(zr, path, name, size, opts)
 	}
 	var out []*Source
 	files := slices.Clone(zr.File)

@@ -188,6 +188,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	if err != nil {
 		return nil, err
 	}
+	if err := checkColumns(inputs, accs, need); err != nil {
+		return nil, err
+	}
 	var used int64
 	for _, a := range accs {
 		used += a.Used
@@ -271,6 +274,7 @@ type buildHandler struct {
 
 func (b *buildHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	b.x[src].extract(rec, &b.r, func(p problem) { acc.invalid(line, p) })
+	acc.valid(&b.r)
 	formed := false
 	for i := range b.e.ixs {
 		if b.e.each(&b.r, i, func() { b.sink.add(&b.e.d, uint8(i)) }) > 0 {

@@ -263,6 +263,9 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	if err != nil {
 		return nil, err
 	}
+	if err := checkColumns(inputs, accs, need); err != nil {
+		return nil, err
+	}
 	res.Sources = accs
 	for i, fi := range fidx {
 		ir := &res.Indexes[fi]
@@ -354,6 +357,7 @@ type checkHandler struct {
 func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	c.x[src].extract(rec, &c.r, func(p problem) { acc.invalid(line, p) })
 	c.countValues()
+	acc.valid(&c.r)
 	var formed uint64 // bit i: index i formed
 	slot := len(c.pend)
 	for i := range c.e.ixs {

@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -486,18 +487,70 @@ func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
 		s := &x.src[f]
 		r.more[f] = r.more[f][:0]
 		for _, c := range s.cols {
-			v, ok := x.value(f, s.derived, rec[c], bad)
-			switch {
-			case !ok:
-			case r.have&(1<<uint(f)) == 0:
-				r.val[f] = v
-				r.have |= 1 << uint(f)
-			case v != r.val[f] && !slices.Contains(r.more[f], v):
-				r.more[f] = append(r.more[f], v)
-				r.many |= 1 << uint(f)
+			if !s.derived && listField(f) && strings.HasPrefix(strings.TrimSpace(rec[c]), "[") {
+				if items, ok := jsonList(rec[c]); ok {
+					if len(items) > maxListValues {
+						bad(problem{f, fmt.Sprintf("list of more than %d values: only the first %d are used", maxListValues, maxListValues)})
+						items = items[:maxListValues]
+					}
+					for _, it := range items {
+						x.add(f, r, it, false, bad)
+					}
+					continue
+				}
 			}
+			x.add(f, r, rec[c], s.derived, bad)
 		}
 	}
+}
+
+// add normalizes one raw value of f into r: the first valid value is val[f], further distinct
+// ones go to more[f] (several columns for a field, or a list in one cell).
+func (x *extractor) add(f fields.Field, r *row, raw string, derived bool, bad func(problem)) {
+	v, ok := x.value(f, derived, raw, bad)
+	switch {
+	case !ok:
+	case r.have&(1<<uint(f)) == 0:
+		r.val[f] = v
+		r.have |= 1 << uint(f)
+	case v != r.val[f] && !slices.Contains(r.more[f], v):
+		r.more[f] = append(r.more[f], v)
+		r.many |= 1 << uint(f)
+	}
+}
+
+// maxListValues bounds the values taken from one cell.
+const maxListValues = 32
+
+// listField reports the fields whose cell may hold a list of values (the JSON reader keeps an
+// array as its JSON text): the identifiers a person can have several of, such as the phones in
+// contact.phones: [...].
+func listField(f fields.Field) bool {
+	return f == fields.Phone || f == fields.Email || f == fields.NationalID
+}
+
+// jsonList parses a cell holding a JSON array of strings and numbers; ok is false for
+// anything else.
+func jsonList(raw string) ([]string, bool) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var items []any
+	if err := dec.Decode(&items); err != nil || dec.More() {
+		return nil, false
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		switch v := it.(type) {
+		case string:
+			out = append(out, v)
+		case json.Number:
+			out = append(out, string(v))
+		case nil:
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // value normalizes one raw value of field f, reporting a value that does not

@@ -36,8 +36,23 @@ type Accounting struct {
 	Truncated       bool   `json:"truncated,omitempty"`
 	TruncatedReason string `json:"truncated_reason,omitempty"`
 
+	// Warnings say why the input's row count is not reliable (unescaped newlines in
+	// values, values that ran over rows): fixed phrases with counts, never content.
+	Warnings []string `json:"warnings,omitempty"`
+
 	invalidCount int64  // values that did not normalize, in all
 	lastInvalid  string // the reason of the latest one
+	// Per field: rows with a valid value, and values that did not normalize.
+	fieldOK, fieldBad [numFields]int64
+}
+
+// valid counts the fields r has a valid value for.
+func (a *Accounting) valid(r *row) {
+	for f := range numFields {
+		if r.have&(1<<uint(f)) != 0 {
+			a.fieldOK[f]++
+		}
+	}
 }
 
 // Example locates one skipped row or invalid value: never its content.
@@ -91,6 +106,7 @@ func (a *Accounting) skip(line int64, reason string) {
 func (a *Accounting) invalid(line int64, p problem) {
 	key := p.field.String() + ": " + p.reason
 	a.Invalid[key]++
+	a.fieldBad[p.field]++
 	a.invalidCount++
 	a.lastInvalid = key
 	a.example(line, key)
@@ -99,6 +115,10 @@ func (a *Accounting) invalid(line int64, p problem) {
 func (a *Accounting) merge(b *Accounting) {
 	a.Read += b.Read
 	a.Used += b.Used
+	for f := range numFields {
+		a.fieldOK[f] += b.fieldOK[f]
+		a.fieldBad[f] += b.fieldBad[f]
+	}
 	for k, v := range b.Skipped {
 		a.Skipped[k] += v
 	}
@@ -290,6 +310,7 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 		if why := records.Truncation(r); why != "" {
 			acc.Truncated, acc.TruncatedReason = true, why
 		}
+		acc.Warnings = records.Warnings(r)
 	}()
 	ncol := len(in.Mapping.Columns)
 	var b *batch

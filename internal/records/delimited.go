@@ -19,6 +19,8 @@ type delimitedReader struct {
 	values []string // reused between records
 	field  []byte   // unescaped record text, reused (quoted records only)
 	ends   []int    // end offsets of the fields in field
+
+	lines lineBreaks // evidence of values with unescaped line breaks
 }
 
 // NewDelimited returns a reader for delimited text with a header row. name is used in RowErrors.
@@ -116,8 +118,11 @@ func (d *delimitedReader) Next() (Record, error) {
 				continue // blank line
 			case len(data) > s.max:
 				return d.rowError(start, s.tooLong(false))
+			case d.lines.footer(data, s.delim, want):
+				continue
 			}
 			vals, reason := d.split(data, false, want)
+			d.lines.row(bytes.Count(data, []byte{s.delim})+1, want)
 			return d.record(start, vals, reason)
 		}
 		n, reason, open := d.parseQuoted(data, want)
@@ -141,6 +146,9 @@ func (d *delimitedReader) Next() (Record, error) {
 	}
 
 	rec, err := s.scan()
+	for err == nil && rec.skip == "" && !rec.quoted && d.lines.footer(rec.data, s.delim, want) {
+		rec, err = s.scan()
+	}
 	if err != nil {
 		if err != io.EOF {
 			err = d.readError(err)
@@ -152,6 +160,9 @@ func (d *delimitedReader) Next() (Record, error) {
 		return d.rowError(rec.line, rec.skip)
 	}
 	vals, reason := d.split(rec.data, rec.quoted, want)
+	if !rec.quoted {
+		d.lines.row(bytes.Count(rec.data, []byte{s.delim})+1, want)
+	}
 	return d.record(rec.line, vals, reason)
 }
 
@@ -170,12 +181,15 @@ func (d *delimitedReader) rowError(line int64, reason string) (Record, error) {
 func (d *delimitedReader) count() (int64, error) {
 	var n int64
 	for {
-		_, err := d.s.scan()
+		rec, err := d.s.scan()
 		if err == io.EOF {
 			return n, nil
 		}
 		if err != nil {
 			return n, d.readError(err)
+		}
+		if rec.skip == "" && !rec.quoted && d.lines.footer(rec.data, d.s.delim, len(d.columns)) {
+			continue
 		}
 		n++
 	}

@@ -417,3 +417,47 @@ func TestSizeString(t *testing.T) {
 		}
 	}
 }
+
+// TestUnescapedLineBreaks: psql -A and sqlite3's list mode leave line breaks in values as they
+// are. The pieces are ragged rows (counted), psql's "(N rows)" footer is not a row, and
+// Warnings says the row count is not reliable.
+func TestUnescapedLineBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     []result
+		warn     []string
+	}{
+		{name: "psql -A", in: "id|name|phone\n1|Ana|98\n2|Bo\nB|97\n3|Cy|96\n(3 rows)\n",
+			want: []result{rec(2, "1", "Ana", "98"), bad(3, "ragged row: 2 fields, header has 3"), bad(4, "ragged row: 2 fields, header has 3"), rec(5, "3", "Cy", "96")},
+			warn: []string{"2 lines look like pieces of rows split by unescaped line breaks", "psql's footer says 3 rows, but 4 lines were read as rows"}},
+		{name: "psql -A, clean", in: "id|name|phone\n1|Ana|98\n(1 row)\n", want: []result{rec(2, "1", "Ana", "98")}},
+		{name: "sqlite list, break in the last value", in: "id|name|note\n1|Ana|a\nb\n2|Bo|c\n",
+			want: []result{rec(2, "1", "Ana", "a"), bad(3, "ragged row: 1 fields, header has 3"), rec(4, "2", "Bo", "c")},
+			warn: []string{"2 lines look like pieces"}},
+		{name: "a footer-like line in a one-column file is data", in: "name\n(3 rows)\n", want: []result{rec(2, "(3 rows)")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, c, err := bytesSource("t", []byte(tc.in)).Open(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			got, err := drain(t, r)
+			if err != nil || !equalResults(got, tc.want) {
+				t.Fatalf("got %v, %v\nwant %v", got, err, tc.want)
+			}
+			if n, err := bytesSource("t", []byte(tc.in)).Count(Options{}); err != nil || n != int64(len(got)) {
+				t.Errorf("Count = %d, %v; Next gave %d", n, err, len(got))
+			}
+			w := Warnings(r)
+			if len(w) != len(tc.warn) {
+				t.Fatalf("warnings %q, want %q", w, tc.warn)
+			}
+			for i := range w {
+				if !strings.HasPrefix(w[i], tc.warn[i]) {
+					t.Errorf("warning %q, want %q…", w[i], tc.warn[i])
+				}
+			}
+		})
+	}
+}

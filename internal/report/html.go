@@ -238,6 +238,9 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		if a.Truncated {
 			src.Reasons = append(src.Reasons, "TRUNCATED INPUT: "+a.TruncatedReason+"; the rows after it are missing")
 		}
+		for _, w := range a.Warnings {
+			src.Reasons = append(src.Reasons, "WARNING: "+w)
+		}
 		src.Examples = a.Examples
 		h.Sources = append(h.Sources, src)
 		regs = append(regs, shellQuote(a.Source))

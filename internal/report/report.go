@@ -172,6 +172,8 @@ type SourceAccounting struct {
 	ValuesDropped   int64    `json:"values_dropped,omitempty"`
 	Truncated       bool     `json:"truncated,omitempty"`
 	TruncatedReason string   `json:"truncated_reason,omitempty"`
+	// Warnings say why the input's row count is not reliable (fixed phrases with counts).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Reason is a counted reason for a skipped row or an invalid value: a stable
@@ -296,6 +298,7 @@ func accountingOf(accs []*engine.Accounting) []SourceAccounting {
 			Source: a.Source, RowsRead: a.Read, RowsUsed: a.Used,
 			RowsSkipped: []Reason{}, InvalidValues: []Reason{}, Examples: a.ExampleLines(),
 			ValuesDropped: a.Dropped, Truncated: a.Truncated, TruncatedReason: a.TruncatedReason,
+			Warnings: a.Warnings,
 		}
 		if s.Examples == nil {
 			s.Examples = []string{}

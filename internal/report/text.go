@@ -195,6 +195,9 @@ func writeSourcesText(w io.Writer, srcs []SourceAccounting) {
 		if a.Truncated {
 			fmt.Fprintf(w, "    TRUNCATED INPUT: %s; the rows after it are missing (read with --allow-partial)\n", a.TruncatedReason)
 		}
+		for _, warn := range a.Warnings {
+			fmt.Fprintf(w, "    WARNING: %s\n", warn)
+		}
 		for _, e := range a.Examples {
 			fmt.Fprintf(w, "    %s\n", e)
 		}

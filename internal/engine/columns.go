@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leakcheck/leakcheck/internal/fields"
+)
+
+// checkColumns refuses a run in which a column mapped to a field that an index needs held
+// values, none of which was valid: "--field phone=contact.phones" on a column of something
+// else would otherwise build a filter without that field's entries, or check nothing for it,
+// and exit 0 — a quiet undercount. National ids that are all masked are left to their own
+// hint (they form national_id_last4).
+func checkColumns(inputs []*Input, accs []*Accounting, need []fields.Field) error {
+	for i, in := range inputs {
+		a := accs[i]
+		for _, f := range need {
+			col, ok := in.Mapping.ByField[f]
+			if !ok || a.fieldBad[f] == 0 || a.fieldOK[f] > 0 {
+				continue
+			}
+			if f == fields.NationalID && allMasked(a) {
+				continue
+			}
+			first := ""
+			for _, e := range a.Examples {
+				if strings.HasPrefix(e.Reason, f.String()+": ") {
+					first = fmt.Sprintf(" (the first, line %d: %s)", e.Line, strings.TrimPrefix(e.Reason, f.String()+": "))
+					break
+				}
+			}
+			return fmt.Errorf("%s: no value of column %q is a valid %s: all %d non-empty values were refused%s; a filter or report without them would undercount, so nothing was written — map the right column with --field %s=COLUMN, or leave %s out with --index",
+				in.Display(), in.Mapping.Columns[col], f, a.fieldBad[f], first, f, f)
+		}
+	}
+	return nil
+}
+
+// allMasked reports whether every invalid national_id value was a masked one.
+func allMasked(a *Accounting) bool {
+	for k, n := range a.Invalid {
+		if strings.HasPrefix(k, "national_id: ") && !strings.HasPrefix(k, "national_id: masked") && n > 0 {
+			return false
+		}
+	}
+	return true
+}

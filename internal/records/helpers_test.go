@@ -19,7 +19,7 @@ var allReasonsRE = regexp.MustCompile(`^(` + strings.Join([]string{
 	`unterminated JSON value`, `JSON array not closed at end of input`, `data after the end of the JSON array`,
 	`row not closed at end of input`, `malformed row`, `INSERT without VALUES is not read`,
 	`bad cell reference`, `shared string index out of range`,
-	`quoted value runs over \d+ later rows \(its quotes do not match the dump's escaping\)`,
+	`quoted value ran over later rows: \d+ of them \(its quoting does not match the dump's escaping\)`,
 	`row inside a quoted value that did not end where expected`,
 }, "|") + `)$`)
 

@@ -65,7 +65,7 @@ func (q *sqlReader) swallowedRows(line int64) error {
 	for range n {
 		q.queue = append(q.queue, pending{err: &RowError{Line: line, Reason: "row inside a quoted value that did not end where expected"}})
 	}
-	return &RowError{Line: line, Reason: fmt.Sprintf("quoted value runs over %d later rows (its quotes do not match the dump's escaping)", n)}
+	return &RowError{Line: line, Reason: fmt.Sprintf("quoted value ran over later rows: %d of them (its quoting does not match the dump's escaping)", n)}
 }
 
 // warnings says when values ran over rows.

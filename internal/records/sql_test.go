@@ -74,10 +74,10 @@ var sqlTests = []readTable{
 		cols: []string{"id", "name", "b"}, want: []result{rec(4, "1", `Ana \`, "\x00\xff"), rec(5, "2", "l1\r\nl2", ""), rec(6, "3", `it's \n`, "")}},
 	{name: "a value that swallows later statements is counted, with each row it swallowed",
 		in:  "INSERT INTO p VALUES(1,'Ana \\',1);\nINSERT INTO p VALUES(2,'Bo',2);\nINSERT INTO p VALUES(3,'Cy',3);\nINSERT INTO p VALUES(4,'Di',4);\n",
-		err: "no readable row: all 4 rows of the table are bad, the first at line 1: quoted value runs over 3 later rows"},
+		err: "no readable row: all 4 rows of the table are bad, the first at line 1: quoted value ran over later rows: 3 of them"},
 	{name: "rows after a swallowing value still count",
 		in:   "CREATE TABLE p (id int, name text, n int);\nINSERT INTO p VALUES(1,'Ana',1);\nINSERT INTO p VALUES(2,'Bo \\',2);\nINSERT INTO p VALUES(3,'Cy',3);\n",
-		cols: []string{"id", "name", "n"}, want: []result{rec(2, "1", "Ana", "1"), bad(3, "quoted value runs over 1 later rows (its quotes do not match the dump's escaping)"), bad(3, "row inside a quoted value that did not end where expected")}},
+		cols: []string{"id", "name", "n"}, want: []result{rec(2, "1", "Ana", "1"), bad(3, "quoted value ran over later rows: 1 of them (its quoting does not match the dump's escaping)"), bad(3, "row inside a quoted value that did not end where expected")}},
 	{name: "psql meta-commands", in: "\\connect db\nCOPY t (a) FROM stdin;\nx\n\\.\n", opts: Options{Format: "sql"},
 		cols: []string{"a"}, want: []result{rec(3, "x")}},
 }

@@ -66,10 +66,10 @@ type Input struct {
 	Size         int64 // bytes, -1 when unknown
 	// Detected says how the input is read: container, format, encoding, and why.
 	Detected records.Detection
-	reader       records.Reader
-	closer       io.Closer
-	src          *records.Source
-	ropts        records.Options
+	reader   records.Reader
+	closer   io.Closer
+	src      *records.Source
+	ropts    records.Options
 }
 
 // Close releases the input.

@@ -128,6 +128,8 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error; 130 interrupted.`,
 		newMergeCmd(e),
 		newKeyCmd(e),
 		newVerifyCmd(e),
+		newBlindCmd(e),
+		newEvaluateCmd(e),
 	)
 	addProfiling(root)
 	singleValueFlags(root)

@@ -34,6 +34,7 @@ type checkOptions struct {
 	// hideMapping skips printing the registry's column mapping (printed for
 	// the first filter only when there are several).
 	hideMapping bool
+	oprfCheck   // --response and --state: the OPRF key mode (cmd_oprf.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -77,6 +78,7 @@ exposed); 2 error (including a filter that could not be checked).`,
 	cmd.Flags().StringVar(&o.matches, "matches", "", "write the matched registry records' ids to this CSV file")
 	cmd.Flags().StringVar(&o.region, "region", "", "default phone region (default: the filter's)")
 	o.inputFlags.add(cmd)
+	o.oprfCheck.add(cmd)
 	cmd.MarkFlagFilename("filter", "lcf")
 	cmd.MarkFlagFilename("key")
 	cmd.MarkFlagFilename("output")
@@ -105,6 +107,9 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	}
 	defer o.keyFlags.wipe()
 	if multi {
+		if o.response != "" {
+			return withHint(errors.New("--response answers one filter's request: it works with one filter only"), "run check once per filter")
+		}
 		if o.matches != "" {
 			return withHint(errors.New("--matches works with one filter only"),
 				"run check once per filter to get each filter's matched records")
@@ -309,13 +314,21 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 		}
 		defer matchesOut.Abort()
 	}
+	ids, err := o.oprfCheck.keys(e, u, o.filter, ins)
+	if err != nil {
+		return nil, err
+	}
 	res, err := engine.Check(e.ctx, ins, engine.CheckOptions{
 		Options:     o.engineOptions(e),
 		Normalizer:  norm,
 		Keys:        keys,
 		Filter:      f,
 		WantMatches: matchesOut != nil,
+		Identifiers: ids,
 	})
+	if err == nil {
+		err = o.oprfCheck.after(ids, res)
+	}
 	if err != nil {
 		return nil, err
 	}

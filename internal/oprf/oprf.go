@@ -61,13 +61,13 @@ var (
 )
 
 // Element is a serialized ristretto255 element.
-type Element [ElementSize]byte
+type Element = [ElementSize]byte
 
 // Proof is a serialized DLEQ proof: c || s.
-type Proof [ProofSize]byte
+type Proof = [ProofSize]byte
 
 // Output is a PRF output.
-type Output [OutputSize]byte
+type Output = [OutputSize]byte
 
 // PublicKey is a serialized public key, k·G.
 type PublicKey = Element

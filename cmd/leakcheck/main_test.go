@@ -52,6 +52,9 @@ func TestScripts(t *testing.T) {
 			"jsonschema":  cmdJSONSchema,
 			"lc":          cmdLeakcheckExit,
 			"mkinput":     cmdMkInput,
+			"exsetheader": cmdExSetHeader,
+			"exswap":      cmdExSwap,
+			"samecounts":  cmdSameCounts,
 		},
 		RequireExplicitExec: false,
 	})
@@ -309,4 +312,98 @@ func cmdMkInput(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("mkinput: unknown kind %q", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b.Bytes(), 0o644))
+}
+
+// exchangeParts splits an OPRF exchange file (exchange/FORMAT.md) into its
+// preamble, JSON header and records (without the trailing checksum).
+func exchangeParts(ts *testscript.TestScript, path string) (pre, hdr, body []byte) {
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	hlen := binary.BigEndian.Uint32(data[12:])
+	return data[:16], data[16 : 16+hlen], data[16+hlen : len(data)-32]
+}
+
+func writeExchange(ts *testscript.TestScript, path string, pre, hdr, body []byte) {
+	out := append([]byte(nil), pre[:12]...)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(hdr)))
+	out = append(append(out, hdr...), body...)
+	sum := sha256.Sum256(out)
+	ts.Check(os.WriteFile(path, append(out, sum[:]...), 0o644))
+}
+
+// exsetheader FILE MEMBER JSONVALUE|@FILE:MEMBER: rewrite one header member
+// of a request or response (or copy it from another exchange file) and
+// recompute the checksum, as a forger would.
+func cmdExSetHeader(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	pre, hdr, body := exchangeParts(ts, path)
+	var h map[string]json.RawMessage
+	ts.Check(json.Unmarshal(hdr, &h))
+	val := json.RawMessage(args[2])
+	if from, ok := strings.CutPrefix(args[2], "@"); ok {
+		file, member, _ := strings.Cut(from, ":")
+		_, oh, _ := exchangeParts(ts, ts.MkAbs(file))
+		var other map[string]json.RawMessage
+		ts.Check(json.Unmarshal(oh, &other))
+		val = other[member]
+	}
+	h[args[1]] = val
+	nh, err := json.Marshal(h)
+	ts.Check(err)
+	writeExchange(ts, path, pre, nh, body)
+}
+
+// exswap FILE I J: swap the 32-byte elements I and J at the start of an
+// exchange file's records and recompute the checksum: a reordered response.
+func cmdExSwap(ts *testscript.TestScript, neg bool, args []string) {
+	path := ts.MkAbs(args[0])
+	pre, hdr, body := exchangeParts(ts, path)
+	i, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	j, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	a, b := body[32*i:32*i+32], body[32*j:32*j+32]
+	tmp := append([]byte(nil), a...)
+	copy(a, b)
+	copy(b, tmp)
+	writeExchange(ts, path, pre, hdr, body)
+}
+
+// samecounts A B: two JSON reports give the same verdict and the same
+// counts: per index, records checked and matched; per joint test,
+// candidates and matches; and the exposure estimate.
+func cmdSameCounts(ts *testscript.TestScript, neg bool, args []string) {
+	type counts struct {
+		Verdict string `json:"verdict"`
+		Indexes []struct {
+			Index   string `json:"index"`
+			Checked int64  `json:"checked"`
+			Matches int64  `json:"matches"`
+		} `json:"indexes"`
+		Joint []struct {
+			Identifier  string `json:"identifier"`
+			Combination string `json:"combination"`
+			Candidates  int64  `json:"candidates"`
+			Matched     int64  `json:"matched"`
+		} `json:"joint"`
+		Exposure *struct {
+			Records    int64 `json:"records"`
+			Candidates int64 `json:"candidates"`
+			Matched    int64 `json:"matched"`
+		} `json:"exposure"`
+	}
+	var c [2]counts
+	for i, f := range args[:2] {
+		data, err := os.ReadFile(ts.MkAbs(f))
+		ts.Check(err)
+		ts.Check(json.Unmarshal(data, &c[i]))
+	}
+	a, _ := json.Marshal(c[0])
+	b, _ := json.Marshal(c[1])
+	if len(c[0].Indexes) == 0 {
+		ts.Fatalf("%s has no indexes", args[0])
+	}
+	if string(a) != string(b) {
+		ts.Fatalf("counts differ:\n%s: %s\n%s: %s", args[0], a, args[1], b)
+	}
 }

@@ -71,15 +71,20 @@ func runBlind(e *env, o blindOptions, args []string) error {
 	if o.batch < 1 || o.batch > exchange.MaxBatch {
 		return fmt.Errorf("--batch %d: want 1 to %d", o.batch, exchange.MaxBatch)
 	}
+	dec, file, err := openFilter(o.filter)
+	if err != nil {
+		return err
+	}
+	file.Close()
+	if !dec.Header.IsOPRF() {
+		return withHint(fmt.Errorf("filter %s is in the shared-key mode: there is nothing to blind", o.filter), "check it with 'leakcheck check --key FILE'; blind is for filters built with --oprf-key")
+	}
 	u, err := openUnlocked(e, &keyFlags{}, o.filter)
 	if err != nil {
 		return err
 	}
 	defer u.wipe()
 	h := u.f.Header
-	if !h.IsOPRF() {
-		return withHint(fmt.Errorf("filter %s is in the shared-key mode", o.filter), "check it with 'leakcheck check --key FILE'; blind is for filters built with --oprf-key")
-	}
 	norm, err := blindNormalizer(e, o.region, h.Region)
 	if err != nil {
 		return err

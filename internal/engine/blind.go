@@ -144,19 +144,28 @@ func (b *blindHandler) row(src int, line int64, rec []string, acc *Accounting) b
 			continue
 		}
 		used = true
-		b.buf = keyhash.AppendOPRFInput(b.buf[:0], b.salt, f.String(), b.r.val[f])
-		tag := b.tagger.Tag(b.buf)
-		c, err := oprf.Blind(b.buf, b.tagger.Blind(&tag))
-		clear(b.buf)
-		if err != nil {
-			if b.err == nil {
-				b.err = fmt.Errorf("%s value at line %d cannot be blinded: %w", f, line, err)
+		b.add(f, b.r.val[f], line)
+		if b.r.many&(1<<uint(f)) != 0 { // a field of several columns: every value
+			for _, v := range b.r.more[f] {
+				b.add(f, v, line)
 			}
-			continue
 		}
-		b.out = append(b.out, blinded{tag, c})
 	}
 	return used
+}
+
+func (b *blindHandler) add(f fields.Field, v string, line int64) {
+	b.buf = keyhash.AppendOPRFInput(b.buf[:0], b.salt, f.String(), v)
+	tag := b.tagger.Tag(b.buf)
+	c, err := oprf.Blind(b.buf, b.tagger.Blind(&tag))
+	clear(b.buf)
+	if err != nil {
+		if b.err == nil {
+			b.err = fmt.Errorf("%s value at line %d cannot be blinded: %w", f, line, err)
+		}
+		return
+	}
+	b.out = append(b.out, blinded{tag, c})
 }
 
 func (b *blindHandler) done() error { return b.err }

@@ -88,9 +88,27 @@ type FieldCoincidence struct {
 	Coincidence float64 `json:"coincidence"`
 }
 
-// CoincidenceBuckets is the number of hashed buckets per field in which
-// Check counts values to estimate FieldCoincidence.
+// CoincidenceBuckets is the largest number of hashed buckets per field in
+// which Check counts values to estimate FieldCoincidence; a registry whose
+// files are small gets fewer (at least 1024, about four per record).
 const CoincidenceBuckets = 1 << 18
+
+// coincidenceBits returns log2 of the number of buckets for inputs of the
+// given sizes (-1: unknown, as for standard input).
+func coincidenceBits(inputs []*Input) int {
+	var size int64
+	for _, in := range inputs {
+		if in.Size < 0 {
+			return 18
+		}
+		size += in.Size
+	}
+	bits := 10
+	for bits < 18 && int64(1)<<bits < size/4 { // ≥ 16 bytes a record: ~4 buckets per record
+		bits++
+	}
+	return bits
+}
 
 // Distinguishing reports whether a field, combined with an identifier,
 // tells one person's record from another's who shares that identifier
@@ -216,6 +234,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 
 	pairs, evid := jointPairs(formable)
 	coinc := coincidenceFields(formable)
+	cbits := coincidenceBits(inputs)
 	var bitOf []uint64 // formable position → bit of the filter's index, for observers
 	for _, fi := range fidx {
 		bitOf = append(bitOf, 1<<fi)
@@ -243,13 +262,14 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 			cfield:  coinc,
 			ccount:  make([]int64, len(coinc)),
 			ctable:  make([][]uint32, len(coinc)),
+			cbits:   cbits,
 			bitOf:   bitOf,
 		}
 		for i := range h.hll {
 			h.hll[i] = newHLL()
 		}
 		for i := range h.ctable {
-			h.ctable[i] = make([]uint32, CoincidenceBuckets)
+			h.ctable[i] = make([]uint32, 1<<cbits)
 		}
 		if opts.Observe != nil {
 			h.obs = opts.Observe(w)
@@ -300,7 +320,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 		res.Records += h.records
 		res.Exposed += h.exposed
 	}
-	res.Coincidence = mergeCoincidence(coinc, hs)
+	res.Coincidence = mergeCoincidence(coinc, hs, cbits)
 	if opts.WantMatches {
 		for _, h := range hs {
 			res.Matches = append(res.Matches, h.matches...)
@@ -344,6 +364,7 @@ type checkHandler struct {
 	cfield   []fields.Field // fields whose coincidence is estimated
 	ccount   []int64        // valid values of each
 	ctable   [][]uint32     // their hashed value counts
+	cbits    int            // log2 of the buckets per field
 	want     bool
 	matches  []Match
 	srcNames []string
@@ -392,7 +413,7 @@ func (c *checkHandler) countValues() {
 			continue
 		}
 		c.ccount[i]++
-		c.ctable[i][valueHash(c.r.val[f])>>(64-18)]++
+		c.ctable[i][valueHash(c.r.val[f])>>(64-c.cbits)]++
 	}
 }
 
@@ -461,10 +482,10 @@ func coincidenceFields(formable []index.Index) []fields.Field {
 // fall in the same bucket, Σ c(c−1) / (n(n−1)) over the buckets' counts c.
 // Over values it is the unbiased estimate of Σ p_v²; values that share a
 // bucket can only add to it, and it is never taken below one bucket's
-// share, 1/CoincidenceBuckets (the resolution of the estimate).
-func mergeCoincidence(fs []fields.Field, hs []*checkHandler) []FieldCoincidence {
+// share, 1/buckets (the resolution of the estimate).
+func mergeCoincidence(fs []fields.Field, hs []*checkHandler, bits int) []FieldCoincidence {
 	out := make([]FieldCoincidence, 0, len(fs))
-	sum := make([]uint32, CoincidenceBuckets)
+	sum := make([]uint32, 1<<bits)
 	for i, f := range fs {
 		var n int64
 		var pairs float64
@@ -482,7 +503,7 @@ func mergeCoincidence(fs []fields.Field, hs []*checkHandler) []FieldCoincidence 
 		}
 		fc := FieldCoincidence{Field: f.String(), Records: n, Coincidence: 1}
 		if n > 1 {
-			fc.Coincidence = min(1, max(pairs/(float64(n)*float64(n-1)), 1.0/CoincidenceBuckets))
+			fc.Coincidence = min(1, max(pairs/(float64(n)*float64(n-1)), 1/float64(len(sum))))
 		}
 		out = append(out, fc)
 	}

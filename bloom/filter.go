@@ -229,6 +229,9 @@ func (f *Filter) Merge(g *Filter) error {
 	}
 	a.Records += b.Records
 	a.Fields = unionStrings(a.Fields, b.Fields)
+	if kinds := unionStrings(a.ColumnKinds, b.ColumnKinds); len(kinds) > 0 {
+		a.ColumnKinds = kinds
+	}
 	return nil
 }
 

@@ -51,10 +51,13 @@ type Header struct {
 	Salt          []byte    `json:"salt"`
 	KeyCheck      []byte    `json:"key_check"`
 	Fields        []string  `json:"fields"`
-	Indexes       []Index   `json:"indexes"`
-	Records       int64     `json:"records"`
-	Bloom         Params    `json:"bloom"`
-	Signer        []byte    `json:"signer,omitempty"`
+	// ColumnKinds are the kinds of unhashed columns the dump held that
+	// leakcheck recognises (address, pincode, …): names of kinds only.
+	ColumnKinds []string `json:"column_kinds,omitempty"`
+	Indexes     []Index  `json:"indexes"`
+	Records     int64    `json:"records"`
+	Bloom       Params   `json:"bloom"`
+	Signer      []byte   `json:"signer,omitempty"`
 }
 
 // KeyInfo says where the key behind the filter came from. It never holds key

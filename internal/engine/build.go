@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/leakcheck/leakcheck/bloom"
@@ -142,6 +143,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		h.Indexes[i] = bloom.Index{Name: ix.Name(), Fields: ix.FieldNames()}
 	}
 	h.Fields = presentFields(inputs)
+	h.ColumnKinds = PresentKinds(inputs)
 
 	var f *bloom.Filter
 	if countable {
@@ -254,6 +256,21 @@ func presentFields(inputs []*Input) []string {
 			}
 		}
 	}
+	return out
+}
+
+// PresentKinds lists the column kinds (fields.ColumnKind) of the inputs'
+// unmapped columns, in order; nil when there are none.
+func PresentKinds(inputs []*Input) []string {
+	var out []string
+	for _, in := range inputs {
+		for _, c := range in.Mapping.Unmapped {
+			if k, ok := fields.ColumnKind(c); ok && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -59,9 +59,11 @@ type IndexResult struct {
 	Why      string `json:"why_not_checked,omitempty"`
 	Checked  int64  `json:"checked"`
 	Matches  int64  `json:"matches"`
-	// DistinctMatched estimates how many distinct filter entries the
-	// matches hit (HyperLogLog; exact up to ~1% error).
+	// DistinctMatched counts the distinct filter entries the matches hit:
+	// exactly (DistinctExact) up to about a million matches per worker,
+	// past that estimated by HyperLogLog (about 1% error).
 	DistinctMatched uint64 `json:"distinct_matched"`
+	DistinctExact   bool   `json:"distinct_exact"`
 	Entries         uint64 `json:"dump_entries"`
 }
 
@@ -158,8 +160,10 @@ type CheckResult struct {
 	Records, Exposed int64
 	Sources          []*Accounting
 	Matches          []Match // sorted by input and line; only with WantMatches
-	// RegistryFields lists the fields the registry provides.
+	// RegistryFields lists the fields the registry provides, RegistryKinds
+	// the column kinds it holds besides (fields.ColumnKind).
 	RegistryFields []string
+	RegistryKinds  []string
 }
 
 // Check tests every registry row's index entries against the filter.
@@ -180,7 +184,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	if len(ixs) > 64 {
 		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(ixs))
 	}
-	res := &CheckResult{RegistryFields: presentFields(inputs)}
+	res := &CheckResult{RegistryFields: presentFields(inputs), RegistryKinds: PresentKinds(inputs)}
 	var formable []index.Index
 	var fidx []int // filter index number of each formable index
 	for i, ix := range ixs {
@@ -248,22 +252,24 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	hs := make([]*checkHandler, nw)
 	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
 		h := &checkHandler{
-			x:       extractors(inputs, opts.Normalizer, need, opts.WantMatches),
-			e:       newEntryHasher(opts.Keys, formable, opts.Identifiers),
-			f:       f,
-			checked: make([]int64, len(formable)),
-			matched: make([]int64, len(formable)),
-			hll:     make([]*hll, len(formable)),
-			pairs:   make([][2]int64, len(pairs)),
-			pairIdx: pairs,
-			evid:    evid,
-			want:    opts.WantMatches,
-			b:       newBuckets(f, nw),
-			cfield:  coinc,
-			ccount:  make([]int64, len(coinc)),
-			ctable:  make([][]uint32, len(coinc)),
-			cbits:   cbits,
-			bitOf:   bitOf,
+			x:        extractors(inputs, opts.Normalizer, need, opts.WantMatches),
+			e:        newEntryHasher(opts.Keys, formable, opts.Identifiers),
+			f:        f,
+			checked:  make([]int64, len(formable)),
+			matched:  make([]int64, len(formable)),
+			hll:      make([]*hll, len(formable)),
+			exact:    make([][]uint64, len(formable)),
+			overflow: make([]bool, len(formable)),
+			pairs:    make([][2]int64, len(pairs)),
+			pairIdx:  pairs,
+			evid:     evid,
+			want:     opts.WantMatches,
+			b:        newBuckets(f, nw),
+			cfield:   coinc,
+			ccount:   make([]int64, len(coinc)),
+			ctable:   make([][]uint32, len(coinc)),
+			cbits:    cbits,
+			bitOf:    bitOf,
 		}
 		for i := range h.hll {
 			h.hll[i] = newHLL()
@@ -296,6 +302,9 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 			agg.merge(h.hll[i])
 		}
 		ir.DistinctMatched = min(agg.estimate(), uint64(ir.Matches))
+		if n, ok := exactDistinct(hs, i); ok {
+			ir.DistinctMatched, ir.DistinctExact = n, true
+		}
 	}
 	var checked, read int64
 	for _, ir := range res.Indexes {
@@ -354,6 +363,8 @@ type checkHandler struct {
 	checked  []int64
 	matched  []int64
 	hll      []*hll
+	exact    [][]uint64 // per index: matched digests' first 8 bytes, while few (probe.go)
+	overflow []bool
 	pairs    [][2]int64 // per pair: records that matched base and formed combo, and matched both
 	pairIdx  [][2]int   // per pair: base and combo, positions in the formable indexes
 	evid     [][2]uint64
@@ -415,6 +426,20 @@ func (c *checkHandler) countValues() {
 		c.ccount[i]++
 		c.ctable[i][valueHash(c.r.val[f])>>(64-c.cbits)]++
 	}
+}
+
+// exactDistinct counts the distinct matched entries of formable index i
+// from the workers' exact lists, unless some worker had too many.
+func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
+	var all []uint64
+	for _, h := range hs {
+		if h.overflow[i] {
+			return 0, false
+		}
+		all = append(all, h.exact[i]...)
+	}
+	slices.Sort(all)
+	return uint64(len(slices.Compact(all))), true
 }
 
 // valueHash is a fixed hash of a value (FNV-1a, then a 64-bit mixer), so

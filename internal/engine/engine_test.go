@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,5 +176,72 @@ func TestHLL(t *testing.T) {
 		if e := h.estimate(); e < tc.min || e > tc.max {
 			t.Errorf("estimate %d for %d distinct", e, tc.n)
 		}
+	}
+}
+
+// outcomes collects what an Observer sees, per worker.
+type outcomes struct {
+	got  *[]Outcome
+	mu   *sync.Mutex
+	mine []Outcome
+}
+
+func (o *outcomes) Record(x *Outcome) { o.mine = append(o.mine, *x) }
+func (o *outcomes) Done() {
+	o.mu.Lock()
+	*o.got = append(*o.got, o.mine...)
+	o.mu.Unlock()
+}
+
+// TestObserverSeesEveryRecord: an observer gets one outcome per checked
+// registry record, whose bits add up to the index counts and whose exposed
+// flags add up to CheckResult.Exposed — what per-group localization needs,
+// without a second pass.
+func TestObserverSeesEveryRecord(t *testing.T) {
+	b := build(t, []string{fixture(t, "dump_leak.csv")}, 2)
+	ins, err := Open([]string{fixture(t, "registry.csv")}, MapOptions{}, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseAll(ins)
+	norm, _ := fields.NewNormalizer("IN")
+	keys, _ := testKeys()
+	var got []Outcome
+	var mu sync.Mutex
+	res, err := Check(context.Background(), ins, CheckOptions{Options: Options{Workers: 2}, Normalizer: norm, Keys: keys, Filter: b.Filter,
+		Observe: func(int) Observer { return &outcomes{got: &got, mu: &mu} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(got)) != res.Records || res.Records != 998 {
+		t.Fatalf("%d outcomes for %d records", len(got), res.Records)
+	}
+	var exposed int64
+	matches := make([]int64, len(res.Indexes))
+	lines := map[int64]bool{}
+	for _, o := range got {
+		if o.Exposed {
+			exposed++
+		}
+		if o.Matched&^o.Formed != 0 {
+			t.Fatalf("line %d matched an index it did not form", o.Line)
+		}
+		for i := range matches {
+			if o.Matched&(1<<i) != 0 {
+				matches[i]++
+			}
+		}
+		lines[o.Line] = true
+	}
+	if exposed != res.Exposed || exposed != 200 {
+		t.Errorf("exposed outcomes %d, result %d, want 200", exposed, res.Exposed)
+	}
+	for i, ir := range res.Indexes {
+		if matches[i] != ir.Matches {
+			t.Errorf("index %s: outcomes match %d, result %d", ir.Index, matches[i], ir.Matches)
+		}
+	}
+	if len(lines) != len(got) {
+		t.Errorf("%d distinct lines in %d outcomes", len(lines), len(got))
 	}
 }

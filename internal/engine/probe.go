@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"math/bits"
 
 	"github.com/leakcheck/leakcheck/bloom"
@@ -33,6 +34,22 @@ func (c *checkHandler) probe(slot int, i int, d *[bloom.ItemSize]byte) {
 	c.b.add(d, uint32(slot)<<6|uint32(i))
 }
 
+// maxExactMatches is how many matches per index a worker keeps exactly (8
+// bytes each) to count distinct matched dump entries exactly; past it the
+// count comes from the HyperLogLog sketch (about 1% error).
+const maxExactMatches = 1 << 20
+
+func (c *checkHandler) exactAdd(i int, d []byte) {
+	if c.overflow[i] {
+		return
+	}
+	if len(c.exact[i]) == maxExactMatches {
+		c.exact[i], c.overflow[i] = nil, true
+		return
+	}
+	c.exact[i] = append(c.exact[i], binary.LittleEndian.Uint64(d))
+}
+
 // flushProbes tests every waiting digest and counts the waiting rows.
 func (c *checkHandler) flushProbes() {
 	if cap(c.hits) < len(c.pend) {
@@ -51,6 +68,7 @@ func (c *checkHandler) flushProbes() {
 				slot, i := tag[j]>>6, tag[j]&63
 				hits[slot] |= 1 << i
 				c.hll[i].add(d[j][:])
+				c.exactAdd(int(i), d[j][:])
 			}
 		}
 	})

@@ -129,7 +129,7 @@ func (m *model) indexes() []IndexReport {
 		est, lo, hi := TrueMatches(ir.Matches, ir.Checked, m.f)
 		x.OverlapEstimate, x.OverlapCI95 = est, [2]float64{lo, hi}
 		x.PValue = BinomialSF(ir.Matches, ir.Checked, m.f)
-		x.DumpEntriesMatched = min(ir.DistinctMatched, ir.Entries)
+		x.DumpEntriesMatched, x.DumpEntriesExact = min(ir.DistinctMatched, ir.Entries), ir.DistinctExact
 		if ir.Entries > 0 {
 			s := float64(x.DumpEntriesMatched) / float64(ir.Entries)
 			x.DumpShareMatched = &s

@@ -203,6 +203,9 @@ type IndexReport struct {
 	PValue                 float64    `json:"p_value"`
 	DumpEntries            uint64     `json:"dump_entries"`
 	DumpEntriesMatched     uint64     `json:"dump_entries_matched"`
+	// DumpEntriesExact says DumpEntriesMatched is an exact count (up to
+	// about a million matches), not a HyperLogLog estimate.
+	DumpEntriesExact bool `json:"dump_entries_matched_exact"`
 	// DumpShareMatched is DumpEntriesMatched / DumpEntries, null when the
 	// dump has no entry for the index.
 	DumpShareMatched *float64 `json:"dump_share_matched"`
@@ -275,6 +278,11 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 	for _, f := range h.Fields {
 		if !slices.Contains(res.RegistryFields, f) {
 			r.DumpOnlyFields = append(r.DumpOnlyFields, f)
+		}
+	}
+	for _, k := range h.ColumnKinds {
+		if !slices.Contains(res.RegistryKinds, k) && !slices.Contains(r.DumpOnlyFields, k) {
+			r.DumpOnlyFields = append(r.DumpOnlyFields, k)
 		}
 	}
 	for _, c := range res.Coincidence {

@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,7 +172,7 @@ func runScenario(t testing.TB, dump, reg string, spec buildSpec) *Report {
 	ctx := context.Background()
 	norm, _ := fields.NewNormalizer("IN")
 	keys, salt := scenarioKeys()
-	ins, err := engine.Open([]string{dump}, nil, records.Options{})
+	ins, err := engine.Open([]string{dump}, engine.MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ func runScenario(t testing.TB, dump, reg string, spec buildSpec) *Report {
 		t.Fatal(err)
 	}
 	f := b.Filter
-	rins, err := engine.Open([]string{reg}, nil, records.Options{})
+	rins, err := engine.Open([]string{reg}, engine.MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +251,7 @@ type scenarioCase struct {
 	dump func(r *rand.Rand, reg []person) table
 	spec buildSpec
 	want want
+	also func(t *testing.T, r *Report) // further checks
 }
 
 // scenarioCases are the rows of issue 9's table (and more), at the given
@@ -286,7 +288,15 @@ func scenarioCases(regN int) []scenarioCase {
 			spec: buildSpec{params: &bloom.Params{Scheme: bloom.Scheme, Partitions: 1, M: 4096, K: 3, Capacity: 100, TargetFPR: 1e-6}},
 			want: want{Inconclusive, Unrelated, Undetermined}},
 		{name: "another database of the same 5,000 people: dob and address, 40% of names its own way, 5% of years differ", regN: regN,
-			dump: otherDatabase(5_000), want: want{Exposed, RegistryRecords, OtherSource}},
+			dump: otherDatabase(5_000), want: want{Exposed, RegistryRecords, OtherSource},
+			also: func(t *testing.T, r *Report) {
+				if !slices.Contains(r.DumpOnlyFields, "dob") || !slices.Contains(r.DumpOnlyFields, "address") {
+					t.Errorf("dump-only fields %v, want dob and address", r.DumpOnlyFields)
+				}
+				if len(r.Source.Against) < 2 {
+					t.Errorf("evidence against the registry: %q", r.Source.Against)
+				}
+			}},
 	}
 	for _, c := range cases {
 		if c.regN < 10_000 && strings.Contains(c.name, "9,400") {
@@ -351,6 +361,9 @@ func TestScenarios(t *testing.T) {
 					WriteText(&txt, rep)
 					t.Errorf("got %s / %s / %s, want %s / %s / %s\n%s", rep.Verdict, rep.Finding, rep.Source.Assessment,
 						c.want.verdict, c.want.finding, c.want.source, txt.String())
+				}
+				if c.also != nil {
+					c.also(t, rep)
 				}
 			})
 		}

@@ -171,7 +171,11 @@ func writeIndexText(b *strings.Builder, r *Report) {
 		}
 		share := "no data"
 		if x.DumpShareMatched != nil {
-			share = fmt.Sprintf("%s of %s (%s)", num(int64(x.DumpEntriesMatched)), num(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
+			approx := ""
+			if !x.DumpEntriesExact {
+				approx = "≈"
+			}
+			share = fmt.Sprintf("%s%s of %s (%s)", approx, num(int64(x.DumpEntriesMatched)), num(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s (%s–%s)\t%s\t%s\n", x.Index, num(x.Checked), num(x.Matches), withID,
 			fmtFloat(x.ExpectedFalsePositives), num(int64(math.Round(x.OverlapEstimate))), num(int64(math.Round(x.OverlapCI95[0]))), num(int64(math.Round(x.OverlapCI95[1]))), pvalue(x.PValue), share)

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -44,6 +45,7 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fixtures":    cmdFixtures,
+			"realtools":   cmdRealtools,
 			"flipbyte":    cmdFlipByte,
 			"truncate":    cmdTruncate,
 			"setheader":   cmdSetHeader,
@@ -76,6 +78,22 @@ func cmdFixtures(ts *testscript.TestScript, neg bool, args []string) {
 		return os.WriteFile(ts.MkAbs(p), data, 0o644)
 	})
 	ts.Check(err)
+}
+
+// realtoolsDir holds the dumps written by real tools (scripts/realtools/make.sh). They are
+// not embedded in the binary: the tests copy them from the repository.
+const realtoolsDir = "../../fixtures/realtools"
+
+// realtools: copy fixtures/realtools into the work directory's realtools/.
+func cmdRealtools(ts *testscript.TestScript, neg bool, args []string) {
+	ents, err := os.ReadDir(realtoolsDir)
+	ts.Check(err)
+	ts.Check(os.MkdirAll(ts.MkAbs("realtools"), 0o755))
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join(realtoolsDir, e.Name()))
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(filepath.Join("realtools", e.Name())), data, 0o644))
+	}
 }
 
 // flipbyte FILE OFFSET: flip the low bit of one byte (negative offsets count from the end).
@@ -220,6 +238,25 @@ func identifiers(fatalf func(string, ...any)) []string {
 		if l = strings.TrimSpace(l); l != "" {
 			ids = append(ids, strings.ToLower(l))
 		}
+	}
+	return append(ids, realtoolsIdentifiers(fatalf)...)
+}
+
+// realtoolsIdentifiers are the names, phones, Aadhaar numbers and email addresses of the
+// people in fixtures/realtools/people.csv.
+func realtoolsIdentifiers(fatalf func(string, ...any)) []string {
+	f, err := os.Open(filepath.Join(realtoolsDir, "people.csv"))
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	var ids []string
+	for _, r := range recs[1:] {
+		ids = append(ids, strings.ToLower(r[1]), r[2], r[5], strings.ToLower(r[6]))
 	}
 	return ids
 }

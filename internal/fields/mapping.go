@@ -40,7 +40,7 @@ var headerSynonyms = map[Field][]string{
 		"cellno", "cellnumber", "cellphone", "msisdn", "telephone", "telephoneno",
 		"telephonenumber", "tel", "telno", "whatsapp", "whatsappno", "whatsappnumber",
 		"registeredmobile", "registeredmobileno", "registeredmobilenumber", "primarymobile",
-		"usermobile", "userphone",
+		"usermobile", "userphone", "phones", "phonenumbers", "mobiles", "mobilenumbers",
 		"मोबाइल", "मोबाइलनंबर", "मोबाइलनम्बर", "फोन", "फ़ोन", "फोननंबर", "फ़ोननंबर",
 	},
 	NationalID: {
@@ -57,7 +57,7 @@ var headerSynonyms = map[Field][]string{
 		"maskedidnumber", "maskeduid", "maskedphotoidnumber",
 	},
 	Email: {
-		"email", "emailid", "emailaddress", "emailaddr", "mail", "mailid", "useremail", "ईमेल",
+		"email", "emailid", "emailaddress", "emailaddr", "mail", "mailid", "useremail", "emails", "ईमेल",
 	},
 	Name: {
 		"name", "fullname", "beneficiaryname", "beneficiary", "nameofbeneficiary", "personname",

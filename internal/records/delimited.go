@@ -133,6 +133,9 @@ func (d *delimitedReader) Next() (Record, error) {
 		if len(data) > s.max {
 			return d.rowError(start, s.tooLong(false))
 		}
+		if literalQuotes(s.delim) {
+			d.lines.row(n, want)
+		}
 		if r := validate(data); r != "" {
 			reason = r
 		}
@@ -285,7 +288,7 @@ func (d *delimitedReader) parseQuoted(data []byte, want int) (n int, reason stri
 				j = len(data) - i
 			}
 			f := data[i : i+j]
-			if bytes.IndexByte(f, '"') >= 0 {
+			if bytes.IndexByte(f, '"') >= 0 && !literalQuotes(delim) {
 				return n, "bare quote in unquoted field", false
 			}
 			buf = append(buf, f...)
@@ -328,6 +331,12 @@ func appendQuoted(buf, b []byte) []byte {
 		b = b[i+2:]
 	}
 }
+
+// literalQuotes reports delimiters whose writers do not quote: tab- and pipe-separated text
+// from mariadb --batch, mysqldump --tab, COPY … TO, psql -A and sqlite3's list mode holds a
+// quote inside a value as it is, so a quote inside an unquoted field is part of the value. In
+// comma- and semicolon-separated text (RFC 4180) it is a bad row.
+func literalQuotes(delim byte) bool { return delim == '\t' || delim == '|' }
 
 func ragged(n, want int) string {
 	return fmt.Sprintf("ragged row: %d fields, header has %d", n, want)

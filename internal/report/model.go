@@ -404,8 +404,13 @@ func (m *model) agreement(e Exposure) []AgreementReport {
 			idMatches = ir.Matches
 		}
 		other := max(0, float64(idMatches)-float64(max(e.Records, 0)))
-		exA := other * m.coincidence(rest)
-		exB := exA * m.coincidence([]fields.Field{extra})
+		// Anchor matches that are no record of the dump: coincidences among
+		// rows that only share the identifier, and filter false alarms on
+		// the anchor (whose agreement on the field is a false alarm too).
+		coincA := other * m.coincidence(rest)
+		alarmsA := float64(m.results[p.Base].Checked) * m.f
+		exA := coincA + alarmsA
+		exB := coincA*m.coincidence([]fields.Field{extra}) + alarmsA*m.f
 		of := float64(p.BaseMatched) - exA
 		agree := float64(p.BothMatched) - exB
 		if of < 1 {

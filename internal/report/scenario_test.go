@@ -442,3 +442,52 @@ func TestNullDumps(t *testing.T) {
 	}
 	t.Logf("%d null filters of 1–3 people against %s records: %v", filters, thousands(int64(regN)), count)
 }
+
+// TestModelAtBillion takes the model's own formulas to a registry of 10⁹
+// records at the default rate (N × rate = 1,000 identifier false alarms):
+// exact copies of k records, and a phone list of 10⁶ registry phones with
+// other people's details, using the coincidences measured on the generated
+// registries (name 0.03%, year of birth 1/70, gender 1/2).
+func TestModelAtBillion(t *testing.T) {
+	const n, f = int64(1_000_000_000), 1e-6
+	coinc := []engine.FieldCoincidence{{Field: "name", Records: n, Coincidence: 3e-4}, {Field: "yob", Records: n, Coincidence: 1.0 / 70}, {Field: "gender", Records: n, Coincidence: 0.5}}
+	res := func(idOnly, k int64) *engine.CheckResult {
+		alarms := int64(float64(n) * f)
+		phone := alarms + idOnly + k
+		// Rows that only share the phone agree by coincidence: name 0.03%, year 1/70.
+		name := k + int64(float64(idOnly)*3e-4)
+		nameYob := k + int64(float64(idOnly)*3e-4/70)
+		full := k
+		ix := func(name string, m int64) engine.IndexResult {
+			return engine.IndexResult{Index: name, Formable: true, Checked: n, Matches: m, DistinctMatched: uint64(m), DistinctExact: true, Entries: uint64(idOnly + k)}
+		}
+		return &engine.CheckResult{
+			RegistryFields: []string{"phone", "name", "yob", "gender"}, Records: n, Coincidence: coinc,
+			Indexes: []engine.IndexResult{ix("phone", phone), ix("phone+name", name), ix("phone+name+yob", nameYob), ix("phone+name+yob+gender", full)},
+			Pairs: []engine.PairResult{
+				{Base: "phone", Combo: "phone+name", BaseMatched: phone, BothMatched: name},
+				{Base: "phone", Combo: "phone+name+yob", BaseMatched: phone, BothMatched: nameYob},
+				{Base: "phone", Combo: "phone+name+yob+gender", BaseMatched: phone, BothMatched: full},
+			},
+		}
+	}
+	h := bloom.Header{Fields: []string{"phone", "name", "yob", "gender"}, Bloom: bloom.Params{TargetFPR: f}}
+	var rows []string
+	for _, c := range []struct{ idOnly, k int64 }{{0, 0}, {0, 1}, {0, 3}, {0, 10}, {0, 100}, {0, 10_000}, {1_000_000, 0}, {1_000_000, 3}, {1_000_000, 600}} {
+		r := Build("billion.lcf", h, f, res(c.idOnly, c.k))
+		valid(t, r)
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", thousands(c.k), thousands(c.idOnly), r.Verdict, r.Finding, exposureCell(r)))
+		// Without phone-only rows every copy of 3 or more is found, and
+		// fewer read not_exposed; a million phone-only rows give ~3 joint
+		// coincidences, among which 3 records cannot be told (inconclusive,
+		// never not_exposed), while 600 can.
+		switch {
+		case c.idOnly == 0 && c.k >= MinMatches && r.Verdict != Exposed,
+			c.idOnly == 0 && c.k < MinMatches && r.Verdict != NotExposed,
+			c.idOnly > 0 && c.k <= MinMatches && r.Verdict != Inconclusive,
+			c.idOnly > 0 && c.k > 100 && r.Verdict != Exposed:
+			t.Errorf("%d records among %d phone-only rows at 10⁹: %s: %s", c.k, c.idOnly, r.Verdict, r.Reason)
+		}
+	}
+	t.Logf("10⁹ records, rate 1e-6:\n| records copied | phone-only rows | verdict | finding | exposure |\n|---|---|---|---|---|\n%s", strings.Join(rows, "\n"))
+}

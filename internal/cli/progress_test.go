@@ -9,9 +9,9 @@ import (
 
 // TestProgressThrottled: the progress bar redraws at most about ten times a
 // second however often the engine reports (once per batch of 4096 rows, so
-// ~250 times a second at 1 M rows/s), and a report costs microseconds: the
-// bar cannot slow the pipeline. Sizes past 4 GiB and row counts past 2^31
-// work.
+// ~250 times a second at 1 M rows/s). What a report costs is measured by
+// BenchmarkProgressAdvance, not asserted here: a timed unit test fails on a
+// loaded machine. Sizes past 4 GiB and row counts past 2^31 work.
 func TestProgressThrottled(t *testing.T) {
 	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	if err != nil {
@@ -31,11 +31,7 @@ func TestProgressThrottled(t *testing.T) {
 	}
 	elapsed := time.Since(start) - 150*time.Millisecond
 	st, _ := f.Stat()
-	perReport := elapsed / reports
-	t.Logf("%d reports in %v (%v each), %d bytes drawn", reports, elapsed, perReport, st.Size())
-	if perReport > 20*time.Microsecond {
-		t.Errorf("a progress report costs %v", perReport)
-	}
+	t.Logf("%d reports in %v, %d bytes drawn", reports, elapsed, st.Size())
 	// Redraws are throttled to one per 100 ms: a few hundred bytes each.
 	if limit := int64(elapsed/(100*time.Millisecond)+3) * 400; st.Size() > limit {
 		t.Errorf("%d bytes drawn for %v of reports: not throttled", st.Size(), elapsed)

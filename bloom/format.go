@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"regexp"
+	"slices"
 	"time"
 
 	bbloom "github.com/bits-and-blooms/bloom/v3"
@@ -54,10 +56,13 @@ type Header struct {
 	// ColumnKinds are the kinds of unhashed columns the dump held that
 	// leakcheck recognises (address, pincode, …): names of kinds only.
 	ColumnKinds []string `json:"column_kinds,omitempty"`
-	Indexes     []Index  `json:"indexes"`
-	Records     int64    `json:"records"`
-	Bloom       Params   `json:"bloom"`
-	Signer      []byte   `json:"signer,omitempty"`
+	// CustomFields declares the fields outside the built-in ones that the indexes use:
+	// name and normalizer, never a value. Absent when there are none.
+	CustomFields []CustomField `json:"custom_fields,omitempty"`
+	Indexes      []Index       `json:"indexes"`
+	Records      int64         `json:"records"`
+	Bloom        Params        `json:"bloom"`
+	Signer       []byte        `json:"signer,omitempty"`
 }
 
 // KeyInfo says where the key behind the filter came from. It never holds key
@@ -104,6 +109,46 @@ type Argon2id struct {
 	Salt      []byte `json:"salt"`
 }
 
+// CustomField is a field declared for a column the built-in fields do not cover (FORMAT.md
+// §2.1): its name and the normalizer its values went through.
+type CustomField struct {
+	Name       string `json:"name"`
+	Normalizer string `json:"normalizer"`
+}
+
+var (
+	customFieldName       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	customFieldNormalizer = regexp.MustCompile(`^(text|digits|date|year|last([1-9]|1[0-2]))$`)
+)
+
+// builtinFields are the field names a custom field may not take (FORMAT.md §2).
+var builtinFields = []string{"phone", "national_id", "national_id_last4", "email", "name", "dob", "yob", "gender", "id"}
+
+// MaxCustomFields bounds the custom fields of one filter.
+const MaxCustomFields = 32
+
+func validateCustomFields(cfs []CustomField) error {
+	if cfs != nil && len(cfs) == 0 {
+		return errors.New("custom_fields is present but empty")
+	}
+	if len(cfs) > MaxCustomFields {
+		return fmt.Errorf("%d custom fields, at most %d", len(cfs), MaxCustomFields)
+	}
+	seen := map[string]bool{}
+	for _, c := range cfs {
+		switch {
+		case !customFieldName.MatchString(c.Name) || slices.Contains(builtinFields, c.Name):
+			return fmt.Errorf("custom field name %q is not allowed", c.Name)
+		case !customFieldNormalizer.MatchString(c.Normalizer):
+			return fmt.Errorf("custom field %s has unknown normalizer %q", c.Name, c.Normalizer)
+		case seen[c.Name]:
+			return fmt.Errorf("custom field %s is declared twice", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
 // Index describes one index of the filter: its canonical name, its fields in
 // order, and how many distinct entries were inserted for it.
 type Index struct {
@@ -144,6 +189,9 @@ func (h *Header) validate() error {
 	}
 	if len(h.Indexes) == 0 {
 		return errors.New("no indexes")
+	}
+	if err := validateCustomFields(h.CustomFields); err != nil {
+		return err
 	}
 	switch h.Key.Source {
 	case KeySourceFile:

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,6 +81,14 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	if o.output == "" {
 		return withHint(fmt.Errorf("no output file"), "add -o dump.lcf")
 	}
+	// Custom fields: those --field declares (with their normalizers) first, then any other
+	// name an index uses, which addresses a column by its header.
+	if _, err := o.inputFlags.mapOptions(); err != nil {
+		return err
+	}
+	if err := fields.DeclareNamed(index.Names(o.indexes)); err != nil {
+		return withHint(err, "name built-in fields, or columns by their header in lower case with '_' between words (\"Vaccination Centre\" is vaccination_centre)")
+	}
 	requested, err := index.ParseAll(o.indexes)
 	if err != nil {
 		return err
@@ -153,6 +162,7 @@ func runBuild(e *env, o buildOptions, args []string) error {
 			names[i] = ix.Name()
 		}
 		e.notef("indexes: %v", names)
+		noteUnhashed(e, ins, ixs)
 	}
 	out, err := safefile.Create(o.output, 0o644, !o.force)
 	if err != nil {
@@ -230,4 +240,33 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// noteUnhashed lists the columns the filter will not hold and suggests the ones that look like
+// registry attributes. Hashing one is opt-in: a key holder can test guesses of its values for
+// identifiers they know (docs/threat-model.md). Column names of a file whose header leakcheck
+// does not recognise are not printed (they may be a first row of data).
+func noteUnhashed(e *env, ins []*engine.Input, ixs []index.Index) {
+	for _, in := range ins {
+		if !in.HeaderRecognised() {
+			continue
+		}
+		unhashed, like := engine.UnhashedColumns(in, ixs)
+		if len(unhashed) == 0 {
+			continue
+		}
+		e.notef("%s: columns not hashed: %s", in.Display(), quoted(unhashed))
+		if len(like) > 0 {
+			ex := fields.ColumnKey(like[0])
+			e.notef("hint: %s look like registry attributes; a match on a field only the registry holds is strong evidence that the dump came from it: add one with e.g. --index phone+%s (opt-in: anyone with the key can then test guesses of it for people they know)", quoted(like), ex)
+		}
+	}
+}
+
+func quoted(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }

@@ -372,6 +372,9 @@ func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
 	}
 	defer file.Close()
 	h := &dec.Header
+	if err := engine.DeclareHeaderFields(h); err != nil {
+		return nil, withHint(fmt.Errorf("filter %s: %w", path, err), "give --field NAME=COLUMN without a normalizer: the filter says how its custom fields were normalized")
+	}
 	if h.Normalization != fields.Version {
 		return nil, withHint(fmt.Errorf("filter %s was built with normalization version %d; this leakcheck normalizes with version %d, so the same person would hash differently", path, h.Normalization, fields.Version),
 			"use the leakcheck version the analyst used (see 'leakcheck inspect "+path+"')")

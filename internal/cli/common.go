@@ -32,7 +32,7 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.fieldMap, "field", nil, "map a column to a field, NAME=COLUMN (repeatable; phone, national_id and email may take several columns, e.g. --field phone=mobile --field phone=alternate_mobile)")
+	cmd.Flags().StringArrayVar(&f.fieldMap, "field", nil, "map a column to a field, NAME=COLUMN (repeatable; phone, national_id and email may take several columns, e.g. --field phone=mobile --field phone=alternate_mobile); a NAME other than the built-in fields declares a field of your own, NAME:text|digits|date|year|lastN choosing its normalizer")
 	cmd.Flags().StringVar(&f.dateOrder, "date-order", "", "read numeric dates of birth such as 03/04/1990 in this order: "+strings.Join(fields.DateOrders, ", ")+" (default: detected per input from its dates that read only one way)")
 	cmd.RegisterFlagCompletionFunc("date-order", cobra.FixedCompletions(fields.DateOrders, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().BoolVar(&f.strict, "strict", false, "stop with exit 2 at the first bad row instead of skipping it")
@@ -52,7 +52,7 @@ func (f *inputFlags) mapOptions() (engine.MapOptions, error) {
 	for _, s := range f.fieldMap {
 		fld, col, err := fields.ParseOverride(s)
 		if err != nil {
-			return engine.MapOptions{}, withHint(fmt.Errorf("--field %s", err), "write --field NAME=COLUMN with NAME one of phone, national_id, national_id_last4, email, name, dob, yob, gender, id")
+			return engine.MapOptions{}, withHint(fmt.Errorf("--field %s", err), "write --field NAME=COLUMN with NAME one of phone, national_id, national_id_last4, email, name, dob, yob, gender, id, or a field of your own as NAME or NAME:NORMALIZER ("+fields.KindNames+"), e.g. --field vaccination_centre=\"Vaccination Centre\"")
 		}
 		if len(m[fld]) > 0 && !fld.MultiColumn() {
 			return engine.MapOptions{}, withHint(fmt.Errorf("--field %s is given twice, and %s takes one column", fld, fld),

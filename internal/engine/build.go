@@ -131,6 +131,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	h := opts.Header
 	h.Normalization = fields.Version
 	h.Region = opts.Normalizer.Region()
+	h.CustomFields = customFieldsOf(ixs)
 	h.Hash = bloom.HashHMACSHA256
 	if opts.Identifiers != nil {
 		if _, err := Anchors(ixs); err != nil {

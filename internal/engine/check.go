@@ -170,6 +170,9 @@ type CheckResult struct {
 func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResult, error) {
 	f := opts.Filter
 	hdr := f.Header
+	if err := DeclareHeaderFields(&hdr); err != nil {
+		return nil, err
+	}
 	ixs := make([]index.Index, len(hdr.Indexes))
 	for i, hi := range hdr.Indexes {
 		ix, err := index.Parse(hi.Name)
@@ -498,7 +501,7 @@ func coincidenceFields(formable []index.Index) []fields.Field {
 			}
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, fields.Compare)
 	return out
 }
 

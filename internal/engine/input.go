@@ -239,7 +239,7 @@ func openSource(p string, src *records.Source, mo MapOptions, ropts records.Opti
 	}
 	in.Mapping = m
 	in.DateOrder = mo.DateOrder
-	if col, ok := m.ByField[fields.DOB]; ok && mo.DateOrder == fields.DateOrderUnknown {
+	if col, ok := dateColumn(m); ok && mo.DateOrder == fields.DateOrderUnknown {
 		if err := in.detectDateOrder(col, src.Once()); err != nil {
 			in.Close()
 			return nil, fmt.Errorf("reading %s: %w", src.Name, err)
@@ -385,6 +385,10 @@ func (in *Input) Formable(ix index.Index) (bool, string) {
 			ambiguous = append(ambiguous, fmt.Sprintf("%s (columns %s all look like it; pick one with --field %s=COLUMN)", f, quoteList(cols), f))
 			continue
 		}
+		if spec, custom := f.Custom(); custom {
+			missing = append(missing, fmt.Sprintf("%s (a custom field: map a column with --field %s=COLUMN, or name a column so that it reads %q in lower case with '_' between words)", f, spec.Name, spec.Name))
+			continue
+		}
 		missing = append(missing, f.String())
 	}
 	switch {
@@ -437,14 +441,14 @@ type source struct {
 	derived bool // yob from dob, national_id_last4 from national_id
 }
 
-const numFields = 9 // len(fields.All())
+const numFields = fields.MaxFields // built-in and custom fields
 
 // row is the normalized view of one record.
 type row struct {
 	val  [numFields]string
 	more [numFields][]string // further distinct values of a field with several columns
-	have uint32              // bit f set when val[f] is valid
-	many uint32              // bit f set when more[f] is not empty
+	have uint64              // bit f set when val[f] is valid
+	many uint64              // bit f set when more[f] is not empty
 	id   string
 }
 
@@ -616,7 +620,7 @@ func neededFields(ixs []index.Index) []fields.Field {
 type entryHasher struct {
 	hasher *keyhash.Hasher
 	ixs    []index.Index
-	masks  []uint32 // bit set of each index's fields
+	masks  []uint64 // bit set of each index's fields
 	names  []string // canonical name of each index
 	vals   []string
 	d      [bloom.ItemSize]byte
@@ -624,7 +628,7 @@ type entryHasher struct {
 }
 
 func newEntryHasher(keys *keyhash.Keys, ixs []index.Index, ids IdentifierKeys) *entryHasher {
-	h := &entryHasher{ixs: ixs, masks: make([]uint32, len(ixs)), names: make([]string, len(ixs))}
+	h := &entryHasher{ixs: ixs, masks: make([]uint64, len(ixs)), names: make([]string, len(ixs))}
 	if ids != nil {
 		h.oprf = newOPRFEntries(ids, ixs)
 	} else {
@@ -721,8 +725,8 @@ func entriesPerRow(m fields.Mapping, ix index.Index) int {
 }
 
 // mask is the bit set of an index's fields.
-func mask(ix index.Index) uint32 {
-	var m uint32
+func mask(ix index.Index) uint64 {
+	var m uint64
 	for _, f := range ix.Fields {
 		m |= 1 << uint(f)
 	}

@@ -45,16 +45,22 @@ const Version = 1
 
 // String returns the field's name, e.g. "national_id".
 func (f Field) String() string {
+	if f >= numFields {
+		if spec, ok := f.Custom(); ok {
+			return spec.Name
+		}
+	}
 	if f < 0 || f >= numFields {
 		return fmt.Sprintf("Field(%d)", int(f))
 	}
 	return fieldNames[f]
 }
 
-// valid reports whether f is one of the defined fields.
-func (f Field) valid() bool { return f >= 0 && f < numFields }
+// valid reports whether f is a built-in field or a declared custom field.
+func (f Field) valid() bool { return (f >= 0 && f < numFields) || f.IsCustom() }
 
-// ParseField returns the field with the given name, compared case-insensitively.
+// ParseField returns the built-in field with the given name, compared case-insensitively, or
+// the declared custom field of that name (see Declare).
 func ParseField(s string) (Field, error) {
 	name := strings.TrimSpace(s)
 	for f, n := range fieldNames {
@@ -62,21 +68,38 @@ func ParseField(s string) (Field, error) {
 			return Field(f), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown field %q (valid fields: %s)", s, validNames())
+	if f, ok := Lookup(strings.ToLower(name)); ok {
+		return f, nil
+	}
+	return 0, fmt.Errorf("unknown field %q (built-in fields: %s; declare any other with --field NAME=COLUMN)", s, validNames())
+}
+
+// IsBuiltin reports whether name is one of the built-in fields.
+func IsBuiltin(name string) bool {
+	for _, n := range fieldNames {
+		if strings.EqualFold(strings.TrimSpace(name), n) {
+			return true
+		}
+	}
+	return false
 }
 
 func validNames() string {
 	return strings.Join(fieldNames[:], ", ")
 }
 
-// All returns every field in canonical order.
+// All returns every field in canonical order: the built-ins, then the declared custom fields by
+// name.
 func All() []Field {
 	all := make([]Field, numFields)
 	for i := range all {
 		all[i] = Field(i)
 	}
-	return all
+	return append(all, customFields()...)
 }
+
+// Builtin returns the built-in fields in canonical order.
+func Builtin() []Field { return All()[:numFields] }
 
 // Identifying reports whether a value of f on its own points at one person: phone, national_id
 // and email. The other fields only identify in combination.

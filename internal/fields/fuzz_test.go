@@ -100,6 +100,9 @@ func FuzzAutoMap(f *testing.F) {
 			if i < 0 || i >= len(columns) {
 				t.Fatalf("ByField[%s] = %d out of range", fd, i)
 			}
+			if fd.IsCustom() {
+				continue // a custom field only reads its column; a built-in may map it too
+			}
 			if g, dup := seen[i]; dup {
 				t.Fatalf("column %d mapped to both %s and %s", i, g, fd)
 			}
@@ -113,7 +116,30 @@ func FuzzAutoMap(f *testing.F) {
 				t.Fatalf("override %s=%q mapped to column %q", fd, col, columns[i])
 			}
 		}
-		total := len(m.ByField) + len(m.Unmapped)
+		// Columns: each is mapped to a built-in field, ambiguous between built-in fields,
+		// unmapped, or read only by custom fields (which may also read a built-in's column).
+		total := len(seen) + len(m.Unmapped)
+		builtinAmb := map[string]bool{}
+		for fd, cs := range m.Ambiguous {
+			if !fd.IsCustom() {
+				for _, c := range cs {
+					builtinAmb[c] = true
+				}
+			}
+		}
+		customOnly := map[string]bool{}
+		for fd, i := range m.ByField {
+			if _, builtin := seen[i]; fd.IsCustom() && !builtin && !builtinAmb[columns[i]] {
+				customOnly[columns[i]] = true
+			}
+		}
+		for fd, cs := range m.Ambiguous {
+			for _, c := range cs {
+				if fd.IsCustom() && !builtinAmb[c] {
+					customOnly[c] = true
+				}
+			}
+		}
 		for fd, cs := range m.Also {
 			if !fd.MultiColumn() || len(cs) == 0 {
 				t.Fatalf("Also[%s] = %v", fd, cs)
@@ -130,8 +156,11 @@ func FuzzAutoMap(f *testing.F) {
 			if len(cs) < 2 {
 				t.Fatalf("Ambiguous[%s] = %q: fewer than 2 columns", fd, cs)
 			}
-			total += len(cs)
+			if !fd.IsCustom() {
+				total += len(cs)
+			}
 		}
+		total += len(customOnly)
 		if total != len(columns) {
 			t.Fatalf("%d columns but %d mapped, ambiguous or unmapped: %+v", len(columns), total, m)
 		}

@@ -223,7 +223,7 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 	for i := range taken {
 		used[i] = true
 	}
-	for _, f := range All() {
+	for _, f := range Builtin() {
 		if _, ok := m.ByField[f]; ok {
 			continue
 		}
@@ -256,12 +256,41 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 			delete(m.Also, f)
 		}
 	}
+	mapCustom(&m, used)
 	for i, c := range columns {
 		if !used[i] {
 			m.Unmapped = append(m.Unmapped, c)
 		}
 	}
 	return m, nil
+}
+
+// mapCustom maps each declared custom field that no override maps to the column whose
+// ColumnKey is the field's name. Such a column may also feed a built-in field: the custom
+// field only reads it.
+func mapCustom(m *Mapping, used map[int]bool) {
+	for _, f := range customFields() {
+		if _, ok := m.ByField[f]; ok {
+			continue
+		}
+		var cands []int
+		for i, c := range m.Columns {
+			if ColumnKey(c) == f.String() {
+				cands = append(cands, i)
+			}
+		}
+		switch len(cands) {
+		case 0:
+		case 1:
+			m.ByField[f] = cands[0]
+			used[cands[0]] = true
+		default:
+			for _, i := range cands {
+				m.Ambiguous[f] = append(m.Ambiguous[f], m.Columns[i])
+				used[i] = true
+			}
+		}
+	}
 }
 
 // findColumn returns the index of the column called name: the exact match, or else the only
@@ -312,12 +341,16 @@ func quoteList(list []string) string {
 
 // ParseOverride parses "FIELD=COLUMN", e.g. "name=Full Name" into (Name, "Full Name"). The
 // column name is kept as written, spaces included; the field name is case-insensitive.
+//
+// FIELD may also name a custom field, "NAME" or "NAME:KIND" (see ParseCustomSpec), which is
+// declared if it is not yet. A custom field already declared (by the filter's header, say) and
+// given without a kind keeps its kind.
 func ParseOverride(s string) (Field, string, error) {
 	field, column, ok := strings.Cut(s, "=")
 	if !ok {
-		return 0, "", fmt.Errorf("override must be FIELD=COLUMN, e.g. name=Full Name (fields: %s)", validNames())
+		return 0, "", fmt.Errorf("override must be FIELD=COLUMN, e.g. name=Full Name (fields: %s, or any NAME[:%s])", validNames(), strings.ReplaceAll(KindNames, ", ", "|"))
 	}
-	f, err := ParseField(field)
+	f, err := overrideField(field)
 	if err != nil {
 		return 0, "", err
 	}
@@ -339,6 +372,10 @@ func (m Mapping) Describe() []string {
 				names = append(names, m.Columns[i])
 			}
 		}
+		if spec, custom := f.Custom(); custom && len(names) > 0 {
+			lines = append(lines, fmt.Sprintf("%s <- %s (custom field, normalized as %s)", f, quoteList(names), spec.Normalizer()))
+			continue
+		}
 		if len(names) > 0 {
 			lines = append(lines, fmt.Sprintf("%s <- %s", f, quoteList(names)))
 		}
@@ -356,4 +393,48 @@ func (m Mapping) Describe() []string {
 		lines = append(lines, "unmapped: "+quoteList(m.Unmapped))
 	}
 	return lines
+}
+
+// overrideField returns the field an override names, declaring a custom field if needed.
+func overrideField(field string) (Field, error) {
+	if IsBuiltin(field) {
+		return ParseField(field)
+	}
+	name := strings.ToLower(strings.TrimSpace(field))
+	if name == "" {
+		return 0, fmt.Errorf("unknown field %q: no field name before '='", field)
+	}
+	if !strings.Contains(name, ":") {
+		if f, ok := Lookup(name); ok {
+			return f, nil
+		}
+	}
+	spec, err := ParseCustomSpec(field)
+	if err != nil {
+		return 0, err
+	}
+	return Declare(spec)
+}
+
+// DeclareNamed declares a custom field for each name in names that is neither built in nor
+// declared yet, with the kind GuessKind gives it. It lets an index name a dump column by its
+// ColumnKey ("--index phone+vaccination_centre") without a --field flag.
+func DeclareNamed(names []string) error {
+	for _, n := range names {
+		n = strings.ToLower(strings.TrimSpace(n))
+		if IsBuiltin(n) {
+			continue
+		}
+		if _, ok := Lookup(n); ok {
+			continue
+		}
+		spec, err := ParseCustomSpec(n)
+		if err != nil {
+			return fmt.Errorf("unknown field %q: not a built-in field (%s), and %w", n, validNames(), err)
+		}
+		if _, err := Declare(spec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -67,6 +67,9 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	}
 	var out string
 	var err error
+	if spec, ok := f.Custom(); ok {
+		out, err = n.normalizeCustom(f, spec, s)
+	}
 	switch f {
 	case Phone:
 		out, err = n.normalizePhone(s)

@@ -462,7 +462,7 @@ func TestNormalizeID(t *testing.T) {
 
 func TestNormalizeUnknownField(t *testing.T) {
 	n := newIN(t)
-	for _, f := range []Field{-1, Field(numFields)} {
+	for _, f := range []Field{-1, Field(MaxFields)} {
 		if _, err := n.Normalize(f, "x"); err == nil {
 			t.Errorf("Normalize(%d): no error", int(f))
 		}

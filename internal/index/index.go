@@ -11,7 +11,8 @@ import (
 	"github.com/leakcheck/leakcheck/internal/fields"
 )
 
-// Index is a set of fields in canonical order (the order of fields.All).
+// Index is a set of fields in canonical order (fields.Compare: the built-ins in the order of
+// fields.All, then custom fields by name).
 type Index struct {
 	Fields []fields.Field
 }
@@ -42,7 +43,7 @@ func (ix Index) Has(f fields.Field) bool { return slices.Contains(ix.Fields, f) 
 // Of returns the index of the given fields, in canonical order.
 func Of(fs ...fields.Field) Index {
 	out := slices.Clone(fs)
-	slices.Sort(out)
+	slices.SortFunc(out, fields.Compare)
 	return Index{Fields: slices.Compact(out)}
 }
 
@@ -66,6 +67,22 @@ func Parse(spec string) (Index, error) {
 		fs = append(fs, f)
 	}
 	return Of(fs...), nil
+}
+
+// Names returns the field names an index spec list mentions, for declaring custom fields
+// (fields.DeclareNamed) before parsing.
+func Names(specs []string) []string {
+	var out []string
+	for _, s := range specs {
+		for _, one := range strings.Split(s, ",") {
+			for _, part := range strings.Split(one, "+") {
+				if p := strings.TrimSpace(part); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // ParseAll parses several specs and drops duplicates, keeping the first.

@@ -151,6 +151,14 @@ type FilterInfo struct {
 	FalsePositiveRate float64   `json:"false_positive_rate"`
 	KeyFingerprint    string    `json:"key_fingerprint,omitempty"`
 	Signer            string    `json:"signer,omitempty"`
+	// CustomFields are the filter's fields outside the built-in ones (name and normalizer).
+	CustomFields []CustomField `json:"custom_fields,omitempty"`
+}
+
+// CustomField is a filter's custom field: its name and normalizer, never a value.
+type CustomField struct {
+	Name       string `json:"name"`
+	Normalizer string `json:"normalizer"`
 }
 
 // RegistryInfo describes the registry side.
@@ -264,6 +272,7 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 			File: filterFile, Created: h.Created, Records: h.Records, Fields: h.Fields,
 			Normalization: h.Normalization, Region: h.Region,
 			TargetFPR: h.Bloom.TargetFPR, FalsePositiveRate: fpr,
+			CustomFields: customFieldsOf(h),
 		},
 		Registry:       RegistryInfo{Fields: res.RegistryFields, Records: res.Records, Sources: accountingOf(res.Sources)},
 		Indexes:        []IndexReport{},
@@ -330,4 +339,12 @@ func (s *SourceAccounting) SkippedTotal() int64 {
 		n += r.Count
 	}
 	return n
+}
+
+func customFieldsOf(h bloom.Header) []CustomField {
+	var out []CustomField
+	for _, c := range h.CustomFields {
+		out = append(out, CustomField{Name: c.Name, Normalizer: c.Normalizer})
+	}
+	return out
 }

@@ -70,7 +70,7 @@ func Blind(ctx context.Context, inputs []*Input, opts BlindOptions) (*BlindResul
 		// An anchor's value is blinded only in a row that forms an index
 		// it anchors: exactly the values check will look up.
 		for _, a := range anchors {
-			var ms []uint32
+			var ms []uint64
 			for _, ix := range formable {
 				if an, _ := Anchor(ix); an == a {
 					ms = append(ms, mask(ix))
@@ -120,7 +120,7 @@ type blinded struct {
 type blindHandler struct {
 	x       []*extractor
 	anchors []fields.Field
-	masks   [][]uint32 // of the formable indexes each anchor anchors
+	masks   [][]uint64 // of the formable indexes each anchor anchors
 	salt    []byte
 	tagger  *oprfexchange.Tagger
 	r       row

@@ -252,17 +252,30 @@ func ReadState(in io.Reader, size int64) (*State, error) {
 	if err := r.read(s.TagKey[:], "its tag key"); err != nil {
 		return nil, err
 	}
+	// Read in chunks, so that memory grows only as data arrives when the
+	// size is not known in advance.
 	n := int(h.Elements)
-	tags := make([]byte, n*TagSize)
-	if err := r.read(tags, "its tags"); err != nil {
-		return nil, err
+	const chunk = 1 << 16
+	buf := make([]byte, chunk*ElementSize)
+	for done := 0; done < n; {
+		k := min(chunk, n-done)
+		if err := r.read(buf[:k*TagSize], "its tags"); err != nil {
+			return nil, err
+		}
+		for i := 0; i < k; i++ {
+			s.Tags = append(s.Tags, Tag(buf[i*TagSize:]))
+		}
+		done += k
 	}
-	s.Tags = make([]Tag, n)
-	for i := range s.Tags {
-		s.Tags[i] = Tag(tags[i*TagSize:])
-	}
-	if s.Blinded, err = r.readElements(nil, n, "its blinded elements"); err != nil {
-		return nil, err
+	for done := 0; done < n; {
+		k := min(chunk, n-done)
+		if err := r.read(buf[:k*ElementSize], "its blinded elements"); err != nil {
+			return nil, err
+		}
+		for i := 0; i < k; i++ {
+			s.Blinded = append(s.Blinded, Element(buf[i*ElementSize:]))
+		}
+		done += k
 	}
 	if err := r.finish(); err != nil {
 		return nil, err

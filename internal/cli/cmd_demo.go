@@ -88,7 +88,8 @@ func runDemo(e *env, dir string) error {
 		if err := writeReport(quiet, "text", rep); err != nil {
 			return err
 		}
-		results = append(results, result{d.File, d.Verdict, string(rep.Verdict)})
+		results = append(results, result{d.File, d.Verdict + " / " + d.Finding + " / " + d.Source,
+			string(rep.Verdict) + " / " + string(rep.Finding) + " / " + string(rep.Source.Assessment)})
 	}
 	fmt.Fprintf(out, "\n=== summary\n")
 	ok := true
@@ -97,10 +98,10 @@ func runDemo(e *env, dir string) error {
 		if r.got != r.want {
 			mark, ok = "UNEXPECTED (want "+r.want+")", false
 		}
-		fmt.Fprintf(out, "  %-20s %-12s %s\n", r.file, r.got, mark)
+		fmt.Fprintf(out, "  %-20s %-48s %s\n", r.file, r.got, mark)
 	}
 	if !ok {
-		return errors.New("the demo did not reach the expected verdicts")
+		return errors.New("the demo did not reach the expected verdicts, findings and sources")
 	}
 	fmt.Fprintf(out, "\nNo identifier left this process: the filters hold only keyed hashes.\n")
 	return nil

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,25 @@ func (n *Normalizer) Region() string { return n.region }
 // never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
 // docs/normalization.md), returns ("", nil): the value is missing, not invalid. An ID is only
 // trimmed. Any other value that is not valid UTF-8, or longer than 1024 bytes, is invalid.
+// sciNotation matches a number in exponent form, as a spreadsheet shows a long number
+// (2.34568E+11), with its digits past the mantissa's lost.
+var sciNotation = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`)
+
+// floatDigits drops the ".0" that pandas writes after a whole number in a float column
+// (a phone or Aadhaar column with a missing value becomes float64: 9876543210.0).
+func floatDigits(s string) string {
+	d, ok := strings.CutSuffix(s, ".0")
+	if !ok || d == "" {
+		return s
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return s
+		}
+	}
+	return d
+}
+
 func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	if !f.valid() {
 		return "", fmt.Errorf("fields: unknown field %d", int(f))
@@ -64,6 +84,12 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	}
 	if !utf8.ValidString(s) {
 		return "", invalid(f, "not valid UTF-8")
+	}
+	if f == Phone || f == NationalID {
+		if sciNotation.MatchString(s) {
+			return "", invalid(f, "digits lost in a spreadsheet (written as a number in exponent form, such as 2.34568E+11): they cannot be recovered; export the column as text from the source")
+		}
+		s = floatDigits(s)
 	}
 	var out string
 	var err error

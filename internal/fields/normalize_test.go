@@ -100,6 +100,11 @@ func TestNormalizePhone(t *testing.T) {
 		normCase{f: Phone, in: "0919876543210", reason: "not a valid phone number"},
 		normCase{f: Phone, in: "0000000000", reason: "not a valid phone number"},
 		normCase{f: Phone, in: "98765\xff43210", reason: "not valid UTF-8"},
+		// pandas writes a float column's whole numbers with ".0"; Excel shows long numbers in
+		// exponent form, their digits gone.
+		normCase{f: Phone, in: "9876543210.0", want: "+919876543210"},
+		normCase{f: Phone, in: "9876543210.5", reason: "not a valid phone number"},
+		normCase{f: Phone, in: "9.87654E+09", reason: "digits lost in a spreadsheet"},
 	)
 	runNormCases(t, newIN(t), cases)
 }
@@ -190,6 +195,8 @@ func TestNormalizeNationalID(t *testing.T) {
 		{f: NationalID, in: "2345.6789.0123", reason: "only digits"},
 		{f: NationalID, in: "XXXX XXXX 1234", reason: "masked ID: only the last 4 digits are present"},
 		{f: NationalID, in: "********1234", reason: "masked ID"},
+		{f: NationalID, in: id + ".0", want: id},
+		{f: NationalID, in: "2.34568E+11", reason: "digits lost in a spreadsheet"},
 	})
 }
 

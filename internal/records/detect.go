@@ -56,6 +56,8 @@ const (
 	formatUTF32
 	formatUTF16LE
 	formatUTF16BE
+	formatSQLiteDB
+	formatPgDump
 )
 
 var magics = []struct {
@@ -69,6 +71,8 @@ var magics = []struct {
 	{"PK\x03\x04", formatZip},
 	{"PK\x05\x06", formatZip},
 	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", formatOLE},
+	{"SQLite format 3\x00", formatSQLiteDB},
+	{"PGDMP", formatPgDump},
 	{"\xff\xfe\x00\x00", formatUTF32}, // before UTF-16 LE, which shares its first two bytes
 	{"\x00\x00\xfe\xff", formatUTF32},
 	{"\xff\xfe", formatUTF16LE},
@@ -96,6 +100,12 @@ var refused = map[format]string{
 	format7z:    "7z archive (extract it first)",
 	formatOLE:   "legacy Office (xls or encrypted xlsx) document (save it as xlsx or CSV)",
 	formatUTF32: "UTF-32 encoded text (convert it to UTF-8)",
+	// Database files are refused with the one command that turns them into a dump leakcheck
+	// reads, rather than read by a bundled database engine: a pure-Go SQLite (modernc.org/sqlite,
+	// or ncruces/go-sqlite3 on a WebAssembly runtime) would add megabytes and minutes of build
+	// to every user for a conversion the database's own tool does exactly.
+	formatSQLiteDB: "SQLite database file (turn it into a dump leakcheck reads: sqlite3 FILE .dump > dump.sql)",
+	formatPgDump:   "pg_dump custom-format archive (turn it into a dump leakcheck reads: pg_restore -f dump.sql FILE)",
 }
 
 // Text formats.

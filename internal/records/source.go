@@ -467,7 +467,7 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 				return nil, errors.New("a zip archive or xlsx workbook cannot be read from standard input or a pipe (it needs random access): save it to a file")
 			}
 			return nil, errors.New("a zip archive or xlsx workbook inside a compressed file or another zip archive is not read: extract it first")
-		case formatOLE, format7z, formatUTF32:
+		case formatOLE, format7z, formatUTF32, formatSQLiteDB, formatPgDump:
 			return nil, &notDataError{fmt.Sprintf("%s input is not supported", refused[fm])}
 		}
 		if what == "" {
@@ -565,6 +565,12 @@ func (s *Source) sqlTables(opts Options, max int) ([]string, error) {
 		return nil, err
 	}
 	tables, err := sqlTables(br, max)
+	var te *TruncatedError
+	if errors.As(err, &te) {
+		// Damage is reported by the real pass, which knows how many rows came before it
+		// (and, with AllowPartial, uses them): the tables seen up to it are the dump's.
+		err = nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"exsetheader": cmdExSetHeader,
 			"exswap":      cmdExSwap,
 			"samecounts":  cmdSameCounts,
+			"docblock":    cmdDocBlock,
 		},
 		RequireExplicitExec: false,
 	})
@@ -443,4 +444,35 @@ func cmdSameCounts(ts *testscript.TestScript, neg bool, args []string) {
 	if string(a) != string(b) {
 		ts.Fatalf("counts differ:\n%s: %s\n%s: %s", args[0], a, args[1], b)
 	}
+}
+
+// docblock DOC LANG N OUT: copy the N-th (1-based) fenced code block of
+// language LANG from the repository's document DOC (e.g. docs/ci.md) to
+// OUT, so that scripts shown in the documentation are run as written.
+func cmdDocBlock(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: docblock DOC LANG N OUT")
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", args[0]))
+	ts.Check(err)
+	n, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	var block []string
+	in, count := false, 0
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case !in && line == "```"+args[1]:
+			in, block = true, nil
+			count++
+		case in && line == "```":
+			in = false
+			if count == n {
+				ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(strings.Join(block, "\n")+"\n"), 0o755))
+				return
+			}
+		case in:
+			block = append(block, line)
+		}
+	}
+	ts.Fatalf("%s has no %s block #%d", args[0], args[1], n)
 }

@@ -71,7 +71,7 @@ func runBlind(e *env, o blindOptions, args []string) error {
 	if o.batch < 1 || o.batch > exchange.MaxBatch {
 		return fmt.Errorf("--batch %d: want 1 to %d", o.batch, exchange.MaxBatch)
 	}
-	dec, file, err := openFilter(o.filter)
+	dec, file, err := openFilter(e, o.filter)
 	if err != nil {
 		return err
 	}

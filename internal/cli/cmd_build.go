@@ -14,7 +14,6 @@ import (
 	"github.com/leakcheck/leakcheck/internal/index"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/report"
-	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type buildOptions struct {
@@ -68,7 +67,7 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 	cmd.Flags().StringVar(&o.saltFrom, "salt-from", "", "build a shard of the dump that FILTER was built from: same key, salt, indexes, region and Bloom parameters, so that 'leakcheck merge' can combine them")
 	cmd.Flags().Uint64Var(&o.capacity, "capacity", 0, "size the filter for this many entries instead of rows × indexes (for the first shard: the whole dump's count)")
 	cmd.Flags().StringVar(&o.sign, "sign", "", "sign the filter with this Ed25519 signing key file (made with 'keygen --signing'); see 'leakcheck verify'")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required)")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required; \"-\": standard output, never a terminal)")
 	cmd.Flags().StringArrayVar(&o.indexes, "index", nil, "index to build, fields joined by + (repeatable; default: see above)")
 	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
 	cmd.Flags().StringVar(&o.region, "region", "IN", "default region for phone numbers without a country code")
@@ -78,31 +77,9 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 }
 
 func runBuild(e *env, o buildOptions, args []string) error {
-	if o.output == "" {
-		return withHint(fmt.Errorf("no output file"), "add -o dump.lcf")
-	}
-	// Custom fields: those --field declares (with their normalizers) first, then any other
-	// name an index uses, which addresses a column by its header.
-	if _, err := o.inputFlags.mapOptions(); err != nil {
-		return err
-	}
-	if err := fields.DeclareNamed(index.Names(o.indexes)); err != nil {
-		return withHint(err, "name built-in fields, or columns by their header in lower case with '_' between words (\"Vaccination Centre\" is vaccination_centre)")
-	}
-	requested, err := index.ParseAll(o.indexes)
+	requested, err := o.validate()
 	if err != nil {
 		return err
-	}
-	if o.oprfKey != "" && (o.keyFile != "" || o.passphrase || o.saltFrom != "") {
-		return withHint(fmt.Errorf("--oprf-key cannot be used with --key, --passphrase or --salt-from"),
-			"a filter is in either the shared-key mode (--key or --passphrase) or the OPRF key mode (--oprf-key); shards and merge work in the shared-key mode only")
-	}
-	var base *unlockedFilter // the filter a shard joins
-	if o.saltFrom != "" {
-		if base, requested, err = shardBase(e, &o, requested); err != nil {
-			return err
-		}
-		defer base.wipe()
 	}
 	norm, err := fields.NewNormalizer(o.region)
 	if err != nil {
@@ -113,45 +90,24 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		return err
 	}
 	defer clear(signer)
-	defer o.keyFlags.wipe()
-	var master keyhash.Key
-	var keyInfo bloom.KeyInfo
-	var salt []byte
-	var ids engine.IdentifierKeys // the OPRF key mode's PRF evaluator
-	if base != nil {
-		// A shard: the existing filter's key, key source and salt.
-		master, keyInfo = base.master, base.f.Header.Key
-		salt = bytes.Clone(base.f.Header.Salt)
-	} else if o.oprfKey != "" {
-		sk, err := loadOPRFKey(o.oprfKey)
-		if err != nil {
-			return err
-		}
-		if salt, err = keyhash.NewSalt(); err != nil {
-			return err
-		}
-		master, keyInfo, ids = oprfBuildKey(sk, salt)
-	} else {
-		if master, keyInfo, err = o.keyFlags.forBuild(e); err != nil {
-			return err
-		}
-		if salt, err = keyhash.NewSalt(); err != nil {
-			return err
-		}
-	}
-	defer master.Wipe()
-	params, err := o.fixedParams(base)
+	// The output, then the inputs, then the key: a passphrase is asked for
+	// only once everything else that can fail without it has been checked.
+	out, err := e.createOutput(o.output, 0o644, !o.force, "a binary filter")
 	if err != nil {
-		return err
+		return withHint(err, "pass --force to replace it")
 	}
-	keys := keyhash.Derive(&master, salt)
-	defer keys.Wipe()
-
+	defer out.Abort()
 	ins, err := e.openInputs(args, &o.inputFlags)
 	if err != nil {
 		return err
 	}
 	defer engine.CloseAll(ins)
+	defer o.keyFlags.wipe()
+	bk, err := o.buildKey(e, &requested)
+	if err != nil {
+		return err
+	}
+	defer bk.wipe()
 	ixs, err := engine.BuildIndexes(ins, requested)
 	if err != nil {
 		return withHint(err, "choose indexes with --index FIELD+FIELD, or map columns with --field NAME=COLUMN")
@@ -164,31 +120,116 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		e.notef("indexes: %v", names)
 		noteUnhashed(e, ins, ixs)
 	}
-	out, err := safefile.Create(o.output, 0o644, !o.force)
-	if err != nil {
-		return withHint(err, "pass --force to replace it")
-	}
-	defer out.Abort()
 	res, err := engine.Build(e.ctx, ins, engine.BuildOptions{
 		Options:     o.engineOptions(e),
 		Indexes:     ixs,
 		Normalizer:  norm,
 		FPR:         o.fpr,
-		Params:      params,
-		Keys:        keys,
-		Identifiers: ids,
+		Params:      bk.params,
+		Keys:        bk.keys,
+		Identifiers: bk.ids,
 		Header: bloom.Header{
 			Created:  time.Now().UTC().Truncate(time.Second),
 			Tool:     toolName(),
-			Key:      keyInfo,
-			Salt:     salt,
-			KeyCheck: keys.KeyCheck(),
+			Key:      bk.keyInfo,
+			Salt:     bk.salt,
+			KeyCheck: bk.keys.KeyCheck(),
 		},
 		Records: o.recordOptions(),
 	})
 	if err != nil {
 		return err
 	}
+	return o.writeFilter(e, out, res, bk, signer)
+}
+
+// validate checks the flags that need no file and returns the requested indexes.
+func (o *buildOptions) validate() ([]index.Index, error) {
+	if o.output == "" {
+		return nil, withHint(fmt.Errorf("no output file"), "add -o dump.lcf, or -o - for standard output")
+	}
+	// Custom fields: those --field declares (with their normalizers) first, then any other
+	// name an index uses, which addresses a column by its header.
+	if _, err := o.inputFlags.mapOptions(); err != nil {
+		return nil, err
+	}
+	if err := fields.DeclareNamed(index.Names(o.indexes)); err != nil {
+		return nil, withHint(err, "name built-in fields, or columns by their header in lower case with '_' between words (\"Vaccination Centre\" is vaccination_centre)")
+	}
+	requested, err := index.ParseAll(o.indexes)
+	if err != nil {
+		return nil, err
+	}
+	if o.oprfKey != "" && (o.keyFile != "" || o.passphrase || o.saltFrom != "") {
+		return nil, withHint(fmt.Errorf("--oprf-key cannot be used with --key, --passphrase or --salt-from"),
+			"a filter is in either the shared-key mode (--key or --passphrase) or the OPRF key mode (--oprf-key); shards and merge work in the shared-key mode only")
+	}
+	return requested, nil
+}
+
+// buildKeys are the keys and parameters a new filter is built with.
+type buildKeys struct {
+	base    *unlockedFilter // the filter a shard joins (--salt-from), or nil
+	master  keyhash.Key
+	keyInfo bloom.KeyInfo
+	salt    []byte
+	ids     engine.IdentifierKeys // the OPRF key mode's PRF evaluator
+	keys    *keyhash.Keys
+	params  *bloom.Params
+}
+
+func (bk *buildKeys) wipe() {
+	if bk.base != nil {
+		bk.base.wipe()
+	}
+	bk.master.Wipe() // a copy of the base's, for a shard
+	if bk.keys != nil {
+		bk.keys.Wipe()
+	}
+}
+
+// buildKey gets the new filter's key: a shard's from the filter it joins
+// (which also fixes its indexes), the OPRF key mode's, or the key file's or
+// passphrase's with a fresh salt.
+func (o *buildOptions) buildKey(e *env, requested *[]index.Index) (*buildKeys, error) {
+	bk := &buildKeys{}
+	var err error
+	switch {
+	case o.saltFrom != "":
+		if bk.base, *requested, err = shardBase(e, o, *requested); err != nil {
+			return nil, err
+		}
+		bk.master, bk.keyInfo = bk.base.master, bk.base.f.Header.Key
+		bk.salt = bytes.Clone(bk.base.f.Header.Salt)
+	case o.oprfKey != "":
+		sk, err := loadOPRFKey(o.oprfKey)
+		if err != nil {
+			return nil, err
+		}
+		if bk.salt, err = keyhash.NewSalt(); err != nil {
+			return nil, err
+		}
+		bk.master, bk.keyInfo, bk.ids = oprfBuildKey(sk, bk.salt)
+	default:
+		if bk.master, bk.keyInfo, err = o.keyFlags.forBuild(e); err != nil {
+			return nil, err
+		}
+		if bk.salt, err = keyhash.NewSalt(); err != nil {
+			bk.master.Wipe()
+			return nil, err
+		}
+	}
+	if bk.params, err = o.fixedParams(bk.base); err != nil {
+		bk.wipe()
+		return nil, err
+	}
+	bk.keys = keyhash.Derive(&bk.master, bk.salt)
+	return bk, nil
+}
+
+// writeFilter writes the built filter to out, puts it in place and says what
+// was written.
+func (o *buildOptions) writeFilter(e *env, out output, res *engine.BuildResult, bk *buildKeys, signer []byte) error {
 	f := res.Filter
 	var used int64
 	for _, a := range res.Sources {
@@ -198,9 +239,9 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		return withHint(fmt.Errorf("no row of the input formed any index: nothing to put in a filter"),
 			"check the column mapping above and the skipped-row reasons below; map columns with --field NAME=COLUMN")
 	}
-	n, err := f.WriteTo(out, keys.MACKey(), signer)
+	n, err := f.WriteTo(out, bk.keys.MACKey(), signer)
 	if err != nil {
-		return withHint(fmt.Errorf("writing %s: %w", o.output, err),
+		return withHint(fmt.Errorf("writing %s: %w", outputName(o.output), err),
 			"nothing was left behind; free some space (or write elsewhere with -o) and run build again")
 	}
 	if err := e.ctx.Err(); err != nil {
@@ -210,7 +251,7 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		return withHint(err, "nothing was left behind; free some space (or write elsewhere with -o) and run build again")
 	}
 	if !o.quiet {
-		printBuildSummary(e, o.output, n, f, res)
+		printBuildSummary(e, outputName(o.output), n, f, res)
 		hintMaskedIDs(e, res.Sources, f.Header.Indexes)
 	}
 	warnOverCapacity(e, o.output, f)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,15 +17,13 @@ import (
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/report"
-	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type checkOptions struct {
 	keyFlags
 	inputFlags
-	filter  string   // the filter checkOne checks against
 	filters []string // --filter values: filter files or directories of *.lcf
-	format  string
+	formats []string // --format values: FMT or FMT=FILE
 	matches string
 	region  string
 	failOn  string
@@ -55,9 +52,12 @@ registry is then checked against each filter in turn, with one report per
 filter and a summary table. Every filter's key check and MAC are verified
 before any registry record is read.
 
---format text (default), json (schema leakcheck.report/v1 for one filter file,
+--format text (default), json (schema leakcheck.report/v2 for one filter file,
 leakcheck.check/v1 for several), junit (one test case per filter, for CI) or
 html (one self-contained page for people). docs/report.md documents them.
+--format may be repeated as FMT=FILE to write several reports from one check
+("-" is standard output); a --format without =FILE goes to -o, or to standard
+output.
 
 Exit codes: 0 no verdict meets --fail-on; 1 some verdict does (by default:
 exposed); 2 error (including a filter that could not be checked).`,
@@ -65,16 +65,17 @@ exposed); 2 error (including a filter that could not be checked).`,
   leakcheck check --key engagement.key --filter dump.lcf --format json --matches matched.csv registry.csv
   leakcheck check --key engagement.key --filter filters/ --format junit -o leakcheck.xml registry.csv
   leakcheck check --key engagement.key --filter a.lcf --filter b.lcf --fail-on inconclusive registry.csv
-  leakcheck check --key engagement.key --filter dump.lcf --format html -o report.html registry.csv`,
+  leakcheck check --key engagement.key --filter dump.lcf --format html -o report.html registry.csv
+  leakcheck check --key engagement.key --filter filters/ --format junit=leakcheck.xml --format html=report.html --format text registry.csv`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(e, o, args) },
 	}
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
 	cmd.Flags().StringArrayVar(&o.filters, "filter", nil, "filter file built by 'leakcheck build', or a directory of *.lcf filters (repeatable; required)")
-	cmd.Flags().StringVar(&o.format, "format", "text", "report format: text, json, junit or html")
+	cmd.Flags().StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(report.FormatNames(), ", ")+"; FMT=FILE writes it to FILE (repeatable: one check, several reports; default text)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", report.FailOnExposed, "verdicts that make the check fail (exit 1): exposed, inconclusive (exposed or inconclusive) or never")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (\"-\": standard output)")
 	cmd.Flags().StringVar(&o.matches, "matches", "", "write the matched registry records' ids to this CSV file")
 	cmd.Flags().StringVar(&o.region, "region", "", "default phone region (default: the filter's)")
 	o.inputFlags.add(cmd)
@@ -83,65 +84,50 @@ exposed); 2 error (including a filter that could not be checked).`,
 	cmd.MarkFlagFilename("key")
 	cmd.MarkFlagFilename("output")
 	cmd.MarkFlagFilename("matches", "csv")
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "junit", "html"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{report.FailOnExposed, report.FailOnInconclusive, report.FailOnNever}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runCheck(e *env, o checkOptions, args []string) error {
-	switch o.format {
-	case "text", "json", "junit", "html":
-	default:
-		return fmt.Errorf("unknown --format %q: use text, json, junit or html", o.format)
+	outs, err := o.reportOutputs()
+	if err != nil {
+		return err
 	}
 	failOn, err := report.ParseFailOn(o.failOn)
 	if err != nil {
 		return err
 	}
-	if o.filter != "" { // set by callers inside leakcheck, not by a flag
-		o.filters = append([]string{o.filter}, o.filters...)
-	}
 	paths, multi, err := filterPaths(o.filters)
 	if err != nil {
 		return err
 	}
-	defer o.keyFlags.wipe()
-	if multi {
-		if o.response != "" {
-			return withHint(errors.New("--response answers one filter's request: it works with one filter only"), "run check once per filter")
-		}
-		if o.matches != "" {
-			return withHint(errors.New("--matches works with one filter only"),
-				"run check once per filter to get each filter's matched records")
-		}
-		if slices.Contains(args, "-") {
-			return withHint(errors.New("standard input (-) can be read only once, and several filters each read the registry"),
-				"save the registry to a file and name the file")
-		}
-		// Every filter must pass its key check and MAC before anything is
-		// concluded from any of them.
-		for _, p := range paths {
-			u, err := openUnlocked(e, &o.keyFlags, p)
-			if err != nil {
-				return err
-			}
-			u.wipe()
-		}
+	if multi && o.response != "" {
+		return withHint(errors.New("--response answers one filter's request: it works with one filter only"), "run check once per filter")
 	}
-	out, commit, err := e.reportOutput(o.output)
+	if err := checkStdin(paths, multi, o.matches, args); err != nil {
+		return err
+	}
+	defer o.keyFlags.wipe()
+	filters, err := unlockAll(e, &o.keyFlags, paths)
 	if err != nil {
 		return err
 	}
-	defer commit(false)
+	defer filters.wipe()
+	w, err := e.openReportOutputs(outs)
+	if err != nil {
+		return err
+	}
+	defer w.abort()
 
 	c := report.NewCheck(failOn)
 	for i, p := range paths {
 		co := o
-		co.filter, co.hideMapping = p, i > 0
+		co.hideMapping = i > 0
 		if multi && !o.quiet {
 			e.notef("filter %d of %d: %s", i+1, len(paths), p)
 		}
-		rep, err := checkOne(e, co, args)
+		rep, err := checkFilter(e, co, filters, i, args)
 		if err != nil {
 			var se *engine.StrictError
 			if !multi || e.ctx.Err() != nil || errors.As(err, &se) {
@@ -154,42 +140,13 @@ func runCheck(e *env, o checkOptions, args []string) error {
 			continue
 		}
 		c.Add(rep)
-		if o.format == "text" {
-			if multi {
-				fmt.Fprintf(out, "=== filter %d of %d: %s\n\n", i+1, len(paths), p)
-			}
-			if err := report.WriteText(out, rep); err != nil {
-				return err
-			}
-			if multi {
-				fmt.Fprintln(out)
-			}
-		}
 	}
-	switch o.format {
-	case "text":
-		if multi {
-			err = report.WriteSummaryText(out, c)
-		}
-	case "json":
-		if multi {
-			err = report.WriteCheckJSON(out, c)
-		} else {
-			err = report.WriteJSON(out, c.Reports[0])
-		}
-	case "junit":
-		err = report.WriteJUnit(out, c, report.JUnitOptions{Tool: "leakcheck " + version()})
-	case "html":
-		err = report.WriteHTML(out, c, report.HTMLOptions{Tool: "leakcheck " + version(), Generated: time.Now()})
-	}
-	if err != nil {
+	opts := report.WriteOptions{Multi: multi, Tool: "leakcheck " + version(), Generated: time.Now()}
+	if err := w.write(c, opts); err != nil {
 		return err
 	}
-	if err := commit(true); err != nil {
-		return err
-	}
-	if o.output != "" && !o.quiet {
-		e.notef("wrote %s", o.output)
+	if !o.quiet {
+		e.printWritten(w, c)
 	}
 	if n := c.Errors(); n > 0 {
 		return withHint(fmt.Errorf("%d of %d filters could not be checked (see above); the others' reports are complete", n, len(paths)),
@@ -197,6 +154,23 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	}
 	if c.Failed {
 		return &exitError{ExitExposed}
+	}
+	return nil
+}
+
+// checkStdin refuses what would read standard input twice, or not at all.
+func checkStdin(paths []string, multi bool, matches string, args []string) error {
+	if multi && matches != "" {
+		return withHint(errors.New("--matches works with one filter only"),
+			"run check once per filter to get each filter's matched records")
+	}
+	if slices.Contains(paths, "-") && slices.Contains(args, "-") {
+		return withHint(errors.New("standard input (-) can be read only once: it cannot be both the filter and the registry"),
+			"save one of them to a file and name the file")
+	}
+	if multi && slices.Contains(args, "-") {
+		return withHint(errors.New("standard input (-) can be read only once, and several filters each read the registry"),
+			"save the registry to a file and name the file")
 	}
 	return nil
 }
@@ -242,31 +216,6 @@ func filterPaths(values []string) (paths []string, multi bool, err error) {
 	return paths, multi, nil
 }
 
-// reportOutput returns where a report goes: standard output, or the file
-// named by -o, written in full or not at all. commit(true) puts the file in
-// place; commit(false) discards it (and does nothing after commit(true)).
-func (e *env) reportOutput(path string) (io.Writer, func(ok bool) error, error) {
-	if path == "" {
-		return e.stdout, func(bool) error { return nil }, nil
-	}
-	f, err := safefile.Create(path, 0o644, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	w := bufio.NewWriterSize(f, 1<<16)
-	return w, func(ok bool) error {
-		if !ok {
-			f.Abort()
-			return nil
-		}
-		if err := w.Flush(); err != nil {
-			f.Abort()
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return f.Commit()
-	}, nil
-}
-
 // printError prints an error and its hints the way Run does, for errors that
 // do not end the command.
 func (e *env) printError(err error) {
@@ -279,16 +228,18 @@ func (e *env) printError(err error) {
 	}
 }
 
-// checkOne checks the registry against one filter and returns the report.
-func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
-	if o.filter == "" {
-		return nil, withHint(fmt.Errorf("no filter given"), "add --filter dump.lcf")
-	}
-	u, err := openUnlocked(e, &o.keyFlags, o.filter)
+// checkFilter checks the registry against filter i of fs.
+func checkFilter(e *env, o checkOptions, fs *unlockedFilters, i int, args []string) (*report.Report, error) {
+	u, err := fs.get(e, i)
 	if err != nil {
 		return nil, err
 	}
-	defer u.wipe()
+	defer fs.release(i)
+	return checkOne(e, o, fs.paths[i], u, args)
+}
+
+// checkOne checks the registry against one unlocked filter and returns the report.
+func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []string) (*report.Report, error) {
 	f, keys := u.f, u.keys
 	region := f.Header.Region
 	if o.region != "" && o.region != region {
@@ -307,14 +258,14 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 		return nil, err
 	}
 	defer engine.CloseAll(ins)
-	var matchesOut *safefile.File
+	var matchesOut output
 	if o.matches != "" {
-		if matchesOut, err = safefile.Create(o.matches, 0o600, false); err != nil {
+		if matchesOut, err = e.createOutput(o.matches, 0o600, false, ""); err != nil {
 			return nil, err
 		}
 		defer matchesOut.Abort()
 	}
-	ids, err := o.oprfCheck.keys(e, u, o.filter, ins)
+	ids, err := o.oprfCheck.keys(e, u, path, ins)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +283,7 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := report.Build(o.filter, f.Header, f.FalsePositiveRate(), res)
+	rep := report.Build(path, f.Header, f.FalsePositiveRate(), res)
 	rep.Filter.KeyFingerprint = u.master.Fingerprint()
 	if matchesOut != nil {
 		w := bufio.NewWriter(matchesOut)
@@ -340,7 +291,7 @@ func checkOne(e *env, o checkOptions, args []string) (*report.Report, error) {
 			return nil, err
 		}
 		if err := w.Flush(); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", o.matches, err)
+			return nil, fmt.Errorf("writing %s: %w", outputName(o.matches), err)
 		}
 		if err := matchesOut.Commit(); err != nil {
 			return nil, err
@@ -366,7 +317,7 @@ func (u *unlockedFilter) wipe() {
 // different normalization version, a wrong key or a damaged or altered file
 // is an error. The caller wipes the result.
 func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
-	dec, file, err := openFilter(path)
+	dec, file, err := openFilter(e, path)
 	if err != nil {
 		return nil, err
 	}
@@ -392,11 +343,68 @@ func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
 	return &unlockedFilter{f: f, master: master, keys: keys}, nil
 }
 
-func writeReport(e *env, format string, rep *report.Report) error {
-	switch format {
-	case "json":
-		return report.WriteJSON(e.stdout, rep)
-	default:
-		return report.WriteText(e.stdout, rep)
+// unlockedBudget bounds the memory that filters unlocked ahead of their
+// check may hold. Within it, every filter is read, verified and unlocked once
+// (a passphrase filter's Argon2id runs once); beyond it, a filter is verified
+// first and read and unlocked again for its check, so that a folder of large
+// filters never needs them all in memory at once.
+const unlockedBudget = 1 << 30
+
+// unlockedFilters are the filters of a check, every one of them verified
+// (normalization version, key check, MAC, signature) before any registry
+// row is read.
+type unlockedFilters struct {
+	paths []string
+	k     *keyFlags
+	u     []*unlockedFilter // nil once released, or when over the budget
+}
+
+// unlockAll opens and verifies every filter, keeping them for the check
+// while they fit in unlockedBudget (standard input is always kept: it cannot
+// be read again).
+func unlockAll(e *env, k *keyFlags, paths []string) (*unlockedFilters, error) {
+	fs := &unlockedFilters{paths: paths, k: k, u: make([]*unlockedFilter, len(paths))}
+	var held uint64
+	for i, p := range paths {
+		u, err := openUnlocked(e, k, p)
+		if err != nil {
+			fs.wipe()
+			return nil, err
+		}
+		size := u.f.Header.Bloom.BodySize()
+		if i > 0 && held+size > unlockedBudget && p != "-" {
+			u.wipe()
+			continue
+		}
+		held += size
+		fs.u[i] = u
+	}
+	return fs, nil
+}
+
+// get returns filter i, reading it again if it was not kept.
+func (fs *unlockedFilters) get(e *env, i int) (*unlockedFilter, error) {
+	if u := fs.u[i]; u != nil {
+		return u, nil
+	}
+	u, err := openUnlocked(e, fs.k, fs.paths[i])
+	if err != nil {
+		return nil, err
+	}
+	fs.u[i] = u
+	return u, nil
+}
+
+// release drops filter i once it has been checked.
+func (fs *unlockedFilters) release(i int) {
+	if u := fs.u[i]; u != nil {
+		u.wipe()
+		fs.u[i] = nil
+	}
+}
+
+func (fs *unlockedFilters) wipe() {
+	for i := range fs.u {
+		fs.release(i)
 	}
 }

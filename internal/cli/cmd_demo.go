@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakcheck/leakcheck/fixtures"
+	"github.com/leakcheck/leakcheck/internal/report"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
@@ -78,14 +79,19 @@ func runDemo(e *env, dir string) error {
 			return fmt.Errorf("demo build of %s: %w", d.File, err)
 		}
 		fmt.Fprintf(out, "$ leakcheck check --key engagement.key --filter %s %s      # registry side\n\n", lcf, fixtures.Registry)
-		co := checkOptions{filter: p(lcf), format: "text"}
+		var co checkOptions
 		co.keyFile = p("engagement.key")
 		co.quiet = true
-		rep, err := checkOne(quiet, co, []string{p(fixtures.Registry)})
+		u, err := openUnlocked(quiet, &co.keyFlags, p(lcf))
 		if err != nil {
 			return fmt.Errorf("demo check of %s: %w", d.File, err)
 		}
-		if err := writeReport(quiet, "text", rep); err != nil {
+		rep, err := checkOne(quiet, co, p(lcf), u, []string{p(fixtures.Registry)})
+		u.wipe()
+		if err != nil {
+			return fmt.Errorf("demo check of %s: %w", d.File, err)
+		}
+		if err := report.WriteText(out, rep); err != nil {
 			return err
 		}
 		results = append(results, result{d.File, d.Verdict + " / " + d.Finding + " / " + d.Source,

@@ -57,7 +57,7 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	if o.format != "text" && o.format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", o.format)
 	}
-	dec, file, err := openFilter(path)
+	dec, file, err := openFilter(e, path)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ and fingerprint are printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runKeygen(e, o) },
 	}
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "key file to create (required)")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "key file to create (required; \"-\": standard output)")
 	cmd.Flags().BoolVar(&o.signing, "signing", false, "make an Ed25519 signing key for 'build --sign' instead of a hashing key")
 	cmd.Flags().BoolVar(&o.oprf, "oprf", false, "make an OPRF private key for the OPRF key mode ('build --oprf-key', 'evaluate') instead of a shared key")
 	return cmd
@@ -63,9 +63,15 @@ func runKeygen(e *env, o keygenOptions) error {
 		return err
 	}
 	defer k.Wipe()
-	if err := keyhash.WriteKeyFile(o.output, &k, time.Now()); err != nil {
+	now := time.Now()
+	info, err := e.writeKey(o.output, func() []byte { return keyhash.EncodeKeyFile(&k, now) },
+		func() error { return keyhash.WriteKeyFile(o.output, &k, now) })
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (mode 0600)\nfingerprint: %s\n", o.output, k.Fingerprint())
+	if o.output != stdio {
+		fmt.Fprintf(info, "wrote %s (mode 0600)\n", o.output)
+	}
+	fmt.Fprintf(info, "fingerprint: %s\n", k.Fingerprint())
 	return nil
 }

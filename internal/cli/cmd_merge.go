@@ -12,7 +12,6 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/index"
-	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type mergeOptions struct {
@@ -81,7 +80,7 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 		return withHint(fmt.Errorf("output %s is one of the inputs", o.output), "write the merged filter to a new file")
 	}
 	defer o.keyFlags.wipe()
-	out, err := safefile.Create(o.output, 0o644, !o.force)
+	out, err := e.createOutput(o.output, 0o644, !o.force, "a binary filter")
 	if err != nil {
 		return withHint(err, "pass --force to replace it")
 	}
@@ -122,7 +121,7 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 	f.Header.Tool = toolName()
 	n, err := f.WriteTo(out, base.keys.MACKey(), nil)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", o.output, err)
+		return fmt.Errorf("writing %s: %w", outputName(o.output), err)
 	}
 	if err := e.ctx.Err(); err != nil {
 		return err
@@ -133,7 +132,7 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 	h := f.Header
 	if !o.quiet {
 		e.notef("merged %d filters into %s: %s, %d dump records, false-positive rate %.1e (target %.0e)",
-			len(args), o.output, byteSize(n), h.Records, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+			len(args), outputName(o.output), byteSize(n), h.Records, f.FalsePositiveRate(), h.Bloom.TargetFPR)
 		for _, ix := range h.Indexes {
 			fmt.Fprintf(e.stderr, "    %-28s %d entries (at most)\n", ix.Name, ix.Entries)
 		}

@@ -27,12 +27,18 @@ func runKeygenOPRF(e *env, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := keyhash.WriteOPRFKeyFile(path, sk, time.Now()); err != nil {
+	now := time.Now()
+	info, err := e.writeKey(path, func() []byte { return keyhash.EncodeOPRFKeyFile(sk, now) },
+		func() error { return keyhash.WriteOPRFKeyFile(path, sk, now) })
+	if err != nil {
 		return err
 	}
 	pk := sk.Public()
 	master := keyhash.OPRFMaster(pk[:])
-	fmt.Fprintf(e.stdout, "wrote %s (mode 0600)\npublic key: %s\nfingerprint: %s\n", path, hex.EncodeToString(pk[:]), master.Fingerprint())
+	if path != stdio {
+		fmt.Fprintf(info, "wrote %s (mode 0600)\n", path)
+	}
+	fmt.Fprintf(info, "public key: %s\nfingerprint: %s\n", hex.EncodeToString(pk[:]), master.Fingerprint())
 	return nil
 }
 

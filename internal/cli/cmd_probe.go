@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -127,6 +128,10 @@ func runProbe(e *env, o probeOptions) error {
 	paths, multi, err := filterPaths(o.filters)
 	if err != nil {
 		return err
+	}
+	if slices.Contains(paths, stdio) {
+		return withHint(errors.New("probe reads identifiers on standard input, so its filter cannot come from there (--filter -)"),
+			"save the filter to a file and name the file")
 	}
 	defer o.keyFlags.wipe()
 	// Every filter is unlocked (key check, MAC) before any identifier is read.

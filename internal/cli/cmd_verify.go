@@ -66,18 +66,22 @@ func runVerify(e *env, o verifyOptions, path string) error {
 		return withHint(errors.New("verify takes the path of a filter, and this looks like a key"),
 			"never put key material on the command line (it shows in ps and shell history); if it was, make a new key")
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("opening filter: %w", err)
-	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return fmt.Errorf("reading filter %s: %w", path, err)
-	}
+	var file io.Reader = e.stdin // "-": the filter on standard input
 	size := int64(-1)
-	if st.Mode().IsRegular() {
-		size = st.Size()
+	if path != stdio {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("opening filter: %w", err)
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("reading filter %s: %w", path, err)
+		}
+		if st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		file = f
 	}
 	// The decoder reads the file to its end (it checks for trailing data),
 	// so this hashes exactly the bytes that were verified.

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -164,8 +165,16 @@ func (f *inputFlags) engineOptions(e *env) engine.Options {
 	return engine.Options{Workers: f.workers, Strict: f.strict, Progress: e.progress(f.quiet)}
 }
 
-// openFilter reads a filter's preamble and header.
-func openFilter(path string) (*bloom.Decoder, *os.File, error) {
+// openFilter reads a filter's preamble and header; "-" reads it from
+// standard input.
+func openFilter(e *env, path string) (*bloom.Decoder, io.Closer, error) {
+	if path == stdio {
+		dec, err := bloom.NewDecoder(e.stdin, -1)
+		if err != nil {
+			return nil, nil, filterError("standard input", err)
+		}
+		return dec, io.NopCloser(nil), nil
+	}
 	file, err := os.Open(path)
 	if err != nil {
 		if looksLikeKeyMaterial(path) {

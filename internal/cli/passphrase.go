@@ -70,10 +70,6 @@ func (k *keyFlags) forBuild(e *env) (keyhash.Key, bloom.KeyInfo, error) {
 		return keyhash.Key{}, bloom.KeyInfo{}, err
 	}
 	defer clear(pass)
-	if utf8.RuneCount(pass) < MinPassphraseChars {
-		return keyhash.Key{}, bloom.KeyInfo{}, withHint(fmt.Errorf("the passphrase is shorter than %d characters", MinPassphraseChars),
-			"anyone holding the filter can try passphrases offline: use five or more random words (a diceware list), or use 'leakcheck keygen' and --key instead")
-	}
 	params, err := keyhash.NewArgon2id()
 	if err != nil {
 		return keyhash.Key{}, bloom.KeyInfo{}, err
@@ -186,6 +182,12 @@ func (k *keyFlags) readPassphrase(e *env, prompt string, confirm bool) ([]byte, 
 			}
 			return nil, withHint(err, PassphraseFileEnv+" must name a file holding the passphrase (mode 0600); unset it to type the passphrase instead")
 		}
+		if confirm {
+			if err := newPassphraseOK(pass); err != nil {
+				clear(pass)
+				return nil, err
+			}
+		}
 		return pass, nil
 	}
 	pass, err := promptPassphrase(e.ctx, e.stdin, e.stderr, prompt)
@@ -196,6 +198,11 @@ func (k *keyFlags) readPassphrase(e *env, prompt string, confirm bool) ([]byte, 
 		return nil, errors.New("empty passphrase")
 	}
 	if confirm {
+		// A new passphrase too short is refused before it is asked again.
+		if err := newPassphraseOK(pass); err != nil {
+			clear(pass)
+			return nil, err
+		}
 		again, err := promptPassphrase(e.ctx, e.stdin, e.stderr, "same passphrase again: ")
 		if err != nil {
 			clear(pass)
@@ -209,6 +216,16 @@ func (k *keyFlags) readPassphrase(e *env, prompt string, confirm bool) ([]byte, 
 		}
 	}
 	return pass, nil
+}
+
+// newPassphraseOK refuses a passphrase for a new filter that is shorter than
+// MinPassphraseChars.
+func newPassphraseOK(pass []byte) error {
+	if utf8.RuneCount(pass) < MinPassphraseChars {
+		return withHint(fmt.Errorf("the passphrase is shorter than %d characters", MinPassphraseChars),
+			"anyone holding the filter can try passphrases offline: use five or more random words (a diceware list), or use 'leakcheck keygen' and --key instead")
+	}
+	return nil
 }
 
 // errNoTerminal is returned when there is no terminal to ask on.

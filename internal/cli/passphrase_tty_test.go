@@ -156,10 +156,29 @@ func TestPassphraseTerminal(t *testing.T) {
 		t.Fatal("a refused build left a filter")
 	}
 
+	// A short passphrase is refused at once, before it is asked again.
+	code, out, scr = runOnTerminal(t, []string{"build", "-q", "--passphrase", "-o", lcf, dump}, []string{np}, []string{"short"})
+	noEcho("build, short", scr, out)
+	if code != 2 || !strings.Contains(scr, "error: the passphrase is shorter than 12 characters") || strings.Contains(scr, again) {
+		t.Fatalf("build with a short passphrase: exit %d, screen %q", code, scr)
+	}
+
 	code, out, scr = runOnTerminal(t, []string{"build", "-q", "--passphrase", "-o", lcf, dump}, []string{np, again}, []string{pass, pass})
 	noEcho("build", scr, out)
 	if code != 0 {
 		t.Fatalf("build: exit %d, screen %q", code, scr)
+	}
+
+	// An output that exists, or an input that does not, is refused before any
+	// passphrase is asked.
+	for _, args := range [][]string{
+		{"build", "-q", "--passphrase", "-o", lcf, dump},
+		{"build", "-q", "--passphrase", "-o", lcf + ".new", filepath.Join(dir, "missing.csv")},
+	} {
+		code, out, scr = runOnTerminal(t, args, nil, nil)
+		if code != 2 || strings.Contains(scr, np) {
+			t.Fatalf("%q: exit %d, screen %q", args, code, scr)
+		}
 	}
 
 	fp := "passphrase for " + lcf + ":"
@@ -177,11 +196,14 @@ func TestPassphraseTerminal(t *testing.T) {
 }
 
 // TestPassphrasePromptInterrupted cancels the run (as SIGINT does) while
-// the prompt waits: exit 2, and the terminal's echo is back on.
+// the prompt waits: exit 130, and the terminal's echo is back on.
 func TestPassphrasePromptInterrupted(t *testing.T) {
 	t.Setenv(cli.KeyFileEnv, "")
 	t.Setenv(cli.PassphraseFileEnv, "")
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "in.csv"), []byte("phone\n9876500001\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	term := newTerminal(t)
 	defer term.close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -257,5 +279,27 @@ func TestPassphraseOnControllingTerminal(t *testing.T) {
 	}
 	if _, err := os.Stat(lcf); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBinaryFilterNotToTerminal: -o - refuses to write a binary filter to
+// a terminal (age does the same), before doing any work.
+func TestBinaryFilterNotToTerminal(t *testing.T) {
+	t.Setenv(cli.KeyFileEnv, "")
+	t.Setenv(cli.PassphraseFileEnv, "")
+	dir := t.TempDir()
+	key, in := filepath.Join(dir, "k.key"), filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(in, []byte("phone\n9876500001\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := cli.Run(context.Background(), []string{"keygen", "-o", key}, strings.NewReader(""), io.Discard, io.Discard); code != 0 {
+		t.Fatalf("keygen: exit %d", code)
+	}
+	term := newTerminal(t)
+	defer term.close()
+	var stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"build", "--key", key, "-o", "-", in}, strings.NewReader(""), term.tty, &stderr)
+	if code != cli.ExitError || !strings.Contains(stderr.String(), "writes a binary filter to standard output, which is a terminal") {
+		t.Fatalf("build -o - on a terminal: exit %d\n%s", code, stderr.String())
 	}
 }

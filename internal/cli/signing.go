@@ -21,11 +21,17 @@ func runKeygenSigning(e *env, path string) error {
 		return err
 	}
 	defer clear(priv)
-	if err := keyhash.WriteSigningKeyFile(path, priv, time.Now()); err != nil {
+	now := time.Now()
+	info, err := e.writeKey(path, func() []byte { return keyhash.EncodeSigningKeyFile(priv, now) },
+		func() error { return keyhash.WriteSigningKeyFile(path, priv, now) })
+	if err != nil {
 		return err
 	}
 	pub := keyhash.PublicKeyString(priv.Public().(ed25519.PublicKey))
-	fmt.Fprintf(e.stdout, "wrote %s (Ed25519 signing key, mode 0600)\npublic key: %s\n", path, pub)
+	if path != stdio {
+		fmt.Fprintf(info, "wrote %s (Ed25519 signing key, mode 0600)\n", path)
+	}
+	fmt.Fprintf(info, "public key: %s\n", pub)
 	return nil
 }
 

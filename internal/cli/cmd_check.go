@@ -32,6 +32,7 @@ type checkOptions struct {
 	// the first filter only when there are several).
 	hideMapping bool
 	oprfCheck   // --response and --state: the OPRF key mode (cmd_oprf.go)
+	groupFlags  // --group-by and --min-group (groups.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -78,6 +79,7 @@ exposed); 2 error (including a filter that could not be checked).`,
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (\"-\": standard output)")
 	cmd.Flags().StringVar(&o.matches, "matches", "", "write the matched registry records' ids to this CSV file")
 	cmd.Flags().StringVar(&o.region, "region", "", "default phone region (default: the filter's)")
+	o.groupFlags.add(cmd)
 	o.inputFlags.add(cmd)
 	o.oprfCheck.add(cmd)
 	cmd.MarkFlagFilename("filter", "lcf")
@@ -269,6 +271,10 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 	if err != nil {
 		return nil, err
 	}
+	grouping, err := o.groupFlags.grouping(ins, norm)
+	if err != nil {
+		return nil, err
+	}
 	res, err := engine.Check(e.ctx, ins, engine.CheckOptions{
 		Options:     o.engineOptions(e),
 		Normalizer:  norm,
@@ -276,6 +282,7 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 		Filter:      f,
 		WantMatches: matchesOut != nil,
 		Identifiers: ids,
+		Observe:     observe(grouping),
 	})
 	if err == nil {
 		err = o.oprfCheck.after(ids, res)
@@ -285,6 +292,9 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 	}
 	rep := report.Build(path, f.Header, f.FalsePositiveRate(), res)
 	rep.Filter.KeyFingerprint = u.master.Fingerprint()
+	if err := o.groupFlags.addGroups(rep, grouping); err != nil {
+		return nil, err
+	}
 	if matchesOut != nil {
 		w := bufio.NewWriter(matchesOut)
 		if err := report.WriteMatchesCSV(w, res.Matches); err != nil {

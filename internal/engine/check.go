@@ -38,6 +38,15 @@ type Observer interface {
 	Done()
 }
 
+// RowObserver is an Observer that also sees each checked record's values (the registry's own
+// columns, for grouping) when the record is read, before its outcome is known: Row(slot, …)
+// then Record with the same Outcome.Slot. The values stay in the process: an observer keeps
+// only what it reports (groups.go).
+type RowObserver interface {
+	Observer
+	Row(slot, src int, rec []string)
+}
+
 // Outcome is what the check found for one registry record: which of the
 // filter's indexes it could form and which it matched (bit i: the filter's
 // index i, in CheckResult.Indexes order), and whether it is evidence of
@@ -50,6 +59,7 @@ type Outcome struct {
 	Formed  uint64
 	Matched uint64
 	Exposed bool
+	Slot    int // the record's place in its worker's batch: the slot RowObserver.Row was given
 }
 
 // IndexResult counts one index of the filter over the registry.
@@ -403,6 +413,9 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 		c.checked[i]++
 	}
 	if formed != 0 {
+		if ro, ok := c.obs.(RowObserver); ok {
+			ro.Row(slot, src, rec)
+		}
 		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})
 		if c.b.full || len(c.pend) == maxPendingRows {
 			c.flushProbes()

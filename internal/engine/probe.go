@@ -99,7 +99,7 @@ func (c *checkHandler) flushProbes() {
 			c.exposed++
 		}
 		if c.obs != nil {
-			o := Outcome{Src: r.src, Line: r.line, Exposed: exposed}
+			o := Outcome{Src: r.src, Line: r.line, Exposed: exposed, Slot: k}
 			for i, b := range c.bitOf {
 				if r.formed&(1<<i) != 0 {
 					o.Formed |= b

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -375,4 +376,14 @@ func digitValue(r rune) (int, bool) {
 		k++
 	}
 	return k % 10, true
+}
+
+// NormalizeText normalizes s as a text custom field is (placeholders and blanks give ""), for
+// grouping a registry column's values.
+func NormalizeText(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || isPlaceholder(s) || len(s) > maxValueLen || !utf8.ValidString(s) {
+		return "", nil
+	}
+	return normalizeText(Field(-1), s)
 }

@@ -93,6 +93,10 @@ type Report struct {
 	// DumpOnlyFields are fields and recognised column kinds the dump holds
 	// that the registry does not.
 	DumpOnlyFields []string `json:"dump_only_fields"`
+	// Groups and Dating: localization and dating over the --group-by columns (groups.go);
+	// absent without --group-by.
+	Groups []GroupReport  `json:"groups,omitempty"`
+	Dating []DatingReport `json:"dating,omitempty"`
 }
 
 // Exposure answers "is the registry's people's data in the dump", with the

@@ -108,6 +108,7 @@ func WriteText(w io.Writer, r *Report) error {
 	if len(r.DumpOnlyFields) > 0 {
 		fmt.Fprintf(&b, "\nThe dump holds fields the registry does not: %s.\n", strings.Join(r.DumpOnlyFields, ", "))
 	}
+	writeGroupsText(&b, r)
 	fmt.Fprintf(&b, "\nREGISTRY ROWS (%s records checked)\n", num(r.Registry.Records))
 	writeSourcesText(&b, r.Registry.Sources)
 	_, err := io.WriteString(w, b.String())

@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakcheck/leakcheck/internal/report/schematest"
+)
+
+// The generated scenarios of issue 10: a registry of invented people with a state, a centre,
+// a registration date and a reference number, and dumps that cover one state up to a date,
+// every state up to a date, or are another database of the same people.
+
+type genPerson struct {
+	phone, name, dob, state, centre, ref string
+	reg                                  time.Time
+}
+
+var genStates = []struct {
+	name   string
+	weight int
+}{
+	{"Uttar Pradesh", 20}, {"Maharashtra", 15}, {"Bihar", 12}, {"West Bengal", 10},
+	{"Madhya Pradesh", 9}, {"Tamil Nadu", 9}, {"Rajasthan", 8}, {"Karnataka", 7},
+	{"Gujarat", 6}, {"Odisha", 4},
+}
+
+var genFirst = []string{"Aarav", "Vivaan", "Aditya", "Ishaan", "Kabir", "Ananya", "Diya", "Meera", "Saanvi", "Riya", "Tara", "Nikhil", "Rohan", "Kavya", "Zoya", "Farhan"}
+var genLast = []string{"Quorvan", "Belnath", "Tiskar", "Morwade", "Jhelvi", "Pranteq", "Ostrava", "Keshlin", "Vandor", "Rumelt"}
+
+func genRegistry(n int, seed uint64) []genPerson {
+	r := rand.New(rand.NewPCG(seed, 10))
+	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	days := int(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC).Sub(start).Hours() / 24)
+	total := 0
+	for _, s := range genStates {
+		total += s.weight
+	}
+	out := make([]genPerson, n)
+	for i := range out {
+		k := r.IntN(total)
+		st := genStates[0].name
+		for _, s := range genStates {
+			if k < s.weight {
+				st = s.name
+				break
+			}
+			k -= s.weight
+		}
+		out[i] = genPerson{
+			phone:  fmt.Sprintf("+9179%08d", 10_000_000+i*7919%89_999_999),
+			name:   genFirst[r.IntN(len(genFirst))] + " " + genLast[r.IntN(len(genLast))],
+			dob:    time.Date(1940+r.IntN(65), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
+			state:  st,
+			centre: fmt.Sprintf("%s PHC %d", st, 1+r.IntN(4)),
+			ref:    fmt.Sprintf("%012d", r.Int64N(1e12)),
+			reg:    start.AddDate(0, 0, r.IntN(days+1)),
+		}
+	}
+	return out
+}
+
+func writeCSV(t *testing.T, path string, header []string, rows [][]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.Write(header)
+	w.WriteAll(rows)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type forensicsReport struct {
+	Source struct {
+		Assessment string `json:"assessment"`
+	} `json:"source"`
+	Groups []struct {
+		Column  string `json:"column"`
+		Unit    string `json:"unit"`
+		Summary string `json:"summary"`
+		Buckets []struct {
+			Value           string     `json:"value"`
+			Records         int64      `json:"records"`
+			Exposed         int64      `json:"exposed"`
+			CI95            [2]float64 `json:"ci95"`
+			OverRepresented bool       `json:"over_represented"`
+		} `json:"buckets"`
+	} `json:"groups"`
+	Dating []struct {
+		Column    string  `json:"column"`
+		Last      *string `json:"last_exposed"`
+		NotBefore *string `json:"snapshot_not_before"`
+		NotAfter  *string `json:"snapshot_not_after"`
+	} `json:"dating"`
+}
+
+func TestLocalizeAndDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generated registry")
+	}
+	w := &acWorld{t: t, dir: t.TempDir(), filters: map[string]string{}}
+	t.Setenv(KeyFileEnv, "")
+	t.Setenv(PassphraseFileEnv, "")
+	w.key = w.newKey("k.key")
+	reg := genRegistry(8000, 1)
+	var rows [][]string
+	for _, p := range reg {
+		rows = append(rows, []string{p.phone, p.name, p.dob, p.state, p.centre, p.reg.Format(time.DateOnly), "REF" + p.ref})
+	}
+	registry := w.path("registry.csv")
+	writeCSV(t, registry, []string{"phone", "name", "dob", "state", "centre", "registered_on", "reference_no"}, rows)
+
+	cut := time.Date(2022, 3, 5, 0, 0, 0, 0, time.UTC)
+	dump := func(file string, keep func(genPerson) bool) string {
+		var rows [][]string
+		r := rand.New(rand.NewPCG(7, 7))
+		for _, p := range reg {
+			if keep(p) && r.Float64() < 0.8 {
+				rows = append(rows, []string{strings.TrimPrefix(p.phone, "+91"), strings.ToUpper(p.name), p.dob})
+			}
+		}
+		path := w.path(file)
+		writeCSV(t, path, []string{"Mobile", "Name", "DOB"}, rows)
+		lcf := strings.TrimSuffix(path, ".csv") + ".lcf"
+		w.mustRun(0, "", "build", "-q", "--key", w.key, "--index", "phone", "--index", "phone+name", "--index", "phone+dob", "-o", lcf, path)
+		return lcf
+	}
+	check := func(lcf string, extra ...string) forensicsReport {
+		args := append([]string{"check", "-q", "--key", w.key, "--filter", lcf, "--format", "json"}, extra...)
+		res := w.run("", append(args, registry)...)
+		if res.code != 1 {
+			t.Fatalf("check: %s", res)
+		}
+		for _, p := range reg[:200] {
+			if strings.Contains(res.stdout, p.ref) || strings.Contains(res.stdout, p.phone) {
+				t.Fatal("the report holds a registry value")
+			}
+		}
+		schematest.Validate(t, []byte(res.stdout))
+		var rep forensicsReport
+		if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	within := func(name string, s *string, lo, hi time.Time) {
+		t.Helper()
+		if s == nil {
+			t.Fatalf("%s: null, want a date", name)
+		}
+		d, err := time.Parse(time.DateOnly, *s)
+		if err != nil || d.Before(lo) || d.After(hi) {
+			t.Fatalf("%s = %s, want within %s..%s", name, *s, lo.Format(time.DateOnly), hi.Format(time.DateOnly))
+		}
+	}
+	twoWeeks := 14 * 24 * time.Hour
+
+	t.Run("one state up to a date", func(t *testing.T) {
+		lcf := dump("odisha.csv", func(p genPerson) bool { return p.state == "Odisha" && !p.reg.After(cut) })
+		rep := check(lcf, "--group-by", "state", "--group-by", "registered_on:week")
+		if dir := os.Getenv("LEAKCHECK_FORENSICS_OUT"); dir != "" {
+			res := w.run("", "check", "-q", "--key", w.key, "--filter", lcf, "--group-by", "state", "--group-by", "registered_on", registry)
+			os.WriteFile(dir+"/odisha.txt", []byte(res.stdout), 0o644)
+		}
+		if len(rep.Groups) != 2 || len(rep.Dating) != 1 {
+			t.Fatalf("groups %d, dating %d", len(rep.Groups), len(rep.Dating))
+		}
+		var over []string
+		for _, b := range rep.Groups[0].Buckets {
+			if b.OverRepresented {
+				over = append(over, b.Value)
+			}
+		}
+		if len(over) != 1 || over[0] != "odisha" {
+			t.Fatalf("over-represented %v, want only odisha; %s", over, rep.Groups[0].Summary)
+		}
+		if !strings.Contains(rep.Groups[0].Summary, "odisha") {
+			t.Errorf("summary %q does not name odisha", rep.Groups[0].Summary)
+		}
+		d := rep.Dating[0]
+		within("not before", d.NotBefore, cut.Add(-twoWeeks), cut)
+		within("not after", d.NotAfter, cut, cut.Add(twoWeeks))
+	})
+	t.Run("every state up to a date", func(t *testing.T) {
+		early := time.Date(2021, 11, 15, 0, 0, 0, 0, time.UTC)
+		lcf := dump("all.csv", func(p genPerson) bool { return !p.reg.After(early) })
+		rep := check(lcf, "--group-by", "state", "--group-by", "registered_on")
+		for _, b := range rep.Groups[0].Buckets {
+			if b.OverRepresented {
+				t.Errorf("%s over-represented in a dump of every state", b.Value)
+			}
+		}
+		d := rep.Dating[0]
+		within("not before", d.NotBefore, early.Add(-twoWeeks), early)
+		within("not after", d.NotAfter, early, early.Add(twoWeeks))
+	})
+	t.Run("no cut cannot be dated", func(t *testing.T) {
+		lcf := dump("nocut.csv", func(p genPerson) bool { return true })
+		rep := check(lcf, "--group-by", "registered_on")
+		if d := rep.Dating[0]; d.NotAfter != nil {
+			t.Errorf("a dump of the whole registry dated to %s", *d.NotAfter)
+		}
+	})
+	t.Run("high-cardinality column refused", func(t *testing.T) {
+		lcf := dump("refuse.csv", func(p genPerson) bool { return p.state == "Bihar" })
+		res := w.run("", "check", "-q", "--key", w.key, "--filter", lcf, "--group-by", "reference_no", registry)
+		if res.code != 2 || !strings.Contains(res.stderr, "too many distinct values") || res.stdout != "" {
+			t.Fatalf("want exit 2 and no report: %s", res)
+		}
+		for _, p := range reg {
+			if strings.Contains(res.stderr, p.ref) {
+				t.Fatal("the error holds a reference number")
+			}
+		}
+	})
+}

@@ -190,3 +190,29 @@ func sameRegistry(statePath string, was []exchange.InputDigest, ins []*engine.In
 	}
 	return nil
 }
+
+// probeOPRF returns the key holder's PRF evaluator for probing a filter in
+// the OPRF key mode (nil for a shared-key filter). Only the holder of the
+// filter's OPRF key can probe such a filter directly: anyone else needs an
+// evaluation for each identifier, like any registry lookup.
+func probeOPRF(path string, u *unlockedFilter, keyPath string) (*keyhash.DirectOPRF, error) {
+	h := &u.f.Header
+	if !h.IsOPRF() {
+		if keyPath != "" {
+			return nil, withHint(fmt.Errorf("filter %s is in the shared-key mode; --oprf-key is for filters built with --oprf-key", path), "probe it with --key FILE")
+		}
+		return nil, nil
+	}
+	if keyPath == "" {
+		return nil, withHint(fmt.Errorf("filter %s is in the OPRF key mode: only the holder of its OPRF key can probe it directly", path),
+			"the analyst probes with --oprf-key FILE; a registry tests its identifiers through 'leakcheck blind', the analyst's 'leakcheck evaluate' and 'check --response'")
+	}
+	sk, err := loadOPRFKey(keyPath)
+	if err != nil {
+		return nil, err
+	}
+	if pk := sk.Public(); !bytes.Equal(pk[:], h.Key.OPRF.PublicKey) {
+		return nil, withHint(fmt.Errorf("wrong OPRF key for %s: the filter was built with another (its public key differs)", path), "use the OPRF key the filter was built with")
+	}
+	return &keyhash.DirectOPRF{Private: sk, Salt: h.Salt}, nil
+}

@@ -23,6 +23,7 @@ type probeOptions struct {
 	filters []string // --filter values: filter files or directories of *.lcf
 	field   string
 	quiet   bool
+	oprfKey string // --oprf-key: the OPRF key mode
 }
 
 // probeFields are the fields probe can test: the identifying ones.
@@ -86,6 +87,7 @@ filter); 2 error, including any identifier that could not be tested
 			"see 'leakcheck probe --help'; give the identifier at the prompt or on standard input, never on the command line")
 	})
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
+	cmd.Flags().StringVar(&o.oprfKey, "oprf-key", "", "OPRF key file, for a filter built with 'build --oprf-key' (the key holder probes directly; a registry asks through blind and evaluate)")
 	o.keyFlags.addPassphraseFlag(cmd)
 	cmd.Flags().StringArrayVar(&o.filters, "filter", nil, "filter file built by 'leakcheck build', or a directory of *.lcf filters (repeatable; required)")
 	cmd.Flags().StringVar(&o.field, "field", "", "the identifier's field: phone, national_id or email (default: guessed from its shape)")
@@ -102,6 +104,10 @@ type prober struct {
 	f      *bloom.Filter
 	norm   *fields.Normalizer
 	hasher *keyhash.Hasher
+	// OPRF key mode: the key holder's PRF evaluation and the entry keyed
+	// with its output (cmd_oprf.go).
+	direct *keyhash.DirectOPRF
+	keyed  keyhash.KeyedEntry
 	field  fields.Field // fixed by --field, or -1 to guess
 	index  map[fields.Field]string
 	d      [bloom.ItemSize]byte
@@ -144,6 +150,9 @@ func runProbe(e *env, o probeOptions) error {
 		defer u.wipe()
 		p, err := newProber(path, u, field, multi)
 		if err != nil {
+			return err
+		}
+		if p.direct, err = probeOPRF(path, u, o.oprfKey); err != nil {
 			return err
 		}
 		ps = append(ps, p)
@@ -347,7 +356,17 @@ func (p *prober) probe(raw []byte) (string, outcome) {
 			parts = append(parts, fmt.Sprintf("not tested (%s): the filter has no %s index", f, f))
 			continue
 		}
-		p.hasher.Entry(ix, []string{v}, &p.d)
+		if p.direct != nil {
+			var key keyhash.IdentifierKey
+			if err := p.direct.Key(f.String(), v, &key); err != nil {
+				parts = append(parts, fmt.Sprintf("invalid (%s): cannot be evaluated", f))
+				continue
+			}
+			p.keyed.Entry(&key, ix, []string{v}, &p.d)
+			clear(key[:])
+		} else {
+			p.hasher.Entry(ix, []string{v}, &p.d)
+		}
 		if p.f.Test(p.d[:]) {
 			nPresent++
 			parts = append(parts, fmt.Sprintf("present (%s)", f))

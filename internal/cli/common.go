@@ -30,6 +30,8 @@ type inputFlags struct {
 	table        string
 	sheet        string
 	allowPartial bool
+	columns      []string
+	headerRow    int
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
@@ -44,6 +46,8 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.encoding, "encoding", "", "read text in this encoding instead of detecting it: "+strings.Join(records.Encodings, ", "))
 	cmd.Flags().StringVar(&f.table, "table", "", "the table to read from an SQL dump that holds rows of several")
 	cmd.Flags().StringVar(&f.sheet, "sheet", "", "the sheet to read from an xlsx workbook (default: the first)")
+	cmd.Flags().StringSliceVar(&f.columns, "columns", nil, "name the columns of delimited text that has no header row, in order (a,b,c): its first row is data")
+	cmd.Flags().IntVar(&f.headerRow, "header-row", 0, "the line (delimited text) or row (xlsx) of the header, when title rows are above it")
 	cmd.Flags().BoolVar(&f.allowPartial, "allow-partial", false, "use the rows before the damage in a truncated or damaged compressed file or zip archive (the report says it was truncated)")
 }
 
@@ -70,7 +74,8 @@ func (f *inputFlags) mapOptions() (engine.MapOptions, error) {
 
 func (f *inputFlags) recordOptions() records.Options {
 	return records.Options{MaxLineBytes: f.maxLine, Format: strings.ToLower(f.formatIn), Encoding: f.encoding,
-		Table: f.table, Sheet: f.sheet, AllowPartial: f.allowPartial}
+		Table: f.table, Sheet: f.sheet, AllowPartial: f.allowPartial,
+		Columns: f.columns, HeaderRow: f.headerRow}
 }
 
 // openInputs opens the inputs and prints the column mapping of each.

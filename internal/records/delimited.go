@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -39,7 +40,17 @@ func newDelimited(r io.Reader, name string, opts Options) (*delimitedReader, err
 	if err != nil {
 		return nil, err
 	}
+	if opts.HeaderRow > 1 {
+		br := bufio.NewReaderSize(r, 64<<10)
+		if err := skipLines(br, opts.HeaderRow-1); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		r = br
+	}
 	d := &delimitedReader{s: newScanner(r, max), name: name}
+	if opts.HeaderRow > 1 {
+		d.s.line = int64(opts.HeaderRow)
+	}
 	if opts.Delimiter != 0 {
 		if err := checkDelimiter(opts.Delimiter); err != nil {
 			return nil, err
@@ -55,6 +66,15 @@ func newDelimited(r io.Reader, name string, opts Options) (*delimitedReader, err
 			return nil, d.readError(err)
 		}
 		d.s.delim = delim
+	}
+	if len(opts.Columns) > 0 {
+		// No header row: the names are given, and the first row is data.
+		d.columns = make([]string, len(opts.Columns))
+		for i, c := range opts.Columns {
+			d.columns[i] = strings.TrimSpace(c)
+		}
+		d.values = make([]string, 0, len(d.columns))
+		return d, nil
 	}
 	rec, err := d.s.scan()
 	switch {
@@ -75,6 +95,26 @@ func newDelimited(r io.Reader, name string, opts Options) (*delimitedReader, err
 	}
 	d.values = make([]string, 0, len(cols))
 	return d, nil
+}
+
+// skipLines discards n lines: the title lines above a header row (Options.HeaderRow).
+func skipLines(br *bufio.Reader, n int) error {
+	for range n {
+		for {
+			_, err := br.ReadSlice('\n')
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF {
+				return fmt.Errorf("the input ends before its header row: %w", ErrNoHeader)
+			}
+			if err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
 }
 
 func checkDelimiter(r rune) error {

@@ -461,3 +461,17 @@ func TestUnescapedLineBreaks(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnsAndHeaderRow: --columns names the columns of a headerless file (its first row
+// is data); --header-row skips title lines above the header, keeping physical line numbers.
+func TestColumnsAndHeaderRow(t *testing.T) {
+	runReadTable(t, []readTable{
+		{name: "columns", in: "98\tAnn\n97\tBob\n", opts: Options{Columns: []string{"phone", " name "}},
+			cols: []string{"phone", "name"}, want: []result{rec(1, "98", "Ann"), rec(2, "97", "Bob")}},
+		{name: "header row", in: "Department of Welfare\nList as on 12/06/2023\n\nphone,name\n98,Ann\n", opts: Options{HeaderRow: 4},
+			cols: []string{"phone", "name"}, want: []result{rec(5, "98", "Ann")}},
+		{name: "header row past the end", in: "title\n", opts: Options{HeaderRow: 3}, err: "the input ends before its header row"},
+		{name: "columns for JSON", in: "{\"a\":1}\n", opts: Options{Columns: []string{"a"}}, err: "apply to delimited text and xlsx sheets"},
+		{name: "both", in: "a\n", opts: Options{Columns: []string{"a"}, HeaderRow: 2}, err: "give one of them"},
+	})
+}

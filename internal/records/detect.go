@@ -132,6 +132,20 @@ func (o Options) check() error {
 	if o.Format != "" && !contains(Formats, o.Format) {
 		return fmt.Errorf("unknown input format %q (formats: %s)", o.Format, strings.Join(Formats, ", "))
 	}
+	if o.HeaderRow < 0 {
+		return errors.New("the header row must be 1 or more")
+	}
+	if o.HeaderRow > 1 && len(o.Columns) > 0 {
+		return errors.New("--columns is for a file without a header row, --header-row for one whose header is not its first row: give one of them")
+	}
+	if len(o.Columns) > 0 && o.Format != "" && o.Format != fmtCSV {
+		return fmt.Errorf("--columns names the columns of delimited text, not of %s", o.Format)
+	}
+	for _, c := range o.Columns {
+		if strings.TrimSpace(c) == "" {
+			return errors.New("--columns: a column name is empty")
+		}
+	}
 	if o.Encoding != "" && !contains(Encodings, strings.ToLower(o.Encoding)) {
 		return fmt.Errorf("unknown encoding %q (encodings: %s)", o.Encoding, strings.Join(Encodings, ", "))
 	}

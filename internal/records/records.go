@@ -119,6 +119,12 @@ type Options struct {
 	Table string
 	// Sheet picks an xlsx sheet by name; "" = the first sheet.
 	Sheet string
+	// Columns names the columns of delimited text that has no header row: its first row is
+	// data. nil = the first row is the header.
+	Columns []string
+	// HeaderRow is the 1-based line (delimited text) or row (xlsx) of the header; the lines
+	// above it are titles, not data, and are not read. 0 = the first.
+	HeaderRow int
 	// AllowPartial makes a truncated or damaged compressed input or zip archive end where the
 	// damage starts instead of failing; Truncation then reports it.
 	AllowPartial bool

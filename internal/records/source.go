@@ -394,7 +394,11 @@ func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, erro
 	if sheet == "" {
 		sheet = opts.Sheet
 	}
-	x, err := openXLSX(zr, s.Name, sheet, max)
+	if len(opts.Columns) > 0 {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: --columns names the columns of headerless delimited text; an xlsx sheet has a header row (pick it with --header-row N)", s.Name)
+	}
+	x, err := openXLSXAt(zr, s.Name, sheet, max, int64(opts.HeaderRow))
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
@@ -517,6 +521,14 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 		f, det.FormatWhy = sniffTextWhy(head)
 	}
 	det.Format = formatNames[f]
+	if f != fmtCSV && (len(opts.Columns) > 0 || opts.HeaderRow > 1) {
+		return nil, fmt.Errorf("--columns and --header-row apply to delimited text and xlsx sheets; this input is %s", formatNames[f])
+	}
+	if len(opts.Columns) > 0 {
+		det.FormatWhy += "; no header row: columns named by --columns"
+	} else if opts.HeaderRow > 1 {
+		det.FormatWhy += fmt.Sprintf("; header on line %d (--header-row)", opts.HeaderRow)
+	}
 	switch f {
 	case fmtJSONL:
 		return newKeyedReader(&jsonLines{lines: newLineReader(br, max)}, exactKey)

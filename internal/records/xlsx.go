@@ -160,6 +160,8 @@ type xlsxReader struct {
 	values   []string
 	lastRow  int64
 	err      error
+	// headerRow is Options.HeaderRow: rows above it are titles, not data.
+	headerRow int64
 }
 
 // sheetRef is a sheet of a workbook: its name and relationship id.
@@ -207,8 +209,11 @@ func workbookSheets(zr *zip.Reader) (wbPath string, sheets []sheetRef, date1904 
 }
 
 // openXLSX opens the sheet to read and reads its header row.
-func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) {
+func openXLSX(zr *zip.Reader, name, sheet string, max int, setup ...func(*xlsxReader)) (*xlsxReader, error) {
 	x := &xlsxReader{name: name, max: max}
+	for _, f := range setup {
+		f(x)
+	}
 	wbPath, sheets, date1904, err := workbookSheets(zr)
 	if err != nil {
 		return nil, err
@@ -282,9 +287,9 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) 
 	x.closer = rc
 	x.lim = &limitedReader{r: rc, limit: xlsxRowLimit(max)}
 	x.dec = xml.NewDecoder(x.lim)
-	// The header: the first non-empty row.
+	// The header: the first non-empty row (at or after x.headerRow).
 	for {
-		_, vals, err := x.nextRow()
+		rn, vals, err := x.nextRow()
 		switch {
 		case err == io.EOF:
 			rc.Close()
@@ -297,8 +302,8 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int) (*xlsxReader, error) 
 			return nil, fmt.Errorf("sheet %q: %w", sheets[pick].name, err)
 		}
 		n := lastNonEmpty(vals) + 1
-		if n == 0 {
-			continue
+		if n == 0 || rn < x.headerRow {
+			continue // an empty row, or a title row above the header
 		}
 		x.columns = make([]string, n)
 		for i := range n {

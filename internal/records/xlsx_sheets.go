@@ -35,3 +35,9 @@ func xlsxSources(zr *zip.Reader, path, name string, size int64, opts Options) ([
 	}
 	return out, nil
 }
+
+// openXLSXAt is openXLSX with the header at or after row headerRow (Options.HeaderRow; 0 or 1:
+// the first non-empty row).
+func openXLSXAt(zr *zip.Reader, name, sheet string, max int, headerRow int64) (*xlsxReader, error) {
+	return openXLSX(zr, name, sheet, max, func(x *xlsxReader) { x.headerRow = headerRow })
+}

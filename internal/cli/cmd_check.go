@@ -43,10 +43,15 @@ func newCheckCmd(e *env) *cobra.Command {
 		Long: `Check the registry's own records against a filter built from a suspected dump.
 
 Every registry record is normalized and hashed exactly as build did, then tested
-against the filter. The report gives, per index: records checked, matches,
-matches chance alone would give, an overlap estimate with a 95% interval, the
-p-value under "no overlap", and the share of the dump's entries matched; then
-the provenance evidence and a verdict: exposed, not_exposed or inconclusive.
+against the filter. The report answers three questions: is the registry's
+people's data in the dump (verdict exposed, not_exposed or inconclusive, with
+how many records and a 95% interval, or the smallest exposure the check would
+have found); what the dump is (registry records, mixed, identifiers only or
+unrelated); and where it came from (the registry, another source or
+undetermined, with the evidence for and against). The verdict rests on
+registry records that match an identifier and a distinguishing combination
+together, against filter false alarms plus the registry's own coincidences
+(docs/report.md); per-index counts follow.
 
 --filter may be repeated, and may name a directory (every *.lcf in it): the
 registry is then checked against each filter in turn, with one report per
@@ -54,7 +59,7 @@ filter and a summary table. Every filter's key check and MAC are verified
 before any registry record is read.
 
 --format text (default), json (schema leakcheck.report/v2 for one filter file,
-leakcheck.check/v1 for several), junit (one test case per filter, for CI) or
+leakcheck.check/v2 for several), junit (one test case per filter, for CI) or
 html (one self-contained page for people). docs/report.md documents them.
 --format may be repeated as FMT=FILE to write several reports from one check
 ("-" is standard output); a --format without =FILE goes to -o, or to standard

@@ -103,7 +103,7 @@ type FieldCoincidence struct {
 // CoincidenceBuckets is the largest number of hashed buckets per field in
 // which Check counts values to estimate FieldCoincidence; a registry whose
 // files are small gets fewer (at least 1024, about four per record).
-const CoincidenceBuckets = 1 << 18
+const CoincidenceBuckets = 1 << 16 // 256 KiB a field: the counts stay in a core's cache
 
 // coincidenceBits returns log2 of the number of buckets for inputs of the
 // given sizes (-1: unknown, as for standard input).
@@ -111,12 +111,12 @@ func coincidenceBits(inputs []*Input) int {
 	var size int64
 	for _, in := range inputs {
 		if in.Size < 0 {
-			return 18
+			return 16
 		}
 		size += in.Size
 	}
 	bits := 10
-	for bits < 18 && int64(1)<<bits < size/4 { // ≥ 16 bytes a record: ~4 buckets per record
+	for bits < 16 && int64(1)<<bits < size/4 { // ≥ 16 bytes a record: ~4 buckets per record
 		bits++
 	}
 	return bits

@@ -126,7 +126,7 @@ func (r *Report) Evidence() string {
 }
 
 // WriteCheckJSON writes a multi-filter check as one indented JSON object
-// (schema leakcheck.check/v1, docs/report.md).
+// (schema leakcheck.check/v2, docs/report.md).
 func WriteCheckJSON(w io.Writer, c *Check) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -2,8 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -11,27 +15,129 @@ import (
 	"github.com/leakcheck/leakcheck/internal/engine"
 )
 
-// progress returns a progress bar on stderr when stderr is a terminal and
-// quiet is not set; otherwise a Progress that does nothing. The bar is
-// always on stderr, so that --format json on stdout stays clean.
+// ProgressIntervalEnv names the variable that sets how often, in seconds,
+// a status line is printed when standard error is not a terminal (a CI
+// log); 0 turns the periodic lines off. The default is 10.
+const ProgressIntervalEnv = "LEAKCHECK_PROGRESS_SECONDS"
+
+// progress returns, unless quiet is set, a progress bar on stderr when
+// stderr is a terminal, or else periodic status lines (CI logs); either ends
+// with a summary line. Everything goes to stderr, so that --format json on
+// stdout stays clean.
 func (e *env) progress(quiet bool) engine.Progress {
-	f, ok := e.stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+	if quiet {
 		return engine.NoProgress
+	}
+	f, ok := e.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		every := 10 * time.Second
+		if v, err := strconv.ParseFloat(os.Getenv(ProgressIntervalEnv), 64); err == nil && v >= 0 {
+			every = time.Duration(v * float64(time.Second))
+		}
+		return &statusLines{out: e.stderr, every: every}
 	}
 	return &bar{out: f}
 }
 
 type bar struct {
-	out  *os.File
-	mu   sync.Mutex
-	pb   *progressbar.ProgressBar
-	rows int64
+	out   *os.File
+	mu    sync.Mutex
+	pb    *progressbar.ProgressBar
+	rows  int64
+	bytes int64
+	start time.Time
+}
+
+// statusLines reports progress as a line every so often, for logs.
+type statusLines struct {
+	out         io.Writer
+	every       time.Duration // 0: no periodic lines, the summary only
+	mu          sync.Mutex
+	total       int64
+	rows, bytes int64
+	start, last time.Time
+	finished    bool
+}
+
+func (s *statusLines) Start(total int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total, s.rows, s.bytes, s.finished = total, 0, 0, false
+	s.start = time.Now()
+	s.last = s.start
+}
+
+func (s *statusLines) Advance(bytes, rows int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rows += rows
+	s.bytes += bytes
+	if s.every <= 0 || time.Since(s.last) < s.every {
+		return
+	}
+	s.last = time.Now()
+	fmt.Fprintf(s.out, "leakcheck: %s\n", progressLine(s.rows, s.bytes, s.total, time.Since(s.start)))
+}
+
+func (s *statusLines) Finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished {
+		return
+	}
+	s.finished = true
+	fmt.Fprintf(s.out, "leakcheck: %s\n", summaryLine(s.rows, s.bytes, time.Since(s.start)))
+}
+
+// progressLine is one status line: "120,000 rows, 7.2 MiB of 60.0 MiB
+// (12%), 48,000 rows/s, ETA 18s".
+func progressLine(rows, bytes, total int64, took time.Duration) string {
+	line := fmt.Sprintf("%s rows, %s", groupDigits(rows), byteSize(bytes))
+	if total > 0 {
+		line += fmt.Sprintf(" of %s (%d%%)", byteSize(total), bytes*100/max(total, 1))
+	}
+	if secs := took.Seconds(); secs > 0 && rows > 0 {
+		line += fmt.Sprintf(", %s rows/s", groupDigits(int64(float64(rows)/secs)))
+	}
+	if total > 0 && bytes > 0 && bytes < total {
+		eta := time.Duration(float64(took) * float64(total-bytes) / float64(bytes))
+		line += ", ETA " + eta.Round(time.Second).String()
+	}
+	return line
+}
+
+// summaryLine is the line that ends a pass: "read 2,000,000 rows (120.0 MiB)
+// in 10.3s (194,174 rows/s)".
+func summaryLine(rows, bytes int64, took time.Duration) string {
+	line := fmt.Sprintf("read %s rows (%s) in %s", groupDigits(rows), byteSize(bytes), took.Round(100*time.Millisecond))
+	if secs := took.Seconds(); secs > 0 && rows > 0 {
+		line += fmt.Sprintf(" (%s rows/s)", groupDigits(int64(float64(rows)/secs)))
+	}
+	return line
+}
+
+// groupDigits writes n with thousands separators: 2,000,000.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 func (b *bar) Start(total int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.rows, b.bytes, b.start = 0, 0, time.Now()
 	b.pb = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(b.out),
 		progressbar.OptionShowBytes(true),
@@ -49,6 +155,7 @@ func (b *bar) Advance(bytes, rows int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.rows += rows
+	b.bytes += bytes
 	if b.rows > 0 { // merge reads filters, not rows: it keeps "reading"
 		b.pb.Describe(humanRows(b.rows) + " rows")
 	}
@@ -58,7 +165,10 @@ func (b *bar) Advance(bytes, rows int64) {
 func (b *bar) Finish() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.pb.Finish()
+	b.pb.Finish() // clears the bar; the summary line stays
+	if b.rows > 0 {
+		fmt.Fprintf(b.out, "leakcheck: %s\n", summaryLine(b.rows, b.bytes, time.Since(b.start)))
+	}
 }
 
 func humanRows(n int64) string {

@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,5 +54,42 @@ func BenchmarkProgressAdvance(b *testing.B) {
 	p.Start(1 << 40)
 	for b.Loop() {
 		p.Advance(200_000, 4096)
+	}
+}
+
+// TestStatusLines: with standard error not a terminal (a CI log), progress is
+// a line every so often and a summary at the end, with digits grouped and
+// an ETA in words.
+func TestStatusLines(t *testing.T) {
+	var b strings.Builder
+	s := &statusLines{out: &b, every: time.Nanosecond}
+	s.Start(1000)
+	time.Sleep(2 * time.Millisecond)
+	s.Advance(250, 1_500_000)
+	s.Finish()
+	s.Finish()
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want a status line and a summary, got %q", b.String())
+	}
+	if !regexp.MustCompile(`^leakcheck: 1,500,000 rows, 250 bytes of 1000 bytes \(25%\), [0-9,]+ rows/s, ETA [0-9.]+m?s$`).MatchString(lines[0]) {
+		t.Errorf("status line %q", lines[0])
+	}
+	if !regexp.MustCompile(`^leakcheck: read 1,500,000 rows \(250 bytes\) in [0-9.]+m?s \([0-9,]+ rows/s\)$`).MatchString(lines[1]) {
+		t.Errorf("summary line %q", lines[1])
+	}
+	// No periodic lines with interval 0: the summary only.
+	b.Reset()
+	s = &statusLines{out: &b}
+	s.Start(-1)
+	s.Advance(10, 10)
+	s.Finish()
+	if strings.Count(b.String(), "\n") != 1 || !strings.HasPrefix(b.String(), "leakcheck: read 10 rows") {
+		t.Errorf("interval 0: %q", b.String())
+	}
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := groupDigits(n); got != want {
+			t.Errorf("groupDigits(%d) = %q", n, got)
+		}
 	}
 }

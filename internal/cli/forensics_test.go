@@ -211,6 +211,37 @@ func TestLocalizeAndDate(t *testing.T) {
 			t.Errorf("a dump of the whole registry dated to %s", *d.NotAfter)
 		}
 	})
+	source := func(file string, header []string, row func(genPerson) []string, build []string, checkArgs ...string) string {
+		var rows [][]string
+		for i, p := range reg {
+			if i%3 == 0 {
+				rows = append(rows, row(p))
+			}
+		}
+		path := w.path(file)
+		writeCSV(t, path, header, rows)
+		lcf := strings.TrimSuffix(path, ".csv") + ".lcf"
+		w.mustRun(0, "", append(append([]string{"build", "-q", "--key", w.key, "-o", lcf, "--index", "phone", "--index", "phone+name", "--index", "phone+dob"}, build...), path)...)
+		return check(lcf, checkArgs...).Source.Assessment
+	}
+	t.Run("registry-only fields say registry", func(t *testing.T) {
+		got := source("botexport.csv", []string{"Mobile", "Name", "DOB", "Centre", "ID Number", "Address"},
+			func(p genPerson) []string {
+				return []string{p.phone, p.name, p.dob, p.centre, "XXXXXXXX" + p.ref[8:], "House " + p.ref[:3]}
+			},
+			[]string{"--index", "phone+centre", "--field", "ref_last4:last4=ID Number", "--index", "phone+ref_last4"},
+			"--field", "ref_last4=reference_no")
+		if got != "registry" {
+			t.Errorf("source %q, want registry", got)
+		}
+	})
+	t.Run("another database is not the registry", func(t *testing.T) {
+		got := source("otherdb.csv", []string{"Mobile", "Name", "DOB", "Address"},
+			func(p genPerson) []string { return []string{p.phone, p.name, p.dob, "House " + p.ref[:3]} }, nil)
+		if got == "registry" {
+			t.Errorf("another database of the same people called %q", got)
+		}
+	})
 	t.Run("high-cardinality column refused", func(t *testing.T) {
 		lcf := dump("refuse.csv", func(p genPerson) bool { return p.state == "Bihar" })
 		res := w.run("", "check", "-q", "--key", w.key, "--filter", lcf, "--group-by", "reference_no", registry)

@@ -100,6 +100,7 @@ func AddGroups(r *Report, cols []engine.GroupColumn, minGroup int64) error {
 		}
 		r.Groups = append(r.Groups, valueGroups(c, minGroup))
 	}
+	weighSnapshot(r)
 	return nil
 }
 

@@ -309,6 +309,7 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 	r.Agreement = m.agreement(r.Exposure)
 	r.Finding, r.FindingReason = m.finding(r)
 	r.Source = m.source(r)
+	weighRegistryOnly(r)
 	return r
 }
 

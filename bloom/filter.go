@@ -43,7 +43,10 @@ type Params struct {
 // Plan sizes a filter for capacity items at false-positive rate fpr. A filter
 // whose bit array is larger than DefaultPartitionBits is split into equal
 // partitions of at most that size; the split does not change the
-// false-positive rate because items spread evenly over partitions.
+// false-positive rate because items spread evenly over partitions. No
+// partition is smaller than MinPartitionBits, so a filter of a few entries is
+// larger than its target needs and its rate far below the target; K depends
+// only on the target rate.
 func Plan(capacity uint64, fpr float64) (Params, error) {
 	if !(fpr > 0 && fpr < 1) {
 		return Params{}, fmt.Errorf("false-positive rate must be between 0 and 1 (exclusive), got %g", fpr)
@@ -66,7 +69,7 @@ func Plan(capacity uint64, fpr float64) (Params, error) {
 		m *= 1.005
 		parts = math.Ceil(m / DefaultPartitionBits)
 	}
-	per := math.Ceil(m/parts/64) * 64
+	per := math.Max(math.Ceil(m/parts/64)*64, MinPartitionBits)
 	if parts > MaxPartitions || per > MaxPartitionBits {
 		return Params{}, fmt.Errorf("a filter for %d entries at rate %g is too large", capacity, fpr)
 	}
@@ -173,18 +176,6 @@ func (f *Filter) Fill() (ones, total uint64) {
 		total += uint64(p.Cap())
 	}
 	return ones, total
-}
-
-// FalsePositiveRate is the probability that an item that was never added
-// tests positive, computed from the bits actually set: the mean over
-// partitions of (set bits / M)^K.
-func (f *Filter) FalsePositiveRate() float64 {
-	var sum float64
-	for _, p := range f.parts {
-		fill := float64(p.BitSet().Count()) / float64(p.Cap())
-		sum += math.Pow(fill, float64(p.K()))
-	}
-	return sum / float64(len(f.parts))
 }
 
 // ErrIncompatible is returned by Merge for filters that cannot be combined.

@@ -29,6 +29,7 @@ type inspectResult struct {
 	Bits              uint64       `json:"bits"`
 	FillRatio         float64      `json:"fill_ratio"`
 	FalsePositiveRate float64      `json:"false_positive_rate"`
+	MeanDistinctBits  float64      `json:"mean_distinct_bits"`
 	ChecksumOK        bool         `json:"checksum_ok"`
 	MACVerified       bool         `json:"mac_verified"`
 	SignatureVerified bool         `json:"signature_verified"`
@@ -41,7 +42,8 @@ func newInspectCmd(e *env) *cobra.Command {
 		Short: "Show what a filter holds (no key needed)",
 		Long: `Show a filter's header: when and how it was built, its indexes and entry
 counts, Bloom parameters, salt and key check value, plus its fill ratio and
-actual false-positive rate. The checksum (and any signature) is always
+false-positive rate, computed for the filter's real geometry (bloom/FORMAT.md
+§4.1). The checksum (and any signature) is always
 verified; with --verify and the key, the MAC is verified too.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(e, o, args[0]) },
@@ -81,7 +83,7 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	r := inspectResult{
 		Schema: "leakcheck.inspect/v1", File: path, FormatVersion: dec.Version, Size: dec.FileSize(),
 		Header: f.Header, BitsSet: ones, Bits: total, FillRatio: float64(ones) / float64(total),
-		FalsePositiveRate: f.FalsePositiveRate(), ChecksumOK: true, MACVerified: o.verify,
+		FalsePositiveRate: f.FalsePositiveRate(), MeanDistinctBits: f.Header.Bloom.MeanDistinctBits(), ChecksumOK: true, MACVerified: o.verify,
 		SignatureVerified: f.Header.Signer != nil,
 	}
 	if o.format == "json" {
@@ -120,7 +122,8 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	}
 	row("bloom", "%d partition(s) × %d bits, k=%d, sized for %d entries at %.0e", h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, h.Bloom.Capacity, h.Bloom.TargetFPR)
 	row("fill", "%.2f%% of bits set", 100*r.FillRatio)
-	row("false positives", "%.2e actual (about 1 in %s)", r.FalsePositiveRate, oneIn(r.FalsePositiveRate))
+	row("bit locations", "%.1f distinct bits per entry on average (of k=%d)", r.MeanDistinctBits, h.Bloom.K)
+	row("false positives", "%.2e for this filter's geometry and fill (about 1 in %s)", r.FalsePositiveRate, oneIn(r.FalsePositiveRate))
 	integrity := "checksum OK; MAC not verified (use --verify with the key)"
 	if r.MACVerified {
 		integrity = "checksum OK; key check OK; MAC OK"

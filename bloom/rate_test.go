@@ -19,6 +19,9 @@ import (
 // leakcheck reported before, is printed beside it: it is 3 to 10^7 times too
 // low for the tiny geometries.
 func TestRateMatchesObserved(t *testing.T) {
+	if raceEnabled {
+		t.Skip("statistical test of a single goroutine: run without -race")
+	}
 	type tc struct {
 		name    string
 		p       Params
@@ -106,6 +109,9 @@ func TestRateTinyNewFilter(t *testing.T) {
 // TestDistinctBits compares the stratified distribution of distinct bits per
 // item with plain sampling of the location scheme, and checks its edges.
 func TestDistinctBits(t *testing.T) {
+	if raceEnabled {
+		t.Skip("statistical test of a single goroutine: run without -race")
+	}
 	r := rand.New(rand.NewPCG(8, 8))
 	for _, g := range []struct{ m, k uint64 }{{64, 20}, {192, 20}, {128, 10}, {1856, 20}, {1 << 16, 20}, {DefaultPartitionBits - 64, 30}, {64, 1}} {
 		dist := distinctBits(g.m, g.k)

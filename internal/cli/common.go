@@ -32,6 +32,7 @@ type inputFlags struct {
 	allowPartial bool
 	columns      []string
 	headerRow    int
+	exclude      []string
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
@@ -48,6 +49,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.sheet, "sheet", "", "the sheet to read from an xlsx workbook (default: the first)")
 	cmd.Flags().StringSliceVar(&f.columns, "columns", nil, "name the columns of delimited text that has no header row, in order (a,b,c): its first row is data")
 	cmd.Flags().IntVar(&f.headerRow, "header-row", 0, "the line (delimited text) or row (xlsx) of the header, when title rows are above it")
+	cmd.Flags().StringArrayVar(&f.exclude, "exclude", nil, "leave out the files of a directory and the members of a zip or tar archive that this glob matches (e.g. '*.html', 'old/*'; repeatable); matched against the path inside the directory or archive, its base name and its enclosing directories")
 	cmd.Flags().BoolVar(&f.allowPartial, "allow-partial", false, "use the rows before the damage in a truncated or damaged compressed file or zip archive (the report says it was truncated)")
 }
 
@@ -75,7 +77,7 @@ func (f *inputFlags) mapOptions() (engine.MapOptions, error) {
 func (f *inputFlags) recordOptions() records.Options {
 	return records.Options{MaxLineBytes: f.maxLine, Format: strings.ToLower(f.formatIn), Encoding: f.encoding,
 		Table: f.table, Sheet: f.sheet, AllowPartial: f.allowPartial,
-		Columns: f.columns, HeaderRow: f.headerRow}
+		Columns: f.columns, HeaderRow: f.headerRow, Exclude: f.exclude}
 }
 
 // openInputs opens the inputs and prints the column mapping of each.

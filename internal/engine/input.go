@@ -151,6 +151,10 @@ func open(paths []string, mo MapOptions, ropts records.Options, skip bool) ([]*I
 		var mine []SkippedSource
 		usable := 0
 		for _, src := range srcs {
+			if src.Excluded {
+				mine = append(mine, SkippedSource{src.Name, "excluded by --exclude"})
+				continue
+			}
 			in, err := openSource(p, src, mo, ropts)
 			if err == nil && skip && len(srcs) > 1 && !identifying(in.Mapping) {
 				in.Close()

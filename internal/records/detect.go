@@ -146,6 +146,9 @@ func (o Options) check() error {
 			return errors.New("--columns: a column name is empty")
 		}
 	}
+	if err := checkExclude(o.Exclude); err != nil {
+		return err
+	}
 	if o.Encoding != "" && !contains(Encodings, strings.ToLower(o.Encoding)) {
 		return fmt.Errorf("unknown encoding %q (encodings: %s)", o.Encoding, strings.Join(Encodings, ", "))
 	}

@@ -338,7 +338,7 @@ func FuzzZipScan(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		srcs, err := scanZip(bytes.NewReader(data), p, "f.zip", int64(len(data)))
+		srcs, err := scanZip(bytes.NewReader(data), p, "f.zip", int64(len(data)), Options{})
 		if err != nil {
 			return
 		}

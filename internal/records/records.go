@@ -125,6 +125,9 @@ type Options struct {
 	// HeaderRow is the 1-based line (delimited text) or row (xlsx) of the header; the lines
 	// above it are titles, not data, and are not read. 0 = the first.
 	HeaderRow int
+	// Exclude leaves out the files of a directory and the members of an archive that one of
+	// these globs matches (see exclude.go); they are returned by Sources with Excluded set.
+	Exclude []string
 	// AllowPartial makes a truncated or damaged compressed input or zip archive end where the
 	// damage starts instead of failing; Truncation then reports it.
 	AllowPartial bool

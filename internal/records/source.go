@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -35,6 +36,9 @@ type Source struct {
 	// Size is what BytesRead counts up to: the file's size, or a zip member's uncompressed
 	// size; -1 when unknown.
 	Size int64
+	// Excluded is set on a file or member that Options.Exclude leaves out: it is listed so
+	// that the caller can say so, and is not opened.
+	Excluded bool
 
 	kind   sourceKind
 	path   string     // the file, or the archive a member is in
@@ -94,6 +98,11 @@ func Sources(path string, opts Options) ([]*Source, error) {
 		}
 		if fi.IsDir() {
 			return nil // a link to a directory: not followed, so no cycles
+		}
+		rel, _ := filepath.Rel(path, p)
+		if excluded(opts.Exclude, filepath.ToSlash(rel)) {
+			out = append(out, &Source{Name: displayPath(p), Size: fi.Size(), kind: srcFile, path: p, Excluded: true})
+			return nil
 		}
 		srcs, err := fileSources(p, displayPath(p), fi, opts)
 		if err != nil {
@@ -175,6 +184,7 @@ func single(path string, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	srcs = slices.DeleteFunc(srcs, func(s *Source) bool { return s.Excluded })
 	if len(srcs) != 1 {
 		return nil, fmt.Errorf("%s holds %d inputs; read them one by one (see Sources)", displayPath(path), len(srcs))
 	}
@@ -335,6 +345,9 @@ func (s *Source) raw() (io.Reader, closers, error) {
 }
 
 func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
+	if s.Excluded {
+		return nil, nil, fmt.Errorf("%s: excluded by --exclude", s.Name)
+	}
 	if s.once {
 		if s.opened {
 			return nil, nil, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)

@@ -230,3 +230,34 @@ func TestDisplayPath(t *testing.T) {
 		}
 	}
 }
+
+func TestExcluded(t *testing.T) {
+	tests := []struct {
+		patterns []string
+		rel      string
+		want     bool
+	}{
+		{nil, "a.csv", false},
+		{[]string{"*.html"}, "web/index.html", true},
+		{[]string{"*.html"}, "web/index.csv", false},
+		{[]string{"old"}, "old/sub/a.csv", true},
+		{[]string{"old/"}, "old/a.csv", true},
+		{[]string{"old/*"}, "old/a.csv", true},
+		{[]string{"old/*"}, "new/old.csv", false},
+		{[]string{"leak/part1.csv"}, "leak/part1.csv", true},
+		{[]string{"part1.csv"}, "leak/part1.csv", true},
+		{[]string{"leak/part1.csv"}, "other/leak/part1.csv", false},
+		{[]string{"x", "README*"}, "docs/README.txt", true},
+	}
+	for _, tt := range tests {
+		if got := excluded(tt.patterns, tt.rel); got != tt.want {
+			t.Errorf("excluded(%q, %q) = %v, want %v", tt.patterns, tt.rel, got, tt.want)
+		}
+	}
+	if err := (Options{Exclude: []string{"["}}).check(); err == nil {
+		t.Error("a malformed pattern was accepted")
+	}
+	if err := (Options{Exclude: []string{""}}).check(); err == nil {
+		t.Error("an empty pattern was accepted")
+	}
+}

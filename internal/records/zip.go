@@ -68,7 +68,7 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 			return nil, fmt.Errorf("%s: %w", name, &TruncatedError{What: "zip archive", Rows: 0,
 				Err: errors.New("its directory at the end is missing or damaged")})
 		}
-		return scanZip(f, path, name, size)
+		return scanZip(f, path, name, size, opts)
 	}
 	if isXLSX(zr) {
 		return xlsxSources(zr, path, name, size, opts)
@@ -81,6 +81,10 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 			continue
 		}
 		mname := name + "!" + displayPath(zf.Name)
+		if excluded(opts.Exclude, zf.Name) {
+			out = append(out, &Source{Name: mname, Size: int64(zf.UncompressedSize64), kind: srcMember, path: path, Excluded: true})
+			continue
+		}
 		if zf.Flags&1 != 0 {
 			return nil, fmt.Errorf("%s: encrypted zip members are not read: extract the archive first", mname)
 		}
@@ -99,7 +103,7 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 }
 
 // scanZip finds the members of an archive without its directory, from the local headers.
-func scanZip(f io.ReaderAt, path, name string, size int64) ([]*Source, error) {
+func scanZip(f io.ReaderAt, path, name string, size int64, opts Options) ([]*Source, error) {
 	var out []*Source
 	var last *zipMember
 	off := int64(0)
@@ -172,7 +176,8 @@ func scanZip(f io.ReaderAt, path, name string, size int64) ([]*Source, error) {
 		}
 		last = m
 		if !skipMember(mname) {
-			out = append(out, &Source{Name: name + "!" + displayPath(mname), Size: m.size, kind: srcMember, path: path, member: m})
+			out = append(out, &Source{Name: name + "!" + displayPath(mname), Size: m.size, kind: srcMember, path: path, member: m,
+				Excluded: excluded(opts.Exclude, mname)})
 		}
 		if next < 0 {
 			break

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -58,6 +59,7 @@ func TestScripts(t *testing.T) {
 			"exswap":      cmdExSwap,
 			"samecounts":  cmdSameCounts,
 			"docblock":    cmdDocBlock,
+			"readmewalk":  cmdReadmeWalk,
 		},
 		RequireExplicitExec: false,
 	})
@@ -475,4 +477,101 @@ func cmdDocBlock(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("%s has no %s block #%d", args[0], args[1], n)
+}
+
+// readmeCommand is one command of README's walkthrough and the output README
+// shows under it (compared only for commands shown with a plain "$ " prompt).
+type readmeCommand struct {
+	line    int
+	cmd     string
+	compare bool
+	shown   []string
+}
+
+// readmeWalkthrough extracts the commands of README's "## Walkthrough"
+// section: lines of its plain fenced blocks that start with a prompt ("$ ",
+// or "analyst$ " and "registry$ " in the two-party blocks), with "\"
+// continuations joined and trailing "# comments" dropped.
+func readmeWalkthrough(text string) []readmeCommand {
+	var cmds []readmeCommand
+	inSection, inFence, inBlock := false, false, false
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		switch {
+		case strings.HasPrefix(line, "## "):
+			inSection = line == "## Walkthrough"
+			continue
+		case !inSection:
+			continue
+		case strings.HasPrefix(line, "```"):
+			inFence = !inFence
+			inBlock = inFence && line == "```"
+			continue
+		case !inBlock:
+			continue
+		}
+		prompt, rest, ok := strings.Cut(line, "$ ")
+		if ok && (prompt == "" || prompt == "analyst" || prompt == "registry") {
+			c := readmeCommand{line: i + 1, compare: prompt == ""}
+			cmd := strings.TrimSpace(rest)
+			for strings.HasSuffix(cmd, `\`) && i+1 < len(lines) {
+				i++
+				cmd = strings.TrimSuffix(cmd, `\`) + " " + strings.TrimSpace(lines[i])
+			}
+			if j := strings.Index(cmd, "  #"); j >= 0 {
+				cmd = strings.TrimSpace(cmd[:j])
+			}
+			c.cmd = cmd
+			cmds = append(cmds, c)
+			continue
+		}
+		if n := len(cmds); n > 0 && cmds[n-1].compare && strings.TrimSpace(line) != "" {
+			cmds[n-1].shown = append(cmds[n-1].shown, line)
+		}
+	}
+	return cmds
+}
+
+// readmewalk: run every command of README's walkthrough, in order, in the
+// work directory (which should hold the fixtures). Each must exit 0 or 1 (exposure found), never 2, and each
+// line README shows under a "$ " command must appear in its output (spaces
+// collapsed, so README may wrap; "…" stands for text left out, such as
+// figures that differ per key or per run; the key's fingerprint is not
+// compared).
+func cmdReadmeWalk(ts *testscript.TestScript, neg bool, args []string) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	ts.Check(err)
+	cmds := readmeWalkthrough(string(data))
+	if len(cmds) < 10 {
+		ts.Fatalf("README's walkthrough has only %d commands: is the section still named \"## Walkthrough\"?", len(cmds))
+	}
+	collapse := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, c := range cmds {
+		err := ts.Exec("sh", "-c", c.cmd)
+		out := ts.ReadFile("stdout") + "\n" + ts.ReadFile("stderr")
+		ts.Logf("README.md:%d: $ %s\n%s", c.line, c.cmd, out)
+		if err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				ts.Fatalf("README.md:%d: %s: %v", c.line, c.cmd, err)
+			}
+		}
+		got := collapse(out)
+		for _, want := range c.shown {
+			w := collapse(want)
+			if strings.HasPrefix(w, "fingerprint:") {
+				continue
+			}
+			rest := got
+			for _, piece := range strings.Split(w, "…") {
+				piece = strings.TrimSpace(piece)
+				i := strings.Index(rest, piece)
+				if i < 0 {
+					ts.Fatalf("README.md:%d: %s: README shows %q, which the command did not print", c.line, c.cmd, w)
+				}
+				rest = rest[i+len(piece):]
+			}
+		}
+	}
 }

@@ -42,7 +42,8 @@ type Source struct {
 
 	kind   sourceKind
 	path   string     // the file, or the archive a member is in
-	member *zipMember // for srcMember
+	member *zipMember // for srcMember of a zip archive
+	tar    *tarMember // for srcMember of a tar archive
 	once   bool       // standard input or a pipe: it can be read once
 	tables []string   // SQL tables with rows, from a first pass (nil: not made yet)
 	opened bool       // a one-shot source has been opened
@@ -153,7 +154,10 @@ func fileSources(path, name string, fi os.FileInfo, opts Options) ([]*Source, er
 	defer f.Close()
 	var head [4]byte
 	n, _ := io.ReadFull(f, head[:])
-	if sniff(head[:n]) != formatZip {
+	switch sf := sniff(head[:n]); {
+	case (sf == formatGzip || sf == formatText) && isTar(f, sf == formatGzip):
+		return tarSources(path, name, sf == formatGzip, opts)
+	case sf != formatZip:
 		return []*Source{{Name: name, Size: fi.Size(), kind: srcFile, path: path}}, nil
 	}
 	return zipSources(f, path, name, fi.Size(), opts)
@@ -333,6 +337,9 @@ func (s *Source) raw() (io.Reader, closers, error) {
 	case srcStdin:
 		return os.Stdin, nil, nil
 	case srcMember:
+		if s.tar != nil {
+			return s.tar.open(s.path)
+		}
 		return s.member.open(s.path)
 	case srcBytes:
 		return bytes.NewReader(s.data), nil, nil
@@ -497,7 +504,7 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 		r = &damage{r: r, what: what, cnt: cnt}
 	}
 	if s.kind == srcMember {
-		layers = append([]string{"zip member"}, layers...)
+		layers = append([]string{s.memberKind()}, layers...)
 	}
 	det.Container = strings.Join(layers, ", ")
 	text, enc, err := decodeText(br, opts.Encoding)

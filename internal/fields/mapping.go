@@ -19,6 +19,13 @@ type Mapping struct {
 	Also      map[Field][]int
 	Ambiguous map[Field][]string // field -> the 2+ columns that all look like it (no override given)
 	Unmapped  []string           // columns that map to no field
+
+	// shown[i] is how column i may be named in messages (see Label);
+	// ambiguous and unmapped hold the column indexes behind Ambiguous and
+	// Unmapped.
+	shown     []label
+	ambiguous map[Field][]int
+	unmapped  []int
 }
 
 // ColumnsOf returns every column of field f: ByField's, then Also's.
@@ -29,6 +36,20 @@ func (m Mapping) ColumnsOf(f Field) []int {
 	}
 	return append([]int{i}, m.Also[f]...)
 }
+
+// label says how much of a column's name a message may show. A header row
+// that leakcheck does not recognise may be the first record of a file without
+// one, and a JSON object keyed by person ("{\"Asha Verma\": {\"mobile\": …}}")
+// has data in its key paths: only the parts of a name that are one of the
+// header names leakcheck knows (headerSynonyms), or that the user typed in an
+// override, are ever printed.
+type label uint8
+
+const (
+	labelHidden  label = iota // "column 3"
+	labelSegment              // column 3 ("….mobile"): only the recognised last segment
+	labelFull                 // "Mobile No"
+)
 
 // headerSynonyms lists, per field, the header names that map to it, in the form headerKey
 // produces: lower case, letters, combining marks and digits only. A name belongs to one field
@@ -174,6 +195,11 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 		ByField:   make(map[Field]int),
 		Also:      make(map[Field][]int),
 		Ambiguous: make(map[Field][]string),
+		shown:     make([]label, len(columns)),
+		ambiguous: make(map[Field][]int),
+	}
+	for i, c := range columns {
+		m.shown[i] = showable(c)
 	}
 	for f, names := range overrides {
 		if !f.valid() {
@@ -197,6 +223,9 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 				return Mapping{}, fmt.Errorf("column %q is given to both %s and %s", columns[i], g, f)
 			}
 			taken[i] = f
+			if columns[i] == name {
+				m.shown[i] = labelFull // the user typed it
+			}
 			if k == 0 {
 				m.ByField[f] = i
 			} else {
@@ -243,6 +272,7 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 		default:
 			for _, i := range cands {
 				m.Ambiguous[f] = append(m.Ambiguous[f], columns[i])
+				m.ambiguous[f] = append(m.ambiguous[f], i)
 				used[i] = true
 			}
 		}
@@ -260,6 +290,7 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 	for i, c := range columns {
 		if !used[i] {
 			m.Unmapped = append(m.Unmapped, c)
+			m.unmapped = append(m.unmapped, i)
 		}
 	}
 	return m, nil
@@ -315,7 +346,7 @@ func findColumn(columns []string, name string) (int, error) {
 	case len(fold) > 1:
 		return 0, fmt.Errorf("%d columns match %q ignoring case", len(fold), name)
 	}
-	return 0, fmt.Errorf("%w (columns found: %s)", ErrNoColumn, quoteList(columns))
+	return 0, fmt.Errorf("%w among the input's %d (leakcheck prints only the column names it recognises: any other may be data)", ErrNoColumn, len(columns))
 }
 
 func countEqual(list []string, s string) int {
@@ -326,17 +357,6 @@ func countEqual(list []string, s string) int {
 		}
 	}
 	return n
-}
-
-func quoteList(list []string) string {
-	if len(list) == 0 {
-		return "none"
-	}
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }
 
 // ParseOverride parses "FIELD=COLUMN", e.g. "name=Full Name" into (Name, "Full Name"). The
@@ -361,36 +381,50 @@ func ParseOverride(s string) (Field, string, error) {
 }
 
 // Describe returns one line per mapped field in canonical order, such as
-// `phone <- "Mobile Number"`, then a line per ambiguous field and one listing unmapped columns.
-// Column names are not personal data, so they may be printed.
+// `phone <- "Mobile Number"`, then a line per ambiguous field and one counting
+// the unmapped columns. Only the names Label may show are shown.
 func (m Mapping) Describe() []string {
 	var lines []string
 	for _, f := range All() {
 		var names []string
 		for _, i := range m.ColumnsOf(f) {
 			if i >= 0 && i < len(m.Columns) {
-				names = append(names, m.Columns[i])
+				names = append(names, m.Label(i))
 			}
 		}
 		if spec, custom := f.Custom(); custom && len(names) > 0 {
-			lines = append(lines, fmt.Sprintf("%s <- %s (custom field, normalized as %s)", f, quoteList(names), spec.Normalizer()))
+			lines = append(lines, fmt.Sprintf("%s <- %s (custom field, normalized as %s)", f, strings.Join(names, ", "), spec.Normalizer()))
 			continue
 		}
 		if len(names) > 0 {
-			lines = append(lines, fmt.Sprintf("%s <- %s", f, quoteList(names)))
+			lines = append(lines, fmt.Sprintf("%s <- %s", f, strings.Join(names, ", ")))
 		}
 	}
 	for _, f := range All() {
-		if cols := m.Ambiguous[f]; len(cols) > 0 {
+		if len(m.ambiguous[f]) > 0 {
 			how := fmt.Sprintf("choose one with an override %s=COLUMN", f)
 			if f.MultiColumn() {
 				how += fmt.Sprintf(", or use all with one override %s=COLUMN per column", f)
 			}
-			lines = append(lines, fmt.Sprintf("%s ?? ambiguous between %s; %s", f, quoteList(cols), how))
+			lines = append(lines, fmt.Sprintf("%s ?? ambiguous between %s; %s", f, m.AmbiguousList(f), how))
 		}
 	}
-	if len(m.Unmapped) > 0 {
-		lines = append(lines, "unmapped: "+quoteList(m.Unmapped))
+	if len(m.unmapped) > 0 {
+		var named []string
+		for _, i := range m.unmapped {
+			if m.label(i) == labelFull {
+				named = append(named, m.Label(i))
+			}
+		}
+		line := "unmapped: " + strings.Join(named, ", ")
+		if hidden := len(m.unmapped) - len(named); hidden > 0 {
+			if len(named) > 0 {
+				line += ", and "
+			}
+			line += fmt.Sprintf("%d column%s whose name%s leakcheck does not recognise (not shown: %s)",
+				hidden, plural(hidden), plural(hidden), notShownReason)
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }
@@ -437,4 +471,94 @@ func DeclareNamed(names []string) error {
 		}
 	}
 	return nil
+}
+
+// notShownReason says why a column name is not printed.
+const notShownReason = "a name leakcheck does not know may be data"
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// Label names column i for a message: its name in quotes when the name is
+// one leakcheck recognises as a whole or the user typed it; `column 3
+// ("….mobile")` when only its last dot-separated segment is recognised (a key
+// path of nested JSON, whose outer keys may be data); otherwise `column 3`.
+func (m Mapping) Label(i int) string {
+	if i < 0 || i >= len(m.Columns) {
+		return fmt.Sprintf("column %d", i+1)
+	}
+	c := m.Columns[i]
+	switch m.label(i) {
+	case labelFull:
+		return fmt.Sprintf("%q", c)
+	case labelSegment:
+		return fmt.Sprintf("column %d (%q)", i+1, "…"+c[strings.LastIndexByte(c, '.'):])
+	}
+	return fmt.Sprintf("column %d", i+1)
+}
+
+// Named reports whether Label shows any part of column i's name.
+func (m Mapping) Named(i int) bool { return m.label(i) != labelHidden }
+
+func (m Mapping) label(i int) label {
+	if i < len(m.shown) {
+		return m.shown[i]
+	}
+	return labelHidden
+}
+
+// AmbiguousList lists the columns that all look like f, as Label names them.
+func (m Mapping) AmbiguousList(f Field) string {
+	ls := make([]string, len(m.ambiguous[f]))
+	for j, i := range m.ambiguous[f] {
+		ls[j] = m.Label(i)
+	}
+	return strings.Join(ls, ", ")
+}
+
+// Recognised reports whether any column name is one leakcheck recognises,
+// wholly or by its last segment. A header row with none may be data.
+func (m Mapping) Recognised() bool {
+	for i := range m.Columns {
+		if m.label(i) != labelHidden {
+			return true
+		}
+	}
+	return false
+}
+
+// showable says how much of a column name may be printed: all of it when it
+// is a header name leakcheck knows, optionally followed by at most two digits
+// ("Mobile 2") or preceded by a qualifier ("Alternate Mobile"), or a key path of such names ("contact.mobile"); its last
+// dot-separated segment when only that is one.
+func showable(c string) label {
+	key := headerKey(c)
+	if _, ok := synonymField[key]; ok {
+		return labelFull
+	}
+	if t := strings.TrimRight(key, "0123456789"); len(key)-len(t) <= 2 && !strings.Contains(c, ".") {
+		if _, ok := synonymField[t]; ok {
+			return labelFull
+		}
+		for _, q := range altQualifiers { // "Alternate Mobile 2"
+			if _, ok := synonymField[strings.TrimPrefix(t, q)]; ok && strings.HasPrefix(t, q) {
+				return labelFull
+			}
+		}
+	}
+	if i := strings.LastIndexByte(c, '.'); i >= 0 {
+		if _, ok := synonymField[headerKey(c[i+1:])]; ok {
+			for _, seg := range strings.Split(c[:i], ".") {
+				if _, ok := synonymField[headerKey(seg)]; !ok {
+					return labelSegment
+				}
+			}
+			return labelFull // "contact.mobile": every segment is a header name
+		}
+	}
+	return labelHidden
 }

@@ -125,7 +125,7 @@ func TestAutoMapAmbiguous(t *testing.T) {
 		`name <- "Name"`,
 		`dob <- "DOB"`,
 		`phone ?? ambiguous between "Mobile", "Contact No"; choose one with an override phone=COLUMN, or use all with one override phone=COLUMN per column`,
-		`unmapped: "City"`,
+		`unmapped: 1 column whose name leakcheck does not recognise (not shown: a name leakcheck does not know may be data)`,
 	}
 	if got := m.Describe(); !slices.Equal(got, want) {
 		t.Errorf("Describe() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -199,7 +199,7 @@ func TestAutoMapOverrideErrors(t *testing.T) {
 		overrides map[Field][]string
 		want      string
 	}{
-		{map[Field][]string{Phone: {"Phone"}}, `no such column (columns found: "Name", "Mobile", "name2", "NAME2", "dup", "dup")`},
+		{map[Field][]string{Phone: {"Phone"}}, `no such column among the input's 6 (leakcheck prints only the column names it recognises`},
 		{map[Field][]string{Name: {"Name2"}}, "2 columns match"},
 		{map[Field][]string{Name: {"dup"}}, "2 columns are called"},
 		{map[Field][]string{Name: {"Mobile"}, Phone: {"Mobile"}}, `column "Mobile" is given to both phone and name`},
@@ -273,5 +273,40 @@ func TestParseOverride(t *testing.T) {
 		if err != nil || f != c.field || col != c.column {
 			t.Errorf("ParseOverride(%q) = %v, %q, %v; want %v, %q", c.in, f, col, err, c.field, c.column)
 		}
+	}
+}
+
+// TestLabelsNeverShowData: a column name is printed only when it is a header
+// name leakcheck knows or the user typed it; names of people used as JSON
+// keys, or a headerless file's first row, are never printed (issue 13, items
+// 1 and 2).
+func TestLabelsNeverShowData(t *testing.T) {
+	for _, c := range []struct {
+		columns   []string
+		overrides map[Field][]string
+		want      []string // Describe()
+	}{
+		{[]string{"Asha Verma.mobile", "Ravi Kumar.mobile"}, nil, []string{
+			`phone ?? ambiguous between column 1 ("….mobile"), column 2 ("….mobile"); choose one with an override phone=COLUMN, or use all with one override phone=COLUMN per column`}},
+		{[]string{"Asha Verma.mobile"}, nil, []string{`phone <- column 1 ("….mobile")`}},
+		{[]string{"Kavya Menon", "Female", "Mobile 98765"}, nil, []string{`phone <- column 3`,
+			`unmapped: 2 columns whose names leakcheck does not recognise (not shown: a name leakcheck does not know may be data)`}},
+		{[]string{"Kavya Menon", "Mobile 2", "City"}, map[Field][]string{Name: {"Kavya Menon"}}, []string{
+			`phone <- "Mobile 2"`, `name <- "Kavya Menon"`,
+			`unmapped: 1 column whose name leakcheck does not recognise (not shown: a name leakcheck does not know may be data)`}},
+		{[]string{"mobile", "mobile2"}, nil, []string{`phone <- "mobile", "mobile2"`}},
+		{[]string{"name", "name2"}, nil, []string{`name <- "name"`, `unmapped: "name2"`}},
+	} {
+		m, err := AutoMap(c.columns, c.overrides)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Describe(); !slices.Equal(got, c.want) {
+			t.Errorf("AutoMap(%q).Describe() =\n%s\nwant\n%s", c.columns, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+	_, err := AutoMap([]string{"Kavya Menon", "Female"}, map[Field][]string{Phone: {"mobile"}})
+	if err == nil || strings.Contains(err.Error(), "Kavya") || strings.Contains(err.Error(), "Female") {
+		t.Errorf("override naming no column: %v, want an error naming no column", err)
 	}
 }

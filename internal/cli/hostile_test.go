@@ -1,0 +1,73 @@
+package cli_test
+
+// Regression tests for issue 13 ("hostile files and careless hands"): each
+// names the item of the issue it covers. The large hostile inputs are made
+// by generators here, never committed.
+
+import (
+	"os"
+	"testing"
+)
+
+// sweepData is data that hostile or careless inputs put where column names,
+// commands, paths or index names belong. None of it may ever be printed.
+var sweepData = []string{"Kavya Menon", "Ludhiana", "Asha Verma", "Ravi Kumar", "9876512345", "kavya.menon@example.com", "424242424242"}
+
+// TestSweepNoDataInMessages (items 1, 2 and 3): every error path and every
+// mapping line that a headerless file, a JSON object keyed by person, or an
+// identifier typed in the wrong place reaches prints no part of that data.
+func TestSweepNoDataInMessages(t *testing.T) {
+	w := newWS(t)
+	w.secrets = append(w.secrets, sweepData...)
+	leak := w.build("leak.lcf", "--key", w.key)
+	inputs := map[string]string{
+		// Headerless: the first row is data, with no long number or @ in it.
+		"names.csv":  "Kavya Menon,Female,Ludhiana\nArjun Menon,Male,Ludhiana\n",
+		"short.csv":  "Kavya Menon,98765,Ludhiana\nAsha Verma,12345,Ludhiana\n",
+		"mobile.csv": "Kavya Menon,mobile,Ludhiana\nAsha Verma,mobile,Ludhiana\n",
+		// A registry keyed by person name: the key paths hold the names.
+		"byname.json":  `{"Asha Verma": {"mobile": "9876500001", "yob": 1990}, "Ravi Kumar": {"mobile": "9876500002", "yob": 1991}}` + "\n",
+		"byname1.json": `{"Asha Verma": {"mobile": "9876500001", "yob": 1990}}` + "\n",
+		"byname.jsonl": `{"Asha Verma": {"mobile": "9876500001"}, "Ludhiana": {"phone": "9876500002", "name": "X"}}` + "\n",
+	}
+	for name, body := range inputs {
+		writeFile(t, w.path(name), []byte(body))
+	}
+	for name := range inputs {
+		in := w.path(name)
+		for _, args := range [][]string{
+			{"build", "--key", w.key, "-o", w.path("x.lcf"), in},
+			{"build", "--key", w.key, "-o", w.path("x.lcf"), "--field", "phone=mobile", in},
+			{"build", "--key", w.key, "-o", w.path("x.lcf"), "--field", "name=City", in},
+			{"build", "--key", w.key, "-o", w.path("x.lcf"), "--index", "phone+name", in},
+			{"build", "--key", w.key, "-o", w.path("x.lcf"), "--index", "phone+yob", "--strict", in},
+			{"check", "--key", w.key, "--filter", leak, in},
+			{"check", "--key", w.key, "--filter", leak, "--field", "phone=Phone", in},
+			{"check", "--key", w.key, "--filter", leak, "--format", "json", in},
+		} {
+			os.Remove(w.path("x.lcf"))
+			w.run(args...) // fails the test on any sweepData in the output
+		}
+	}
+	// Identifiers typed where a key file, a command, an index, a filter,
+	// an input or a column belongs.
+	for _, args := range [][]string{
+		{"build", "--key", "9876512345", "-o", w.path("x.lcf"), w.path("dump_leak.csv")},
+		{"9876512345"},
+		{"Kavya Menon"},
+		{"kavya.menon@example.com", "build"},
+		{"build", "--key", w.key, "--index", "phone+9876512345", "-o", w.path("x.lcf"), w.path("dump_leak.csv")},
+		{"build", "--key", w.key, "--index", "424242424242", "-o", w.path("x.lcf"), w.path("dump_leak.csv")},
+		{"build", "--key", w.key, "-o", w.path("x.lcf"), "kavya.menon@example.com"},
+		{"build", "--key", w.key, "-o", w.path("x.lcf"), "--field", "phone=9876512345", w.path("dump_leak.csv")},
+		{"check", "--key", w.key, "--filter", "9876512345", w.path("dump_leak.csv")},
+		{"check", "--key", w.key, "--filter=424242424242", w.path("dump_leak.csv")},
+		{"inspect", "9876512345"},
+		{"key", "fingerprint", "424242424242"},
+	} {
+		r := w.run(args...)
+		if r.code != 2 {
+			t.Errorf("leakcheck %q: exit %d, want 2:\n%s", args, r.code, r)
+		}
+	}
+}

@@ -65,8 +65,8 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 	}
 	for _, in := range inputs {
 		for _, f := range fields.All() {
-			if cols, ok := in.Mapping.Ambiguous[f]; ok && f != fields.ID {
-				return nil, fmt.Errorf("%s: columns %s all look like %s; pick one with --field %s=COLUMN", in.Display(), quoteList(cols), f, f)
+			if _, ok := in.Mapping.Ambiguous[f]; ok && f != fields.ID {
+				return nil, fmt.Errorf("%s: columns %s all look like %s; pick one with --field %s=COLUMN", in.Display(), in.Mapping.AmbiguousList(f), f, f)
 			}
 		}
 	}
@@ -82,8 +82,8 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 	if len(ixs) == 0 {
 		in := inputs[0]
 		var amb []string
-		for f, cols := range in.Mapping.Ambiguous {
-			amb = append(amb, fmt.Sprintf("%s could be any of %s", f, quoteList(cols)))
+		for f := range in.Mapping.Ambiguous {
+			amb = append(amb, fmt.Sprintf("%s could be any of %s", f, in.Mapping.AmbiguousList(f)))
 		}
 		hint := ""
 		if len(amb) > 0 {
@@ -278,7 +278,8 @@ func PresentKinds(inputs []*Input) []string {
 func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, wantID bool) []*extractor {
 	xs := make([]*extractor, len(inputs))
 	for i, in := range inputs {
-		xs[i] = newExtractor(norm.WithDateOrder(in.DateOrder), in.Mapping, need, wantID)
+		_, m := project(in.Mapping)
+		xs[i] = newExtractor(norm.WithDateOrder(in.DateOrder), m, need, wantID)
 	}
 	return xs
 }

@@ -216,6 +216,12 @@ func skipReason(name string, err error) string {
 // errDataHeader is the error of a header row that looks like data.
 var errDataHeader = errors.New("the first row looks like data, not column names")
 
+// MaxColumns is the most columns an input may have: Excel's and
+// LibreOffice's limit (column XFD). Only the mapped columns are copied out of
+// each record (see project), so this bounds the work of mapping a header, not
+// the memory of the pipeline.
+const MaxColumns = 16384
+
 // openSource opens one source and maps its columns. A source that can be read again is
 // closed until the pipeline reads it (see start), so that a directory or archive of many
 // files does not hold them all open.
@@ -232,6 +238,10 @@ func openSource(p string, src *records.Source, mo MapOptions, ropts records.Opti
 		name = "-"
 	}
 	in := &Input{Name: name, reader: r, closer: c, Size: src.Size, src: src, ropts: ropts, Detected: records.Detected(r)}
+	if n := len(r.Columns()); n > MaxColumns {
+		in.Close()
+		return nil, fmt.Errorf("%s: the header row has %d columns, more than the %d leakcheck reads (the most a spreadsheet has); remove the columns that hold no identifier", src.Name, n, MaxColumns)
+	}
 	if i, why := dataLikeColumn(r.Columns()); i >= 0 {
 		in.Close()
 		return nil, fmt.Errorf("%s: %w (column %d %s); leakcheck needs a header row naming the columns: add one, or name them with --columns", src.Name, errDataHeader, i+1, why)
@@ -385,8 +395,8 @@ func (in *Input) Formable(ix index.Index) (bool, string) {
 		if av[f] {
 			continue
 		}
-		if cols, ok := in.Mapping.Ambiguous[f]; ok {
-			ambiguous = append(ambiguous, fmt.Sprintf("%s (columns %s all look like it; pick one with --field %s=COLUMN)", f, quoteList(cols), f))
+		if _, ok := in.Mapping.Ambiguous[f]; ok {
+			ambiguous = append(ambiguous, fmt.Sprintf("%s (columns %s all look like it; pick one with --field %s=COLUMN)", f, in.Mapping.AmbiguousList(f), f))
 			continue
 		}
 		if spec, custom := f.Custom(); custom {
@@ -404,27 +414,64 @@ func (in *Input) Formable(ix index.Index) (bool, string) {
 	return true, ""
 }
 
-func quoteList(cols []string) string {
-	q := make([]string, len(cols))
-	for i, c := range cols {
-		q[i] = fmt.Sprintf("%q", c)
-	}
-	return strings.Join(q, ", ")
-}
-
-// ColumnList renders an input's columns for error messages.
-// When no column name is one leakcheck recognises, the "header" may well be
-// the first record of a file without one, so the names are not repeated.
+// ColumnList renders an input's columns for error messages. Only the names
+// leakcheck recognises are shown (fields.Mapping.Label): any other "header"
+// may be the first record of a file without one, or a key path holding data.
 func (in *Input) ColumnList() string {
+	m := in.Mapping
 	if !in.HeaderRecognised() {
-		return fmt.Sprintf("%d columns, none with a name leakcheck recognises (names not shown: if the file has no header row, its first row is data; add a header row)", len(in.Mapping.Columns))
+		return fmt.Sprintf("%d columns, none with a name leakcheck recognises (names not shown: if the file has no header row, its first row is data; add a header row)", len(m.Columns))
 	}
-	return quoteList(in.Mapping.Columns)
+	var shown []string
+	hidden := 0
+	for i := range m.Columns {
+		if m.Named(i) {
+			shown = append(shown, m.Label(i))
+		} else {
+			hidden++
+		}
+	}
+	if hidden > 0 {
+		shown = append(shown, fmt.Sprintf("%d more not shown (names leakcheck does not recognise may be data)", hidden))
+	}
+	return strings.Join(shown, ", ")
 }
 
-// HeaderRecognised reports whether at least one column name maps to a field.
+// HeaderRecognised reports whether any column name is one leakcheck
+// recognises (wholly, or by the last segment of a key path).
 func (in *Input) HeaderRecognised() bool {
-	return len(in.Mapping.ByField) > 0 || len(in.Mapping.Ambiguous) > 0
+	return in.Mapping.Recognised() || len(in.Mapping.ByField) > 0
+}
+
+// project returns the columns the mapping feeds a field from, in column
+// order, and the mapping rewritten to index a record cut down to just those
+// columns. The pipeline copies only these out of each record, so memory per
+// batch depends on the fields, never on how wide a file claims to be (a CSV
+// of a million columns, an xlsx header reaching column XFD).
+func project(m fields.Mapping) ([]int, fields.Mapping) {
+	var cols []int
+	add := func(c int) {
+		if !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
+	}
+	for f, c := range m.ByField {
+		add(c)
+		for _, a := range m.Also[f] {
+			add(a)
+		}
+	}
+	slices.Sort(cols)
+	p := m
+	p.ByField = make(map[fields.Field]int, len(m.ByField))
+	p.Also = make(map[fields.Field][]int, len(m.Also))
+	for f, c := range m.ByField {
+		p.ByField[f] = slices.Index(cols, c)
+		for _, a := range m.Also[f] {
+			p.Also[f] = append(p.Also[f], slices.Index(cols, a))
+		}
+	}
+	return cols, p
 }
 
 // extractor pulls the fields a set of indexes needs out of a record and

@@ -313,16 +313,17 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 		acc.Warnings = records.Warnings(r)
 	}()
 	ncol := len(in.Mapping.Columns)
+	keep, _ := project(in.Mapping) // the workers' extractors index these only
 	var b *batch
 	newBatch := func() *batch {
 		select {
 		case nb := <-free:
-			nb.src, nb.ncol = src, ncol
+			nb.src, nb.ncol = src, len(keep)
 			nb.lines = nb.lines[:0]
 			nb.vals = nb.vals[:0]
 			return nb
 		default:
-			return &batch{src: src, ncol: ncol, lines: make([]int64, 0, batchRows), vals: make([]string, 0, batchRows*ncol)}
+			return &batch{src: src, ncol: len(keep), lines: make([]int64, 0, batchRows), vals: make([]string, 0, batchRows*len(keep))}
 		}
 	}
 	send := func() error {
@@ -377,7 +378,9 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 			b = newBatch()
 		}
 		b.lines = append(b.lines, rec.Line)
-		b.vals = append(b.vals, rec.Values...)
+		for _, c := range keep {
+			b.vals = append(b.vals, rec.Values[c])
+		}
 		if len(b.lines) == batchRows {
 			if err := send(); err != nil {
 				return err

@@ -34,9 +34,18 @@ import (
 // xlsxRowLimit bytes of XML, stops reading with a fatal error (the rows before it are returned).
 
 const (
-	maxSharedStrings = 512 << 20 // bytes of the shared string table held in memory
-	maxXLSXPart      = 16 << 20  // workbook, styles and relationship parts
-	maxXLSXColumns   = 16384     // Excel's limit
+	maxSharedStrings = 512 << 20 // bytes of the shared string table held in memory, at most
+	// sharedStringsPerByte and sharedStringsBase bound the table by the
+	// compressed size of its part too: a real table compresses a few times,
+	// never hundreds, so a small file cannot make leakcheck hold hundreds of
+	// megabytes (an empty <si/> costs 5 bytes of XML, a few bits compressed).
+	sharedStringsPerByte = 128
+	sharedStringsBase    = 16 << 20
+	// sharedStringCost is what each entry of the table costs besides its
+	// text: its string header and its offset.
+	sharedStringCost = 24
+	maxXLSXPart      = 16 << 20 // workbook, styles and relationship parts
+	maxXLSXColumns   = 16384    // Excel's limit
 )
 
 // xlsxRowLimit is the most XML one row (or one shared string) may take.
@@ -405,6 +414,11 @@ func (x *xlsxReader) readSharedStrings(f *zip.File) error {
 	var all strings.Builder
 	var offs []int
 	size := 0
+	limit := sharedStringsLimit(f)
+	tooLarge := func() error {
+		return fmt.Errorf("the shared string table needs more than %s of memory (at most %s, and %d times the part's compressed size plus %s); save the sheet as CSV",
+			sizeString(limit), sizeString(maxSharedStrings), sharedStringsPerByte, sizeString(sharedStringsBase))
+	}
 	inSI, inT, inRPh := false, false, 0
 	for {
 		tok, err := dec.RawToken()
@@ -423,6 +437,9 @@ func (x *xlsxReader) readSharedStrings(f *zip.File) error {
 			case "si":
 				inSI = true
 				offs = append(offs, all.Len())
+				if size+sharedStringCost*len(offs) > limit {
+					return tooLarge()
+				}
 				lim.mark = lim.n
 			case "t":
 				inT = inSI
@@ -441,8 +458,8 @@ func (x *xlsxReader) readSharedStrings(f *zip.File) error {
 		case xml.CharData:
 			if inT && inRPh == 0 {
 				size += len(t)
-				if size+16*len(offs) > maxSharedStrings {
-					return fmt.Errorf("the shared string table is larger than %s; save the sheet as CSV", sizeString(maxSharedStrings))
+				if size+sharedStringCost*len(offs) > limit {
+					return tooLarge()
 				}
 				all.Write(t)
 			}
@@ -455,6 +472,15 @@ func (x *xlsxReader) readSharedStrings(f *zip.File) error {
 		x.sst[i] = unescapeOOXML(s[offs[i]:offs[i+1]])
 	}
 	return nil
+}
+
+// sharedStringsLimit is the memory the shared string table of part f may
+// take: maxSharedStrings, or less for a small part (see sharedStringsPerByte).
+func sharedStringsLimit(f *zip.File) int {
+	if f.CompressedSize64 >= maxSharedStrings/sharedStringsPerByte {
+		return maxSharedStrings
+	}
+	return min(maxSharedStrings, sharedStringsBase+sharedStringsPerByte*int(f.CompressedSize64))
 }
 
 // unescapeOOXML decodes the _xHHHH_ escapes OOXML uses for control characters.

@@ -22,11 +22,18 @@ const Scheme = "bits-and-blooms/bloom/v3"
 // the same partition is inserted.
 const DefaultPartitionBits = 1 << 22
 
-// Limits that a reader enforces before it allocates anything.
+// Limits that a reader enforces before it allocates anything. They are the
+// shapes Plan makes, and no others: the MAC authenticates whoever built a
+// filter, not their parameters, so a reader must not let a filter make it
+// spend more than the filter's own size warrants. A filter of many tiny
+// partitions would (each partition costs its checker a fixed amount of
+// per-worker bucket memory, see internal/engine), so a split filter's
+// partitions hold at least MinSplitPartitionBits.
 const (
-	MaxPartitions    = 1 << 20
-	MaxPartitionBits = 1 << 36
-	MaxK             = 64
+	MaxPartitions         = 1 << 20
+	MaxPartitionBits      = DefaultPartitionBits
+	MinSplitPartitionBits = DefaultPartitionBits / 2
+	MaxK                  = 64
 )
 
 // Params are the Bloom parameters of a filter: Partitions partitions of M
@@ -91,6 +98,8 @@ func (p Params) validate() error {
 		return fmt.Errorf("partition count %d out of range 1..%d", p.Partitions, MaxPartitions)
 	case p.M < 64 || p.M > MaxPartitionBits || p.M%64 != 0:
 		return fmt.Errorf("partition size %d bits is not a multiple of 64 in range 64..%d", p.M, uint64(MaxPartitionBits))
+	case p.Partitions > 1 && p.M < MinSplitPartitionBits:
+		return fmt.Errorf("%d partitions of %d bits: a filter is split only into partitions of %d to %d bits", p.Partitions, p.M, MinSplitPartitionBits, MaxPartitionBits)
 	case p.K < 1 || p.K > MaxK:
 		return fmt.Errorf("hash count k=%d out of range 1..%d", p.K, MaxK)
 	}

@@ -149,6 +149,35 @@ func validateCustomFields(cfs []CustomField) error {
 	return nil
 }
 
+// Bounds on the Argon2id parameters a header may ask a reader to pay for
+// before anything in the file can be verified (the header is authenticated
+// only by the key it derives). leakcheck writes time 3, 64 MiB, 4 threads; the
+// bounds leave room for four times the memory and three times the passes, so
+// that a hostile header costs a checker at most 256 MiB and about two
+// seconds per core.
+const (
+	MaxArgonTime      = 10
+	MaxArgonMemoryKiB = 256 << 10
+	MaxArgonThreads   = 16
+	MinArgonSaltSize  = 16
+	MaxArgonSaltSize  = 64
+)
+
+// Validate checks the parameters against the bounds above.
+func (a *Argon2id) Validate() error {
+	switch {
+	case a.Time < 1 || a.Time > MaxArgonTime:
+		return fmt.Errorf("argon2id time %d out of range 1..%d", a.Time, MaxArgonTime)
+	case a.Threads < 1 || a.Threads > MaxArgonThreads:
+		return fmt.Errorf("argon2id threads %d out of range 1..%d", a.Threads, MaxArgonThreads)
+	case a.MemoryKiB < 8*uint32(a.Threads) || a.MemoryKiB > MaxArgonMemoryKiB:
+		return fmt.Errorf("argon2id memory %d KiB out of range %d..%d", a.MemoryKiB, 8*uint32(a.Threads), MaxArgonMemoryKiB)
+	case len(a.Salt) < MinArgonSaltSize || len(a.Salt) > MaxArgonSaltSize:
+		return fmt.Errorf("argon2id salt is %d bytes, want %d..%d", len(a.Salt), MinArgonSaltSize, MaxArgonSaltSize)
+	}
+	return nil
+}
+
 // Index describes one index of the filter: its canonical name, its fields in
 // order, and how many distinct entries were inserted for it.
 type Index struct {
@@ -198,6 +227,9 @@ func (h *Header) validate() error {
 	case KeySourcePassphrase:
 		if h.Key.Argon2id == nil {
 			return errors.New("passphrase key without argon2id parameters")
+		}
+		if err := h.Key.Argon2id.Validate(); err != nil {
+			return err
 		}
 	case KeySourceOPRF:
 		o := h.Key.OPRF

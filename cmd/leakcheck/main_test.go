@@ -34,7 +34,9 @@ func TestMain(m *testing.M) {
 			// its arguments, so the same script builds the same filters
 			// (and gets the same false positives) on every run.
 			keyhash.Random = keyhash.Seeded(strings.Join(os.Args[1:], "\x00"))
-			os.Exit(cli.Main())
+			code := cli.Main()
+			reportPeakMemory()
+			os.Exit(code)
 		},
 	})
 }
@@ -60,6 +62,8 @@ func TestScripts(t *testing.T) {
 			"samecounts":  cmdSameCounts,
 			"docblock":    cmdDocBlock,
 			"readmewalk":  cmdReadmeWalk,
+			"mkhostile":   cmdMkHostile,
+			"lcmem":       cmdLeakcheckMem,
 		},
 		RequireExplicitExec: false,
 	})

@@ -7,6 +7,9 @@ package cli_test
 import (
 	"os"
 	"testing"
+
+	"github.com/leakcheck/leakcheck/fixtures"
+	"github.com/leakcheck/leakcheck/internal/cli"
 )
 
 // sweepData is data that hostile or careless inputs put where column names,
@@ -69,5 +72,22 @@ func TestSweepNoDataInMessages(t *testing.T) {
 		if r.code != 2 {
 			t.Errorf("leakcheck %q: exit %d, want 2:\n%s", args, r.code, r)
 		}
+	}
+}
+
+// TestPassphraseStretchedOnce (item 8): checking against several filters of
+// one passphrase, each verified before the registry is read and then
+// checked, stretches the passphrase with Argon2id once per set of parameters,
+// not twice per filter.
+func TestPassphraseStretchedOnce(t *testing.T) {
+	w := newWS(t)
+	w.passphrase("correct horse battery staple")
+	a := w.build("a.lcf", "--passphrase")
+	b := w.path("b.lcf")
+	writeFile(t, b, readFile(t, a))
+	before := cli.Stretches()
+	w.want(1, nil, "check", "-q", "--passphrase", "--filter", a, "--filter", b, w.path(fixtures.Registry))
+	if n := cli.Stretches() - before; n != 1 {
+		t.Errorf("the passphrase was stretched %d times for two filters of one passphrase, want 1", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -28,8 +29,38 @@ const PassphraseFileEnv = "LEAKCHECK_PASSPHRASE_FILE"
 const MinPassphraseChars = 12
 
 // passCache keeps a passphrase typed once for the whole command (check with
-// several filters asks once). keyFlags.wipe clears it.
-type passCache struct{ pass []byte }
+// several filters asks once), and each key stretched from it, by Argon2id
+// parameters, so that a filter opened twice (checked for its MAC before
+// the registry is read, then checked) pays for Argon2id once. keyFlags.wipe
+// clears it.
+type passCache struct {
+	pass []byte
+	keys map[string]keyhash.Key
+}
+
+// stretches counts Argon2id derivations of existing filters' keys (for tests).
+var stretches atomic.Int64
+
+// stretched returns the key pass stretches to under p, deriving it at most
+// once per command. The caller may wipe its copy.
+func (k *keyFlags) stretched(pass []byte, p *bloom.Argon2id) (keyhash.Key, error) {
+	id := fmt.Sprintf("%d/%d/%d/%x", p.Time, p.MemoryKiB, p.Threads, p.Salt)
+	if k.cache != nil {
+		if key, ok := k.cache.keys[id]; ok {
+			return key, nil
+		}
+	}
+	stretches.Add(1)
+	key, err := keyhash.FromPassphrase(pass, p)
+	if err != nil || k.cache == nil {
+		return key, err
+	}
+	if k.cache.keys == nil {
+		k.cache.keys = map[string]keyhash.Key{}
+	}
+	k.cache.keys[id] = key
+	return key, nil
+}
 
 // addPassphraseFlag registers --passphrase. Call it where the command's
 // options are declared, so that every copy of the options shares one cache.
@@ -44,6 +75,10 @@ func (k *keyFlags) wipe() {
 	if k.cache != nil {
 		clear(k.cache.pass)
 		k.cache.pass = nil
+		for id := range k.cache.keys {
+			k.cache.keys[id] = keyhash.Key{}
+			delete(k.cache.keys, id)
+		}
 	}
 }
 
@@ -110,7 +145,7 @@ func (k *keyFlags) forFilter(e *env, h *bloom.Header, name string) (keyhash.Key,
 		if !cached {
 			defer clear(pass)
 		}
-		key, err := keyhash.FromPassphrase(pass, h.Key.Argon2id)
+		key, err := k.stretched(pass, h.Key.Argon2id)
 		if err != nil {
 			return key, withHint(fmt.Errorf("filter %s: %w", name, err),
 				"the filter's passphrase parameters are unusable: ask the analyst for the filter again")

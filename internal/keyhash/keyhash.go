@@ -86,9 +86,6 @@ func NewArgon2id() (*bloom.Argon2id, error) {
 	return &bloom.Argon2id{Time: ArgonTime, MemoryKiB: ArgonMemoryKiB, Threads: ArgonThreads, Salt: salt}, nil
 }
 
-// MaxArgonMemoryKiB bounds what a filter header may ask for (4 GiB).
-const MaxArgonMemoryKiB = 4 << 20
-
 // FromPassphrase stretches a passphrase into a key with Argon2id.
 func FromPassphrase(pass []byte, p *bloom.Argon2id) (Key, error) {
 	var k Key
@@ -97,8 +94,9 @@ func FromPassphrase(pass []byte, p *bloom.Argon2id) (Key, error) {
 		return k, errors.New("no argon2id parameters")
 	case len(pass) == 0:
 		return k, errors.New("empty passphrase")
-	case p.Time < 1 || p.Time > 100 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > MaxArgonMemoryKiB || len(p.Salt) < 8:
-		return k, fmt.Errorf("argon2id parameters out of range (time=%d memory=%d KiB threads=%d salt=%d bytes)", p.Time, p.MemoryKiB, p.Threads, len(p.Salt))
+	}
+	if err := p.Validate(); err != nil {
+		return k, fmt.Errorf("argon2id parameters out of range: %w", err)
 	}
 	out := argon2.IDKey(pass, p.Salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
 	copy(k[:], out)

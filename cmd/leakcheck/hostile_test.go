@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/ulikunitz/xz"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
@@ -115,6 +117,7 @@ func fileExists(p string) bool {
 //	xlsxsst OUT N            an xlsx whose shared string table is N empty <si/> entries
 //	xlsxwide OUT ROWS        an xlsx whose header reaches column XFD, with ROWS rows
 //	widecsv OUT COLS ROWS    a CSV of COLS columns (all but two unnamed)
+//	xz2 OUT SRC              SRC in two xz streams, the second asking for a 3 GiB dictionary
 //	tinyparts OUT KEY LCF    a filter with a valid MAC under KEY (and LCF's header)
 //	                         of 2^20 partitions of 64 bits
 func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
@@ -143,12 +146,37 @@ func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 		for i := range rows {
 			fmt.Fprintf(&b, "98765%05d,Wide Person %d%s\n", i%100000, i, strings.Repeat(",", cols-2))
 		}
+	case "xz2":
+		// SRC in two xz streams, the second asking for a 3 GiB dictionary
+		// (block header CRC32 valid, so a decoder would allocate it).
+		data := []byte(ts.ReadFile(args[2]))
+		b.Write(xzStream(ts, data, 0))
+		b.Write(xzStream(ts, data, 39))
 	case "tinyparts":
 		b.Write(craftFilter(ts, args[2], args[3], bloom.Params{Scheme: bloom.Scheme, Partitions: 1 << 20, M: 64, K: 1, Capacity: 1, TargetFPR: 1e-6}))
 	default:
 		ts.Fatalf("mkhostile: unknown kind %q", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b.Bytes(), 0o644))
+}
+
+// xzStream compresses data into one xz stream; a dict code other than 0 is
+// written into its block header.
+func xzStream(ts *testscript.TestScript, data []byte, dict byte) []byte {
+	var b bytes.Buffer
+	w, err := xz.NewWriter(&b)
+	ts.Check(err)
+	w.Write(data)
+	ts.Check(w.Close())
+	out := b.Bytes()
+	if dict != 0 {
+		h := out[12:]
+		size := (int(h[0]) + 1) * 4
+		i := bytes.Index(h[:size], []byte{0x21, 0x01})
+		h[i+2] = dict
+		binary.LittleEndian.PutUint32(h[size-4:], crc32.ChecksumIEEE(h[:size-4]))
+	}
+	return out
 }
 
 // writeXLSX writes a minimal one-sheet workbook.

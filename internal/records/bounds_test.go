@@ -1,11 +1,19 @@
 package records
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ulikunitz/xz"
 )
 
 // peakHeap runs fn and returns the most heap memory its live and unswept
@@ -62,5 +70,77 @@ func TestXLSXEmptySharedStrings(t *testing.T) {
 	cols, rows, err := readXLSX(t, handXLSX(t, sheet, si.String(), "", false), Options{})
 	if err != nil || len(cols) != 1 || len(rows) != 1 || rows[0].Values[0] != "value " {
 		t.Fatalf("real table: %q %v %v", cols, rows, err)
+	}
+}
+
+// TestXZGuardFollowsRealFiles: the xz guard follows every container feature
+// of files that xz itself wrote (testdata/xz/make.sh), to the end of their
+// last stream, and leaves their bytes as they were.
+func TestXZGuardFollowsRealFiles(t *testing.T) {
+	paths, err := filepath.Glob("testdata/xz/*.xz")
+	if err != nil || len(paths) < 7 {
+		t.Fatalf("xz fixtures: %v %v", paths, err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := newXZGuard(bytes.NewReader(data))
+		if strings.HasSuffix(p, "bcj.xz") {
+			// The decoder has no BCJ filter; the guard follows the container.
+			if _, err := io.Copy(io.Discard, g); err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+		} else {
+			xr, err := xz.NewReader(g)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			out, err := io.ReadAll(xr)
+			if err != nil || len(out) < 100000 {
+				t.Fatalf("%s: %d bytes, %v", p, len(out), err)
+			}
+		}
+		if g.lost || g.state != xzStreamPad || g.err != nil {
+			t.Errorf("%s: guard lost the structure (lost=%v state=%d err=%v)", p, g.lost, g.state, g.err)
+		}
+	}
+}
+
+// xzDict returns an xz file of data in two streams whose second stream's
+// block asks for a dictionary of the given code (39: 3 GiB), with its block
+// header CRC32 made valid, so that the decoder would allocate it.
+func xzDict(t *testing.T, data []byte, code byte) []byte {
+	first := xzc(t, data)
+	second := xzc(t, data)
+	h := second[12:]
+	size := (int(h[0]) + 1) * 4
+	i := bytes.Index(h[:size], []byte{0x21, 0x01})
+	if i < 0 {
+		t.Fatal("no LZMA2 filter flags in the block header")
+	}
+	h[i+2] = code
+	binary.LittleEndian.PutUint32(h[size-4:], crc32.ChecksumIEEE(h[:size-4]))
+	return append(first, second...)
+}
+
+// TestXZDictEveryStream (issue 13, item 7): a dictionary over the bound is
+// refused in any block of any stream, not only the first, before the
+// decoder allocates it.
+func TestXZDictEveryStream(t *testing.T) {
+	data := []byte("phone,name\n9876500001,Invented One\n")
+	ok := xzDict(t, data, 20) // 2 MiB dictionary
+	if _, rows, err := readBytes(t, string(ok), Options{}); err != nil || len(rows) != 3 {
+		t.Fatalf("two streams within the bound: %v %v", rows, err)
+	}
+	bomb := string(xzDict(t, data, 39))
+	var err error
+	n := peakHeap(func() { _, _, err = readBytes(t, bomb, Options{}) })
+	if err == nil || !strings.Contains(err.Error(), "dictionary over 256 MiB") {
+		t.Fatalf("err = %v, want the dictionary bound", err)
+	}
+	if n > 64<<20 {
+		t.Errorf("peak heap %d MB, want under 64", n>>20)
 	}
 }

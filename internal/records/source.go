@@ -288,7 +288,7 @@ func (d *damage) Read(p []byte) (int, error) {
 	}
 	n, err := d.r.Read(p)
 	var te *TruncatedError
-	if err != nil && err != io.EOF && !errors.As(err, &te) {
+	if err != nil && err != io.EOF && !errors.As(err, &te) && !errors.Is(err, errXzDict) {
 		if d.cnt.err != nil {
 			err = d.cnt.err // the file could not be read: not damage
 		} else {
@@ -469,14 +469,15 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 			what, r = "bzip2 data", bzip2.NewReader(br)
 		case formatXz:
 			what = "xz data"
-			if err := checkXzDict(br); err != nil {
-				return nil, err
-			}
-			xr, err := xz.NewReader(br)
+			guard := newXZGuard(br)
+			xr, err := xz.NewReader(guard)
 			if err != nil {
+				if guard.err != nil {
+					return nil, guard.err
+				}
 				return nil, &TruncatedError{What: what, Rows: -1, Err: plainError(err)}
 			}
-			r = xr
+			r = &fatalFirst{r: xr, fatal: func() error { return guard.err }}
 		case formatZstd:
 			what = "zstd data"
 			zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
@@ -729,60 +730,22 @@ func declaredCharset(head []byte) (encoding.Encoding, string, bool) {
 // only explicit "long" modes go beyond.
 const maxDecoderMemory = 256 << 20
 
-// checkXzDict refuses an xz stream whose first block asks for a dictionary over
-// maxDecoderMemory: the decoder allocates it whole.
-func checkXzDict(br *bufio.Reader) error {
-	head, _ := peek(br, 12+1024)
-	if len(head) < 14 {
-		return nil
-	}
-	h := head[12:]
-	size := (int(h[0]) + 1) * 4
-	if h[0] == 0 || size > len(h) {
-		return nil
-	}
-	flags := h[1]
-	p := 2
-	uvarint := func() (uint64, bool) {
-		var v uint64
-		for i := 0; i < 9 && p < size; i++ {
-			b := h[p]
-			p++
-			v |= uint64(b&0x7f) << (7 * i)
-			if b < 0x80 {
-				return v, true
-			}
+// fatalFirst reports fatal() instead of the error of r when it is set: a
+// bound refused under a decompressor, which the decompressor may have
+// wrapped or replaced.
+type fatalFirst struct {
+	r     io.Reader
+	fatal func() error
+}
+
+func (f *fatalFirst) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil {
+		if ferr := f.fatal(); ferr != nil {
+			return n, ferr
 		}
-		return 0, false
 	}
-	if flags&0x40 != 0 {
-		uvarint()
-	}
-	if flags&0x80 != 0 {
-		uvarint()
-	}
-	for range int(flags&3) + 1 {
-		id, ok := uvarint()
-		if !ok {
-			return nil
-		}
-		n, ok := uvarint()
-		if !ok || p+int(n) > size {
-			return nil
-		}
-		if id == 0x21 && n == 1 {
-			code := h[p]
-			if code > 40 {
-				return nil
-			}
-			dict := uint64(2|code&1) << (code/2 + 11)
-			if code == 40 || dict > maxDecoderMemory {
-				return errors.New("the xz data asks for a dictionary over 256 MiB: decompress it with xz first")
-			}
-		}
-		p += int(n)
-	}
-	return nil
+	return n, err
 }
 
 // sourceReader is what Source.Open returns: the format's reader, with bytes counted at the

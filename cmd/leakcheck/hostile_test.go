@@ -7,6 +7,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -118,6 +119,7 @@ func fileExists(p string) bool {
 //	xlsxwide OUT ROWS        an xlsx whose header reaches column XFD, with ROWS rows
 //	widecsv OUT COLS ROWS    a CSV of COLS columns (all but two unnamed)
 //	xz2 OUT SRC              SRC in two xz streams, the second asking for a 3 GiB dictionary
+//	repeat OUT N             a gzip CSV of one row repeated N times
 //	tinyparts OUT KEY LCF    a filter with a valid MAC under KEY (and LCF's header)
 //	                         of 2^20 partitions of 64 bits
 func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
@@ -152,6 +154,13 @@ func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 		data := []byte(ts.ReadFile(args[2]))
 		b.Write(xzStream(ts, data, 0))
 		b.Write(xzStream(ts, data, 39))
+	case "repeat":
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte("phone,name,yob\n"))
+		for range num(2) {
+			zw.Write([]byte("9876599999,Repeated Person,1990\n"))
+		}
+		ts.Check(zw.Close())
 	case "tinyparts":
 		b.Write(craftFilter(ts, args[2], args[3], bloom.Params{Scheme: bloom.Scheme, Partitions: 1 << 20, M: 64, K: 1, Capacity: 1, TargetFPR: 1e-6}))
 	default:

@@ -269,6 +269,11 @@ func printBuildSummary(e *env, path string, size int64, f *bloom.Filter, res *en
 		fmt.Fprintf(e.stderr, "    %-28s %d entries\n", ix.Name, ix.Entries)
 	}
 	report.WriteAccounting(e.stderr, res.Sources)
+	// The estimate is within a few percent: say so only beyond its error.
+	if dup := res.Rows - res.DistinctRows; dup > res.Rows/10 && dup > 100 {
+		e.notef("about %d of the %d rows (%.0f%%) repeat another row byte for byte (estimated while counting); the filter is sized for the distinct ones",
+			dup, res.Rows, 100*float64(dup)/float64(res.Rows))
+	}
 }
 
 func byteSize(n int64) string {

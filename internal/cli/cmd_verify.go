@@ -15,6 +15,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type verifyOptions struct {
@@ -69,7 +70,7 @@ func runVerify(e *env, o verifyOptions, path string) error {
 	var file io.Reader = e.stdin // "-": the filter on standard input
 	size := int64(-1)
 	if path != stdio {
-		f, err := os.Open(path)
+		f, err := safefile.OpenRead(path) // a named pipe must not block
 		if err != nil {
 			return fmt.Errorf("opening filter: %w", err)
 		}

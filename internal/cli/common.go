@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +12,7 @@ import (
 	"github.com/leakcheck/leakcheck/internal/engine"
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/records"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 // inputFlags are the record-reading options shared by build and check.
@@ -182,7 +182,7 @@ func openFilter(e *env, path string) (*bloom.Decoder, io.Closer, error) {
 		}
 		return dec, io.NopCloser(nil), nil
 	}
-	file, err := os.Open(path)
+	file, err := safefile.OpenRead(path) // a named pipe without a writer reads as empty, never blocks
 	if err != nil {
 		if looksLikeKeyMaterial(path) {
 			return nil, nil, withHint(errors.New("a filter path was expected, and this looks like a key"),

@@ -6,7 +6,10 @@ package cli_test
 
 import (
 	"os"
+	"regexp"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/leakcheck/leakcheck/fixtures"
 	"github.com/leakcheck/leakcheck/internal/cli"
@@ -89,5 +92,38 @@ func TestPassphraseStretchedOnce(t *testing.T) {
 	w.want(1, nil, "check", "-q", "--passphrase", "--filter", a, "--filter", b, w.path(fixtures.Registry))
 	if n := cli.Stretches() - before; n != 1 {
 		t.Errorf("the passphrase was stretched %d times for two filters of one passphrase, want 1", n)
+	}
+}
+
+// TestNamedPipesDoNotBlock (item 11): a named pipe nobody writes to, given as
+// key file, passphrase file or filter, is an error at once, not a hang.
+func TestNamedPipesDoNotBlock(t *testing.T) {
+	w := newWS(t)
+	fifo := w.path("fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	reg := w.path(fixtures.Registry)
+	for _, c := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"", []string{"build", "--key", fifo, "-o", w.path("x.lcf"), reg}, "key file .*fifo is not a regular file"},
+		{"", []string{"check", "--key", w.key, "--filter", fifo, reg}, "filter .*fifo failed the magic check"},
+		{"", []string{"inspect", fifo}, "fifo"},
+		{fifo, []string{"build", "--passphrase", "-o", w.path("x.lcf"), reg}, "passphrase file .*fifo is not a regular file"},
+	} {
+		t.Setenv(cli.PassphraseFileEnv, c.env)
+		done := make(chan result, 1)
+		go func() { done <- w.run(c.args...) }()
+		select {
+		case r := <-done:
+			if r.code != 2 || !regexp.MustCompile(c.want).MatchString(r.stderr) {
+				t.Errorf("leakcheck %q: want exit 2 and %q:\n%s", c.args, c.want, r)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("leakcheck %q blocked on a named pipe", c.args)
+		}
 	}
 }

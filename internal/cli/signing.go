@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 	"io"
 	"os"
 	"strings"
@@ -69,7 +70,7 @@ func parseSigner(v string) (ed25519.PublicKey, error) {
 		return nil, withHint(errors.New("--signer takes the signer's public key (or a file holding it), and this is a private key"),
 			"never put key material on the command line (it shows in ps and shell history); if it was, make a new key")
 	}
-	f, err := os.Open(v)
+	f, err := safefile.OpenRead(v)
 	if err != nil {
 		if looksLikeKeyMaterial(v) {
 			return nil, withHint(errors.New("--signer is neither a public key (64 hex digits) nor a file"),

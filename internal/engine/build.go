@@ -44,6 +44,10 @@ type BuildOptions struct {
 type BuildResult struct {
 	Filter  *bloom.Filter
 	Sources []*Accounting
+	// Rows and DistinctRows count the rows of the inputs and estimate how
+	// many of them are distinct byte for byte (within a few percent), from
+	// the counting pass; both are 0 when the inputs could not be counted.
+	Rows, DistinctRows int64
 	// Spilled is set when digests went through a temporary file first,
 	// because an input (standard input) could not be counted in advance.
 	Spilled bool
@@ -98,6 +102,15 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 // number.
 const spillRecord = bloom.ItemSize + 1
 
+// plannedRows is the number of rows a filter is sized for: the distinct
+// ones, with a margin of four standard errors of the estimate and 64 rows
+// (so that an underestimate cannot push the false-positive rate noticeably
+// above the target), never more than all of them. A row repeated a million
+// times sets the bits of one row.
+func plannedRows(c records.RowCount) int64 {
+	return min(c.Rows, c.Distinct+c.Distinct/16+64)
+}
+
 // Build hashes every input row's index entries into a new filter.
 func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResult, error) {
 	ixs := opts.Indexes
@@ -106,6 +119,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	capacity := uint64(0)
 	countable := true
+	var rows, distinctRows int64
 	for _, in := range inputs {
 		if opts.Params != nil {
 			break // nothing to plan: no need to count
@@ -114,7 +128,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 			countable = false
 			break
 		}
-		n, err := in.Count(opts.Records)
+		c, err := in.Count(opts.Records)
 		if errors.Is(err, records.ErrNotCountable) {
 			// A pipe: its digests go through a spill file instead.
 			countable = false
@@ -123,6 +137,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if err != nil {
 			return nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
 		}
+		n := plannedRows(c)
+		rows += c.Rows
+		distinctRows += c.Distinct
 		for _, ix := range ixs {
 			capacity += uint64(n) * uint64(entriesPerRow(in.Mapping, ix))
 		}
@@ -199,6 +216,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		used += a.Used
 	}
 	res := &BuildResult{Sources: accs, Spilled: f == nil}
+	if countable {
+		res.Rows, res.DistinctRows = rows, distinctRows
+	}
 	if f == nil {
 		var total uint64
 		for _, s := range sinks {

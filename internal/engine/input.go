@@ -349,12 +349,13 @@ func (in *Input) start() (records.Reader, error) {
 	return r, nil
 }
 
-// Count counts the input's rows in a first pass (see records.Source.Count).
-func (in *Input) Count(ropts records.Options) (int64, error) {
+// Count counts the input's rows in a first pass, and estimates how many are
+// distinct (see records.Source.CountRows).
+func (in *Input) Count(ropts records.Options) (records.RowCount, error) {
 	if in.src == nil {
-		return 0, records.ErrNotCountable
+		return records.RowCount{}, records.ErrNotCountable
 	}
-	return in.src.Count(ropts)
+	return in.src.CountRows(ropts)
 }
 
 func displayPath(p string) string {

@@ -1,6 +1,8 @@
 package keyhash
 
 import (
+	"github.com/leakcheck/leakcheck/internal/safefile"
+
 	"bufio"
 	"bytes"
 	"encoding/hex"
@@ -72,7 +74,7 @@ func ParseKeyFile(data []byte) (Key, error) {
 // group or others may read.
 func LoadKeyFile(path string) (Key, error) {
 	var k Key
-	f, err := os.Open(path)
+	f, err := safefile.OpenRead(path) // a named pipe must not block
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return k, fmt.Errorf("key file %s does not exist (make one with 'leakcheck keygen -o %s'; the key itself is never given on the command line)", path, path)

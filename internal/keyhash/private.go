@@ -1,6 +1,8 @@
 package keyhash
 
 import (
+	"github.com/leakcheck/leakcheck/internal/safefile"
+
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +19,7 @@ var ErrPrivateFilePermissions = errors.New("readable by other users")
 // must be a regular file readable by its owner only. The caller clears the
 // returned bytes. Errors never quote the content.
 func readPrivateFile(path, what string, limit int) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := safefile.OpenRead(path) // a named pipe must not block
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

@@ -68,7 +68,7 @@ func BenchmarkCount(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, err := d.count()
+		n, err := d.count(&distinct{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,8 +1,10 @@
 package records
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,5 +145,99 @@ func TestXZDictEveryStream(t *testing.T) {
 	}
 	if n > 64<<20 {
 		t.Errorf("peak heap %d MB, want under 64", n>>20)
+	}
+}
+
+// TestDistinctRows (item 9): the counting pass estimates distinct rows, so
+// that a file of one row repeated does not size a filter for every copy.
+func TestDistinctRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("phone,name\n")
+	for i := range 50000 {
+		fmt.Fprintf(&b, "98765%05d,Invented %d\n", i, i)
+	}
+	for range 200000 {
+		b.WriteString("9876500001,Invented 1\n")
+	}
+	src := bytesSource("rows.csv", []byte(b.String()))
+	c, err := src.CountRows(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Rows != 250000 || c.Distinct < 48000 || c.Distinct > 52000 {
+		t.Errorf("CountRows = %+v, want 250000 rows and about 50000 distinct", c)
+	}
+}
+
+// zipOverlapping returns a zip archive whose directory lists its one member
+// twice, under two names: the same bytes read twice.
+func zipOverlapping(t *testing.T) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create("a.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("phone,name\n9876500001,Invented One\n"))
+	zw.Close()
+	data := b.Bytes()
+	cd := bytes.Index(data, []byte("PK\x01\x02"))
+	eocd := bytes.Index(data, []byte("PK\x05\x06"))
+	entry := bytes.Clone(data[cd:eocd])
+	entry[46] = 'b' // the name "a.csv" becomes "b.csv"
+	out := append(bytes.Clone(data[:eocd]), entry...)
+	end := bytes.Clone(data[eocd:])
+	binary.LittleEndian.PutUint16(end[8:], 2)
+	binary.LittleEndian.PutUint16(end[10:], 2)
+	binary.LittleEndian.PutUint32(end[12:], uint32(2*len(entry)))
+	return append(out, end...)
+}
+
+// TestZipLayout (item 9): an archive whose members share their data, or that
+// holds more members than MaxMembers, is refused.
+func TestZipLayout(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "overlap.zip")
+	if err := os.WriteFile(p, zipOverlapping(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Sources(p, Options{}); err == nil || !strings.Contains(err.Error(), "members a.csv and b.csv share their data") {
+		t.Errorf("overlapping members: %v", err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i := range MaxMembers + 1 {
+		w, _ := zw.Create(fmt.Sprintf("part%05d.csv", i))
+		w.Write([]byte("phone\n9876500001\n"))
+	}
+	zw.Close()
+	p = filepath.Join(dir, "many.zip")
+	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Sources(p, Options{}); err == nil || !strings.Contains(err.Error(), "holds 10001 files, more than the 10000") {
+		t.Errorf("too many members: %v", err)
+	}
+}
+
+// TestDirectoryFIFO (item 11): a named pipe inside an input directory is
+// refused at once instead of blocking the walk.
+func TestDirectoryFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.csv"), []byte("phone\n9876500001\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "b.csv"), 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Sources(dir, Options{}); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "b.csv: not a regular file (a named pipe)") {
+			t.Errorf("Sources = %v, want the named pipe refused", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Sources blocked on a named pipe")
 	}
 }

@@ -221,7 +221,7 @@ func (d *delimitedReader) rowError(line int64, reason string) (Record, error) {
 }
 
 // count returns the number of results Next would still return before io.EOF.
-func (d *delimitedReader) count() (int64, error) {
+func (d *delimitedReader) count(dist *distinct) (int64, error) {
 	var n int64
 	for {
 		rec, err := d.s.scan()
@@ -233,6 +233,11 @@ func (d *delimitedReader) count() (int64, error) {
 		}
 		if rec.skip == "" && !rec.quoted && d.lines.footer(rec.data, d.s.delim, len(d.columns)) {
 			continue
+		}
+		if rec.data != nil {
+			dist.add(rowHash(rec.data))
+		} else {
+			dist.add(uint64(n) * 0x9e3779b97f4a7c15) // skipped: count it as distinct
 		}
 		n++
 	}

@@ -226,7 +226,7 @@ func TestCountAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n, err := d.count(); n != want || err != nil {
+			if n, err := d.count(&distinct{}); n != want || err != nil {
 				t.Errorf("count = %d, %v; want %d", n, err, want)
 			}
 			path := filepath.Join(dir, strings.Repeat("f", i+1)+".csv")

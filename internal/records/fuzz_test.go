@@ -60,7 +60,7 @@ func FuzzDelimited(f *testing.F) {
 			}
 			return
 		}
-		count, err := d2.count()
+		count, err := d2.count(&distinct{})
 		if err != nil {
 			t.Fatalf("count: %v", err)
 		}

@@ -105,6 +105,13 @@ func Sources(path string, opts Options) ([]*Source, error) {
 			out = append(out, &Source{Name: displayPath(p), Size: fi.Size(), kind: srcFile, path: p, Excluded: true})
 			return nil
 		}
+		if !fi.Mode().IsRegular() {
+			// A named pipe would block the walk until someone writes to it.
+			return fmt.Errorf("%s: not a regular file (%s): leakcheck reads only regular files inside a directory; name it on its own to read it", displayPath(p), fileKind(fi.Mode()))
+		}
+		if len(out) >= MaxMembers {
+			return fmt.Errorf("%s: the directory holds more than %d files, the most leakcheck reads from one directory: join them first", displayPath(path), MaxMembers)
+		}
 		srcs, err := fileSources(p, displayPath(p), fi, opts)
 		if err != nil {
 			return err
@@ -119,6 +126,19 @@ func Sources(path string, opts Options) ([]*Source, error) {
 		return nil, fmt.Errorf("%s: the directory holds no files to read", displayPath(path))
 	}
 	return out, nil
+}
+
+// fileKind names a file mode that is not a regular file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a file of data"
 }
 
 // displayPath escapes control and other non-printable characters in a name, so that a file or
@@ -215,32 +235,46 @@ func (s *Source) Open(opts Options) (Reader, io.Closer, error) {
 // A truncated or damaged compressed input fails with an error wrapping ErrTruncated, unless
 // opts.AllowPartial is set: then the count is of the rows before the damage.
 func (s *Source) Count(opts Options) (int64, error) {
+	c, err := s.CountRows(opts)
+	return c.Rows, err
+}
+
+// CountRows counts the source's records like Count, and estimates how many
+// are distinct (see RowCount).
+func (s *Source) CountRows(opts Options) (RowCount, error) {
 	if s.once {
-		return 0, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)
+		return RowCount{}, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)
 	}
 	r, c, err := s.Open(opts)
 	if err != nil {
-		return 0, err
+		return RowCount{}, err
 	}
 	defer c.Close()
+	var d distinct
 	sr := r.(*sourceReader)
-	if d, ok := sr.r.(*delimitedReader); ok {
-		n, err := d.count()
+	if dr, ok := sr.r.(*delimitedReader); ok {
+		n, err := dr.count(&d)
 		if err != nil {
 			if err := sr.fatal(err, n); err != io.EOF {
-				return n, err
+				return RowCount{Rows: n, Distinct: d.estimate(n)}, err
 			}
 		}
-		return n, nil
+		return RowCount{Rows: n, Distinct: d.estimate(n)}, nil
 	}
 	var n int64
+	var buf []byte
 	for {
-		_, err := r.Next()
+		rec, err := r.Next()
 		if err == io.EOF {
-			return n, nil
+			return RowCount{Rows: n, Distinct: d.estimate(n)}, nil
 		}
 		if err != nil && !isRowError(err) {
-			return n, err
+			return RowCount{Rows: n, Distinct: d.estimate(n)}, err
+		}
+		if err == nil {
+			buf = d.addValues(rec.Values, buf)
+		} else {
+			d.add(uint64(n) * 0x9e3779b97f4a7c15) // a bad row: count it as distinct
 		}
 		n++
 	}

@@ -99,7 +99,45 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: the zip archive holds no files to read", name)
 	}
+	if err := checkLayout(name, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// MaxMembers is the most files leakcheck reads from one zip archive or
+// directory: each becomes an input with its own mapping and accounting, and a
+// dump split into more parts than this is better joined first.
+const MaxMembers = 10000
+
+// checkLayout refuses archive layouts no zip tool writes: more members than
+// MaxMembers, and members whose data overlap (several directory entries
+// pointing into the same bytes, which would read the same rows again and
+// again).
+func checkLayout(name string, srcs []*Source) error {
+	if len(srcs) > MaxMembers {
+		return fmt.Errorf("%s: the zip archive holds %d files, more than the %d leakcheck reads from one archive: extract it and join the files", name, len(srcs), MaxMembers)
+	}
+	byOff := slices.Clone(srcs)
+	slices.SortFunc(byOff, func(a, b *Source) int { return cmpInt64(a.member.dataOffset, b.member.dataOffset) })
+	for i := 1; i < len(byOff); i++ {
+		prev, cur := byOff[i-1].member, byOff[i].member
+		if prev.compSize < 0 || prev.dataOffset+prev.compSize > cur.dataOffset {
+			return fmt.Errorf("%s: members %s and %s share their data, which no zip tool writes: the archive was crafted or damaged", name,
+				strings.TrimPrefix(byOff[i-1].Name, name+"!"), strings.TrimPrefix(byOff[i].Name, name+"!"))
+		}
+	}
+	return nil
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // scanZip finds the members of an archive without its directory, from the local headers.

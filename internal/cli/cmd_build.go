@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -301,7 +302,18 @@ func noteUnhashed(e *env, ins []*engine.Input, ixs []index.Index) {
 		if len(unhashed) == 0 {
 			continue
 		}
-		e.notef("%s: columns not hashed: %s", in.Display(), quoted(unhashed))
+		// Only names leakcheck recognises (a field's, or a registry attribute
+		// kind's) are printed; any other may be data (issue 13, item 2).
+		var shown []string
+		for _, c := range unhashed {
+			if i := slices.Index(in.Mapping.Columns, c); i >= 0 && in.Mapping.Named(i) || slices.Contains(like, c) {
+				shown = append(shown, fmt.Sprintf("%q", c))
+			}
+		}
+		if hidden := len(unhashed) - len(shown); hidden > 0 {
+			shown = append(shown, fmt.Sprintf("%d more whose names leakcheck does not recognise (not shown: they may be data)", hidden))
+		}
+		e.notef("%s: columns not hashed: %s", in.Display(), strings.Join(shown, ", "))
 		if len(like) > 0 {
 			ex := fields.ColumnKey(like[0])
 			e.notef("hint: %s look like registry attributes; a match on a field only the registry holds is strong evidence that the dump came from it: add one with e.g. --index phone+%s (opt-in: anyone with the key can then test guesses of it for people they know)", quoted(like), ex)

@@ -310,6 +310,12 @@ func mapCustom(m *Mapping, used map[int]bool) {
 				cands = append(cands, i)
 			}
 		}
+		for _, i := range cands {
+			// The name is a declared field's: the user's or the filter's, not data.
+			if i < len(m.shown) {
+				m.shown[i] = labelFull
+			}
+		}
 		switch len(cands) {
 		case 0:
 		case 1:
@@ -318,6 +324,7 @@ func mapCustom(m *Mapping, used map[int]bool) {
 		default:
 			for _, i := range cands {
 				m.Ambiguous[f] = append(m.Ambiguous[f], m.Columns[i])
+				m.ambiguous[f] = append(m.ambiguous[f], i)
 				used[i] = true
 			}
 		}

@@ -298,7 +298,7 @@ func PresentKinds(inputs []*Input) []string {
 func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, wantID bool) []*extractor {
 	xs := make([]*extractor, len(inputs))
 	for i, in := range inputs {
-		_, m := project(in.Mapping)
+		_, m := project(in)
 		xs[i] = newExtractor(norm.WithDateOrder(in.DateOrder), m, need, wantID)
 	}
 	return xs

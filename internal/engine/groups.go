@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -101,6 +102,14 @@ func NewGrouping(inputs []*Input, specs []GroupSpec, norm *fields.Normalizer) (*
 				return nil, fmt.Errorf("--group-by %s: %s: %w", sp.Column, in.Display(), err)
 			}
 			cs = append(cs, c)
+			if !slices.Contains(in.Keep, c) {
+				in.Keep = append(in.Keep, c)
+			}
+		}
+		// Rows reach the observers projected to the columns check reads.
+		keep, _ := project(in)
+		for j, c := range cs {
+			cs[j] = slices.Index(keep, c)
 		}
 		g.cols = append(g.cols, cs)
 	}

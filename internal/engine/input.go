@@ -66,10 +66,13 @@ type Input struct {
 	Size         int64 // bytes, -1 when unknown
 	// Detected says how the input is read: container, format, encoding, and why.
 	Detected records.Detection
-	reader   records.Reader
-	closer   io.Closer
-	src      *records.Source
-	ropts    records.Options
+	// Keep lists raw columns, beyond the mapped ones, that check's observers
+	// read (--group-by); every other unmapped column is dropped at reading.
+	Keep   []int
+	reader records.Reader
+	closer io.Closer
+	src    *records.Source
+	ropts  records.Options
 }
 
 // Close releases the input.
@@ -444,17 +447,21 @@ func (in *Input) HeaderRecognised() bool {
 	return in.Mapping.Recognised() || len(in.Mapping.ByField) > 0
 }
 
-// project returns the columns the mapping feeds a field from, in column
-// order, and the mapping rewritten to index a record cut down to just those
+// project returns the columns the mapping feeds a field from, and those in
+// in.Keep, in column order, and the mapping rewritten to index a record cut down to just those
 // columns. The pipeline copies only these out of each record, so memory per
 // batch depends on the fields, never on how wide a file claims to be (a CSV
 // of a million columns, an xlsx header reaching column XFD).
-func project(m fields.Mapping) ([]int, fields.Mapping) {
+func project(in *Input) ([]int, fields.Mapping) {
+	m := in.Mapping
 	var cols []int
 	add := func(c int) {
 		if !slices.Contains(cols, c) {
 			cols = append(cols, c)
 		}
+	}
+	for _, c := range in.Keep {
+		add(c)
 	}
 	for f, c := range m.ByField {
 		add(c)

@@ -313,7 +313,7 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 		acc.Warnings = records.Warnings(r)
 	}()
 	ncol := len(in.Mapping.Columns)
-	keep, _ := project(in.Mapping) // the workers' extractors index these only
+	keep, _ := project(in) // the workers' extractors index these only
 	var b *batch
 	newBatch := func() *batch {
 		select {

@@ -118,7 +118,12 @@ func checkLayout(name string, srcs []*Source) error {
 	if len(srcs) > MaxMembers {
 		return fmt.Errorf("%s: the zip archive holds %d files, more than the %d leakcheck reads from one archive: extract it and join the files", name, len(srcs), MaxMembers)
 	}
-	byOff := slices.Clone(srcs)
+	var byOff []*Source // excluded members were never located: they hold no data to share
+	for _, s := range srcs {
+		if s.member != nil {
+			byOff = append(byOff, s)
+		}
+	}
 	slices.SortFunc(byOff, func(a, b *Source) int { return cmpInt64(a.member.dataOffset, b.member.dataOffset) })
 	for i := 1; i < len(byOff); i++ {
 		prev, cur := byOff[i-1].member, byOff[i].member

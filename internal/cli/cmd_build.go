@@ -252,8 +252,11 @@ func (o *buildOptions) writeFilter(e *env, out output, res *engine.BuildResult, 
 		return withHint(err, "nothing was left behind; free some space (or write elsewhere with -o) and run build again")
 	}
 	if !o.quiet {
-		printBuildSummary(e, outputName(o.output), n, f, res)
 		hintMaskedIDs(e, res.Sources, f.Header.Indexes)
+		if len(res.Dropped) > 0 {
+			fmt.Fprintf(e.stderr, "leakcheck: left out index(es) %s: no row formed them\n", strings.Join(res.Dropped, ", "))
+		}
+		printBuildSummary(e, outputName(o.output), n, f, res)
 	}
 	warnOverCapacity(e, o.output, f)
 	return nil

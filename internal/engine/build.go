@@ -51,6 +51,11 @@ type BuildResult struct {
 	// Spilled is set when digests went through a temporary file first,
 	// because an input (standard input) could not be counted in advance.
 	Spilled bool
+	// Dropped names the indexes that no row formed: they are left out of
+	// the filter's header, so that check never shows them as a zero-match
+	// row that reads as evidence. Shards (fixed Params) keep every index,
+	// since merge needs them identical.
+	Dropped []string
 }
 
 // BuildIndexes resolves the indexes to build: the requested ones, each of
@@ -244,6 +249,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		}
 		f.Header.Indexes[i].Entries = n
 	}
+	if opts.Params == nil {
+		res.Dropped = dropEmptyIndexes(&f.Header)
+	}
 	f.Header.Records = used
 	res.Filter = f
 	return res, nil
@@ -435,4 +443,25 @@ func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// dropEmptyIndexes removes from h the indexes without entries (an entry's
+// hash is domain-separated by its index's name, not its position, so the
+// others' entries stay valid) and returns their names. When every index is
+// empty, it keeps them: the caller refuses an empty filter.
+func dropEmptyIndexes(h *bloom.Header) []string {
+	var kept []bloom.Index
+	var dropped []string
+	for _, ix := range h.Indexes {
+		if ix.Entries == 0 {
+			dropped = append(dropped, ix.Name)
+			continue
+		}
+		kept = append(kept, ix)
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	h.Indexes = kept
+	return dropped
 }

@@ -119,14 +119,9 @@ var (
 func acNoIdentifiers(t *testing.T, outputs ...string) {
 	t.Helper()
 	acIDsOnce.Do(func() {
-		b, err := fs.ReadFile(fixtures.FS, "identifiers.txt")
-		if err != nil {
+		var err error
+		if acIDs, err = fixtures.Identifiers(); err != nil {
 			panic(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if l = strings.TrimSpace(strings.ToLower(l)); l != "" {
-				acIDs = append(acIDs, l)
-			}
 		}
 	})
 	for _, o := range outputs {

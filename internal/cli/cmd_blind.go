@@ -85,7 +85,7 @@ func runBlind(e *env, o blindOptions, args []string) error {
 	}
 	defer u.wipe()
 	h := u.f.Header
-	norm, err := blindNormalizer(e, o.region, h.Region)
+	norm, err := blindNormalizer(e, o.region, h.Region, h.Normalization)
 	if err != nil {
 		return err
 	}
@@ -166,13 +166,15 @@ func runBlind(e *env, o blindOptions, args []string) error {
 	return nil
 }
 
-func blindNormalizer(e *env, flag, filterRegion string) (*fields.Normalizer, error) {
+// blindNormalizer normalizes as the filter was built: its normalization
+// version, and its region unless --region says otherwise.
+func blindNormalizer(e *env, flag, filterRegion string, version int) (*fields.Normalizer, error) {
 	region := filterRegion
 	if flag != "" && flag != region {
 		region = flag
 		e.notef("warning: phone numbers without a country code are read as region %s, but the filter was built with %s; such numbers will not match", region, filterRegion)
 	}
-	return fields.NewNormalizer(region)
+	return fields.NewNormalizerVersion(region, version)
 }
 
 // inputDigests records each registry input's rows read and, for a regular

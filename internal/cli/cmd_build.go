@@ -82,6 +82,8 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Checked here so that a bad --region fails before the passphrase is asked;
+	// a shard's normalizer is made again below, once its base is open.
 	norm, err := fields.NewNormalizer(o.region)
 	if err != nil {
 		return err
@@ -109,6 +111,13 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		return err
 	}
 	defer bk.wipe()
+	if bk.base != nil {
+		// A shard normalizes as the filter it joins (its region and its
+		// normalization version), so that the two can merge.
+		if norm, err = fields.NewNormalizerVersion(o.region, bk.base.f.Header.Normalization); err != nil {
+			return err
+		}
+	}
 	ixs, err := engine.BuildIndexes(ins, requested)
 	if err != nil {
 		return withHint(err, "choose indexes with --index FIELD+FIELD, or map columns with --field NAME=COLUMN")

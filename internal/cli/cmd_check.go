@@ -253,7 +253,9 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 		region = o.region
 		e.notef("warning: phone numbers without a country code are read as region %s, but the filter was built with %s; such numbers will not match", region, f.Header.Region)
 	}
-	norm, err := fields.NewNormalizer(region)
+	// The filter's own normalization version: a version-1 filter's names
+	// are normalized the version-1 way.
+	norm, err := fields.NewNormalizerVersion(region, f.Header.Normalization)
 	if err != nil {
 		return nil, err
 	}
@@ -329,8 +331,8 @@ func (u *unlockedFilter) wipe() {
 }
 
 // openUnlocked reads the filter at path and verifies it with the key: a
-// different normalization version, a wrong key or a damaged or altered file
-// is an error. The caller wipes the result.
+// normalization version this leakcheck does not implement, a wrong key or a
+// damaged or altered file is an error. The caller wipes the result.
 func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
 	dec, file, err := openFilter(e, path)
 	if err != nil {
@@ -341,8 +343,8 @@ func openUnlocked(e *env, k *keyFlags, path string) (*unlockedFilter, error) {
 	if err := engine.DeclareHeaderFields(h); err != nil {
 		return nil, withHint(fmt.Errorf("filter %s: %w", path, err), "give --field NAME=COLUMN without a normalizer: the filter says how its custom fields were normalized")
 	}
-	if h.Normalization != fields.Version {
-		return nil, withHint(fmt.Errorf("filter %s was built with normalization version %d; this leakcheck normalizes with version %d, so the same person would hash differently", path, h.Normalization, fields.Version),
+	if h.Normalization < fields.MinVersion || h.Normalization > fields.Version {
+		return nil, withHint(fmt.Errorf("filter %s was built with normalization version %d; this leakcheck implements versions %d to %d, and under another version the same person would hash differently", path, h.Normalization, fields.MinVersion, fields.Version),
 			"use the leakcheck version the analyst used (see 'leakcheck inspect "+path+"')")
 	}
 	master, keys, err := k.unlock(e, dec, path)

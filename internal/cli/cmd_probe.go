@@ -169,7 +169,7 @@ func runProbe(e *env, o probeOptions) error {
 func newProber(path string, u *unlockedFilter, field fields.Field, multi bool) (*prober, error) {
 	p := &prober{name: path, f: u.f, field: field, index: map[fields.Field]string{}, hasher: u.keys.NewHasher()}
 	var err error
-	if p.norm, err = fields.NewNormalizer(u.f.Header.Region); err != nil {
+	if p.norm, err = fields.NewNormalizerVersion(u.f.Header.Region, u.f.Header.Normalization); err != nil {
 		return nil, err
 	}
 	var all []string

@@ -61,15 +61,11 @@ func newWS(t *testing.T) *ws {
 			t.Fatal(err)
 		}
 	}
-	data, err := fs.ReadFile(fixtures.FS, "identifiers.txt")
+	ids, err := fixtures.Identifiers()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			w.fixtures = append(w.fixtures, strings.ToLower(l))
-		}
-	}
+	w.fixtures = ids
 	w.key = w.keygen("engagement.key")
 	return w
 }

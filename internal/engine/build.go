@@ -151,7 +151,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 
 	h := opts.Header
-	h.Normalization = fields.Version
+	h.Normalization = opts.Normalizer.Version()
 	h.Region = opts.Normalizer.Region()
 	h.CustomFields = customFieldsOf(ixs)
 	h.Hash = bloom.HashHMACSHA256

@@ -37,11 +37,15 @@ var fieldNames = [numFields]string{
 	ID:              "id",
 }
 
-// Version is the version of the normalizers taken as a whole. It is written into every filter,
-// and a filter built with another version is refused: the same person would hash differently.
-// Any change to what a normalizer outputs for some input, or to which inputs it accepts, needs a
-// new Version (see docs/normalization.md).
-const Version = 1
+// Version is the version of the normalizers taken as a whole that new filters are built with. It
+// is written into every filter, and a filter is checked with the version it was built with
+// (NewNormalizerVersion): the same person would hash differently under another. Any change to
+// what a normalizer outputs for some input, or to which inputs it accepts, needs a new Version
+// (see docs/normalization.md). Versions MinVersion to Version are implemented.
+const (
+	Version    = 2
+	MinVersion = 1
+)
 
 // String returns the field's name, e.g. "national_id".
 func (f Field) String() string {

@@ -26,12 +26,22 @@ type Normalizer struct {
 	region    string    // ISO 3166-1 alpha-2, upper case
 	maxYear   int       // latest year accepted in dob and yob: the current year at construction
 	dateOrder DateOrder // how numeric dates are read (date.go); see WithDateOrder
+	version   int       // MinVersion..Version
 }
 
-// NewNormalizer returns a Normalizer whose default phone region is region, an ISO 3166-1 alpha-2
-// code such as "IN" (case-insensitive). A region the phone number library does not know is an
-// error.
+// NewNormalizer returns a Normalizer of the current Version whose default phone region is region,
+// an ISO 3166-1 alpha-2 code such as "IN" (case-insensitive). A region the phone number library
+// does not know is an error.
 func NewNormalizer(region string) (*Normalizer, error) {
+	return NewNormalizerVersion(region, Version)
+}
+
+// NewNormalizerVersion is NewNormalizer for normalization version version, MinVersion to
+// Version: a filter is checked with the version it was built with.
+func NewNormalizerVersion(region string, version int) (*Normalizer, error) {
+	if version < MinVersion || version > Version {
+		return nil, fmt.Errorf("normalization version %d is not implemented (this leakcheck implements versions %d to %d)", version, MinVersion, Version)
+	}
 	r := strings.ToUpper(strings.TrimSpace(region))
 	if !phonenumbers.GetSupportedRegions()[r] {
 		return nil, fmt.Errorf("unknown region %q: want an ISO 3166-1 alpha-2 code such as IN", region)
@@ -39,11 +49,15 @@ func NewNormalizer(region string) (*Normalizer, error) {
 	return &Normalizer{
 		region:  r,
 		maxYear: time.Now().Year(),
+		version: version,
 	}, nil
 }
 
 // Region returns the default region, upper case (e.g. "IN").
 func (n *Normalizer) Region() string { return n.region }
+
+// Version returns the normalization version n implements.
+func (n *Normalizer) Version() int { return n.version }
 
 // Normalize returns the canonical form of raw for field f, or an *Invalid error whose reason
 // never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
@@ -106,7 +120,11 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	case Email:
 		out, err = normalizeEmail(s)
 	case Name:
-		out, err = normalizeName(s)
+		if n.version >= 2 {
+			out, err = normalizeNameV2(s)
+		} else {
+			out, err = normalizeName(s)
+		}
 	case DOB:
 		out, err = n.normalizeDOB(s)
 	case YOB:
@@ -179,7 +197,7 @@ func normalizeEmail(s string) (string, error) {
 
 var folder = cases.Fold() // stateless, safe for concurrent use
 
-// normalizeName applies, in order: removal of invisible control and format characters (Unicode
+// normalizeName is the version-1 name rule. It applies, in order: removal of invisible control and format characters (Unicode
 // Cc and Cf, except whitespace), NFKC, Unicode full case folding, NFKC again (folding can leave
 // a string that is not in NFKC), collapsing every run of whitespace to one space, and trimming
 // whitespace, punctuation and symbols from both ends. The result must contain a letter.

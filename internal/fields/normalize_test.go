@@ -261,8 +261,19 @@ func TestNormalizeEmail(t *testing.T) {
 	})
 }
 
+func newVersion(t testing.TB, version int) *Normalizer {
+	t.Helper()
+	n, err := NewNormalizerVersion("IN", version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestNormalizeName: version 1 (filters built before version 2 are checked
+// with it) keeps honorifics, inner punctuation and token order.
 func TestNormalizeName(t *testing.T) {
-	runNormCases(t, newIN(t), []normCase{
+	runNormCases(t, newVersion(t, 1), []normCase{
 		{f: Name, in: "ＲＡＭ", want: "ram"},
 		{f: Name, in: "  Dr. Anita   SHARMA.  ", want: "dr. anita sharma"},
 		{f: Name, in: "Anita\tSharma\n", want: "anita sharma"},
@@ -281,7 +292,123 @@ func TestNormalizeName(t *testing.T) {
 		{f: Name, in: "12345", reason: "contains no letter"},
 		{f: Name, in: "★ ★", reason: "contains no letter"},
 		{f: Name, in: "-", want: ""}, // placeholder
+		{f: Name, in: "Kumar, Ravi", want: "kumar, ravi"},
+		{f: Name, in: "Shri Ravi Kumar", want: "shri ravi kumar"},
 	})
+}
+
+// TestNormalizeNameV2 has a case for every rule of version 2
+// (docs/normalization.md, "name → folded tokens").
+func TestNormalizeNameV2(t *testing.T) {
+	runNormCases(t, newVersion(t, 2), []normCase{
+		// Version 1's folding still applies.
+		{f: Name, in: "ＲＡＭ", want: "ram"},
+		{f: Name, in: "Straße", want: "strasse"},
+		{f: Name, in: "Ani\u200bta", want: "anita"},
+		{f: Name, in: "ﬁona", want: "fiona"},
+		{f: Name, in: "Jose\u0301", want: "josé"},
+		{f: Name, in: "Anita\tSharma\n", want: "anita sharma"},
+		// Token order is ignored: tokens are sorted.
+		{f: Name, in: "Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "KUMAR RAVI", want: "kumar ravi"},
+		{f: Name, in: "Kumar, Ravi", want: "kumar ravi"},
+		{f: Name, in: "Kumar,Ravi", want: "kumar ravi"},
+		{f: Name, in: "Ravi Kumar Sharma", want: "kumar ravi sharma"},
+		{f: Name, in: "Ravi Ravi", want: "ravi ravi"}, // repeated tokens stay
+		// Punctuation and symbols separate tokens.
+		{f: Name, in: "R.Kumar", want: "kumar r"},
+		{f: Name, in: "R. Kumar", want: "kumar r"},
+		{f: Name, in: "Mary-Jane Dsouza", want: "dsouza jane mary"},
+		{f: Name, in: "Anita (Sharma)", want: "anita sharma"},
+		{f: Name, in: "Anita_Sharma", want: "anita sharma"},
+		{f: Name, in: "Anita+Sharma", want: "anita sharma"}, // + is a symbol
+		{f: Name, in: "\"Anita Sharma\"", want: "anita sharma"},
+		{f: Name, in: "  अनीता   शर्मा। ", want: "अनीता शर्मा"}, // danda
+		// Apostrophes join.
+		{f: Name, in: "O'Brien", want: "obrien"},
+		{f: Name, in: "D’Souza Mary", want: "dsouza mary"},
+		{f: Name, in: "D`Souza", want: "dsouza"},
+		{f: Name, in: "D\u00b4Souza", want: "dsouza"},
+		{f: Name, in: "D＇Souza", want: "dsouza"},
+		// Honorifics and titles are dropped wherever they stand.
+		{f: Name, in: "Shri Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "Sri Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "Sh. Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "Shree Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "Smt. Anita Devi", want: "anita devi"},
+		{f: Name, in: "Shrimati Anita Devi", want: "anita devi"},
+		{f: Name, in: "Srimati Anita Devi", want: "anita devi"},
+		{f: Name, in: "Sushri Anita", want: "anita"},
+		{f: Name, in: "Kumari Sunita", want: "sunita"},
+		{f: Name, in: "Sunita Kumari", want: "sunita"},
+		{f: Name, in: "Kum. Sunita", want: "sunita"},
+		{f: Name, in: "Km Sunita", want: "sunita"},
+		{f: Name, in: "Ku. Sunita", want: "sunita"},
+		{f: Name, in: "Mr. Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "MRS ANITA SHARMA", want: "anita sharma"},
+		{f: Name, in: "Ms Anita Sharma", want: "anita sharma"},
+		{f: Name, in: "Miss Anita Sharma", want: "anita sharma"},
+		{f: Name, in: "Master Rahul", want: "rahul"},
+		{f: Name, in: "Dr. Anita Sharma", want: "anita sharma"},
+		{f: Name, in: "  Dr. Anita   SHARMA.  ", want: "anita sharma"},
+		{f: Name, in: "Prof. Anita Sharma", want: "anita sharma"},
+		{f: Name, in: "Late Shri Ram Prasad", want: "prasad ram"},
+		{f: Name, in: "Lt. Ram Prasad", want: "prasad ram"},
+		{f: Name, in: "Ram Prasad (Late)", want: "prasad ram"},
+		{f: Name, in: "Sharma, Mrs. Anita", want: "anita sharma"},
+		{f: Name, in: "Dr. (Mrs.) Anita Sharma", want: "anita sharma"},
+		{f: Name, in: "श्री रवि कुमार", want: "कुमार रवि"},
+		{f: Name, in: "श्रीमती अनीता देवी", want: "अनीता देवी"},
+		{f: Name, in: "स्व. राम प्रसाद", want: "प्रसाद राम"},
+		{f: Name, in: "डॉ. अनीता शर्मा", want: "अनीता शर्मा"},
+		// Not honorifics: names that merely begin like one, and Kumar.
+		{f: Name, in: "Shrikant Mrinal", want: "mrinal shrikant"},
+		{f: Name, in: "Ravi Kumar", want: "kumar ravi"},
+		{f: Name, in: "Drishti Lata", want: "drishti lata"},
+		// A name made only of honorifics keeps them.
+		{f: Name, in: "Miss", want: "miss"},
+		{f: Name, in: "Dr. Mr.", want: "dr mr"},
+		// A letter is needed after the honorifics are dropped.
+		{f: Name, in: "Dr. 42", reason: "contains no letter"},
+		{f: Name, in: "...", reason: "contains no letter"},
+		{f: Name, in: "12345", reason: "contains no letter"},
+		{f: Name, in: "★ ★", reason: "contains no letter"},
+		// Placeholders, before and after the rule.
+		{f: Name, in: "-", want: ""},
+		{f: Name, in: "(NA)", want: ""},
+		{f: Name, in: "N.A", want: "a n"},
+		// Initials cannot match a full given name.
+		{f: Name, in: "R. K. Sharma", want: "k r sharma"},
+	})
+}
+
+func TestNormalizerVersions(t *testing.T) {
+	for _, v := range []int{0, Version + 1, -1} {
+		if _, err := NewNormalizerVersion("IN", v); err == nil {
+			t.Errorf("version %d accepted", v)
+		}
+	}
+	for v := MinVersion; v <= Version; v++ {
+		n := newVersion(t, v)
+		if n.Version() != v {
+			t.Errorf("Version() = %d, want %d", n.Version(), v)
+		}
+	}
+	if n := newIN(t); n.Version() != Version {
+		t.Errorf("NewNormalizer: version %d, want the current %d", n.Version(), Version)
+	}
+	// Only names differ between versions 1 and 2.
+	v1, v2 := newVersion(t, 1), newVersion(t, 2)
+	for _, c := range []struct {
+		f  Field
+		in string
+	}{{Phone, "09876543210"}, {Email, "A@B.co"}, {DOB, "12/03/1990"}, {YOB, "1990"}, {Gender, "Male"}, {NationalIDLast4, "XXXX1234"}} {
+		a, err1 := v1.Normalize(c.f, c.in)
+		b, err2 := v2.Normalize(c.f, c.in)
+		if a != b || (err1 == nil) != (err2 == nil) {
+			t.Errorf("%s %q: version 1 %q, version 2 %q", c.f, c.in, a, b)
+		}
+	}
 }
 
 func TestNormalizeDOB(t *testing.T) {

@@ -134,7 +134,16 @@ func (tb table) write(t testing.TB, path string) string {
 	var b bytes.Buffer
 	b.WriteString(strings.Join(tb.header, ",") + "\n")
 	for _, r := range tb.rows {
-		b.WriteString(strings.Join(r, ",") + "\n")
+		for i, v := range r {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if strings.ContainsAny(v, ",\"\n") { // "Kumar, Rani"
+				v = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+			}
+			b.WriteString(v)
+		}
+		b.WriteByte('\n')
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
@@ -287,6 +296,15 @@ func scenarioCases(regN int) []scenarioCase {
 		{name: "overfull merged filter (false-alarm rate ≈ 0.98)", regN: regN, dump: exact(2_000),
 			spec: buildSpec{params: &bloom.Params{Scheme: bloom.Scheme, Partitions: 1, M: 4096, K: 3, Capacity: 100, TargetFPR: 1e-6}},
 			want: want{Inconclusive, Unrelated, Undetermined}},
+		{name: "exact copy of 500 records, names written surname first (half of them with a comma)", regN: regN,
+			dump: surnameFirst(500), want: want{Exposed, RegistryRecords, FromRegistry},
+			also: func(t *testing.T, r *Report) {
+				// Normalization version 2 ignores word order: every name agrees,
+				// so the full combination finds all 500.
+				if r.Exposure.Records != 500 || !strings.Contains(r.Exposure.EvidenceIndex, "name") {
+					t.Errorf("exposure %d on %s, want 500 on an index with the name", r.Exposure.Records, r.Exposure.EvidenceIndex)
+				}
+			}},
 		{name: "another database of the same 5,000 people: dob and address, 40% of names its own way, 5% of years differ", regN: regN,
 			dump: otherDatabase(5_000), want: want{Exposed, RegistryRecords, OtherSource},
 			also: func(t *testing.T, r *Report) {
@@ -317,6 +335,23 @@ func phoneList(k int) func(*rand.Rand, []person) table {
 			ps[i] = o
 		}
 		return dumpTable(ps)
+	}
+}
+
+// surnameFirst is an exact copy of k registry records whose names are
+// written surname first, as many registers do: "Kumar Rani" or "Kumar, Rani".
+func surnameFirst(k int) func(*rand.Rand, []person) table {
+	return func(r *rand.Rand, reg []person) table {
+		t := dumpTable(pick(r, reg, k))
+		for i, row := range t.rows {
+			name := strings.Fields(row[1])
+			sep := " "
+			if i%2 == 0 {
+				sep = ", "
+			}
+			row[1] = name[1] + sep + name[0]
+		}
+		return t
 	}
 }
 

@@ -119,7 +119,7 @@ const (
 )
 
 // Formats lists the values of Options.Format.
-var Formats = []string{fmtCSV, fmtJSONL, fmtJSON, fmtKV, fmtSQL, fmtXLSX}
+var Formats = []string{fmtCSV, fmtTSV, fmtJSONL, fmtJSON, fmtKV, fmtSQL, fmtXLSX}
 
 // Encodings lists the values of Options.Encoding.
 var Encodings = []string{"utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1"}
@@ -138,7 +138,7 @@ func (o Options) check() error {
 	if o.HeaderRow > 1 && len(o.Columns) > 0 {
 		return errors.New("--columns is for a file without a header row, --header-row for one whose header is not its first row: give one of them")
 	}
-	if len(o.Columns) > 0 && o.Format != "" && o.Format != fmtCSV {
+	if len(o.Columns) > 0 && o.Format != "" && o.Format != fmtCSV && o.Format != fmtTSV {
 		return fmt.Errorf("--columns names the columns of delimited text, not of %s", o.Format)
 	}
 	for _, c := range o.Columns {
@@ -169,6 +169,7 @@ var sqlStart = regexp.MustCompile(`(?is)^(INSERT\s+(IGNORE\s+)?INTO\s|REPLACE\s+
 // formatNames are the formats' names in status lines.
 var formatNames = map[string]string{
 	fmtCSV:   "delimited text",
+	fmtTSV:   "tab-separated text with backslash escapes",
 	fmtJSONL: "JSON Lines",
 	fmtJSON:  "JSON",
 	fmtKV:    "key-value blocks",

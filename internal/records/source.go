@@ -576,13 +576,11 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 		f, det.FormatWhy = sniffTextWhy(head)
 	}
 	det.Format = formatNames[f]
-	if f != fmtCSV && (len(opts.Columns) > 0 || opts.HeaderRow > 1) {
-		return nil, fmt.Errorf("--columns and --header-row apply to delimited text and xlsx sheets; this input is %s", formatNames[f])
+	if f == fmtCSV || f == fmtTSV {
+		return s.openDelimited(br, opts, f, det)
 	}
-	if len(opts.Columns) > 0 {
-		det.FormatWhy += "; no header row: columns named by --columns"
-	} else if opts.HeaderRow > 1 {
-		det.FormatWhy += fmt.Sprintf("; header on line %d (--header-row)", opts.HeaderRow)
+	if len(opts.Columns) > 0 || opts.HeaderRow > 1 {
+		return nil, fmt.Errorf("--columns and --header-row apply to delimited text and xlsx sheets; this input is %s", formatNames[f])
 	}
 	switch f {
 	case fmtJSONL:
@@ -594,7 +592,50 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 	case fmtSQL:
 		return s.openSQL(br, opts, max)
 	}
-	return newDelimited(br, s.Name, opts)
+	return nil, fmt.Errorf("unknown input format %q", f)
+}
+
+// openDelimited opens delimited text, escape-aware when it is (or is said to be) tab-separated
+// text with backslash escapes, with the column names of a mysqldump --tab schema beside it.
+func (s *Source) openDelimited(br *bufio.Reader, opts Options, f string, det *Detection) (Reader, error) {
+	head, _ := peek(br, sniffLen)
+	if f == fmtTSV {
+		opts.Delimiter = '\t'
+	}
+	fromSchema := false
+	if (f == fmtTSV || opts.Format == "" && opts.Delimiter == 0) && s.kind == srcFile &&
+		len(opts.Columns) == 0 && opts.HeaderRow <= 1 {
+		max, _ := opts.maxLine()
+		if sqlName, cols, ok := tabSchema(s.path, max); ok && firstLineTabs(head) == len(cols)-1 {
+			opts.Columns, opts.Delimiter, f, fromSchema = cols, '\t', fmtTSV, true
+			det.FormatWhy = "mysqldump --tab data; columns from " + sqlName
+		}
+	}
+	d, err := newDelimited(br, s.Name, opts)
+	if err != nil {
+		return nil, err
+	}
+	if f == fmtCSV && opts.Format == "" && d.s.delim == '\t' && looksEscaped(head) {
+		f = fmtTSV
+		det.FormatWhy = "tab-separated with \\N or \\\\ escapes"
+	}
+	d.escapes = f == fmtTSV
+	det.Format = formatNames[f]
+	switch {
+	case len(opts.Columns) > 0 && !fromSchema:
+		det.FormatWhy += "; no header row: columns named by --columns"
+	case opts.HeaderRow > 1:
+		det.FormatWhy += fmt.Sprintf("; header on line %d (--header-row)", opts.HeaderRow)
+	}
+	return d, nil
+}
+
+// firstLineTabs counts the tabs on the first line of head.
+func firstLineTabs(head []byte) int {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	return bytes.Count(head, []byte{'\t'})
 }
 
 // openSQL opens an SQL dump at the table to read. For a source that can be read again, a

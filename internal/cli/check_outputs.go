@@ -93,16 +93,17 @@ type reportWriters struct {
 
 // openReportOutputs creates every output file before the check runs, so
 // that an unwritable one stops the run before any work is done.
-func (e *env) openReportOutputs(outs []reportOut) (*reportWriters, error) {
+// noClobber refuses to replace an existing file (check without --force).
+func (e *env) openReportOutputs(outs []reportOut, noClobber bool) (*reportWriters, error) {
 	w := &reportWriters{outs: outs, files: make([]*safefile.File, len(outs)), e: e}
 	for i, out := range outs {
 		if out.path == "-" {
 			continue
 		}
-		f, err := safefile.Create(out.path, 0o644, false)
+		f, err := safefile.Create(out.path, 0o644, noClobber)
 		if err != nil {
 			w.abort()
-			return nil, err
+			return nil, withHint(err, "pass --force to replace it")
 		}
 		w.files[i] = f
 	}

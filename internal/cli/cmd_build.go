@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/leakcheck/leakcheck/internal/index"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/report"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type buildOptions struct {
@@ -95,6 +97,11 @@ func runBuild(e *env, o buildOptions, args []string) error {
 	defer clear(signer)
 	// The output, then the inputs, then the key: a passphrase is asked for
 	// only once everything else that can fail without it has been checked.
+	if o.output != stdio {
+		if same := safefile.SameAs(o.output, append([]string{o.keyFlags.path(), os.Getenv(PassphraseFileEnv), o.sign, o.saltFrom}, args...)...); same != "" {
+			return withHint(fmt.Errorf("-o %s is the same file as %s, which build reads", o.output, same), "write the filter to a new file")
+		}
+	}
 	out, err := e.createOutput(o.output, 0o644, !o.force, "a binary filter")
 	if err != nil {
 		return withHint(err, "pass --force to replace it")

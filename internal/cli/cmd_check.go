@@ -17,6 +17,7 @@ import (
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
 	"github.com/leakcheck/leakcheck/internal/report"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type checkOptions struct {
@@ -28,6 +29,7 @@ type checkOptions struct {
 	region  string
 	failOn  string
 	output  string
+	force   bool // replace existing -o, --format FMT=FILE and --matches files
 	// hideMapping skips printing the registry's column mapping (printed for
 	// the first filter only when there are several).
 	hideMapping bool
@@ -83,6 +85,7 @@ exposed); 2 error (including a filter that could not be checked).`,
 	cmd.Flags().StringVar(&o.failOn, "fail-on", report.FailOnExposed, "verdicts that make the check fail (exit 1): exposed, inconclusive (exposed or inconclusive) or never")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (\"-\": standard output)")
 	cmd.Flags().StringVar(&o.matches, "matches", "", "write the matched registry records' ids to this CSV file")
+	cmd.Flags().BoolVar(&o.force, "force", false, "replace report and --matches files that already exist (never an input, filter or key)")
 	cmd.Flags().StringVar(&o.region, "region", "", "default phone region (default: the filter's)")
 	o.groupFlags.add(cmd)
 	o.inputFlags.add(cmd)
@@ -115,13 +118,16 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	if err := checkStdin(paths, multi, o.matches, args); err != nil {
 		return err
 	}
+	if err := o.checkOutputs(outs, paths, args); err != nil {
+		return err
+	}
 	defer o.keyFlags.wipe()
 	filters, err := unlockAll(e, &o.keyFlags, paths)
 	if err != nil {
 		return err
 	}
 	defer filters.wipe()
-	w, err := e.openReportOutputs(outs)
+	w, err := e.openReportOutputs(outs, !o.force)
 	if err != nil {
 		return err
 	}
@@ -161,6 +167,36 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	}
 	if c.Failed {
 		return &exitError{ExitExposed}
+	}
+	return nil
+}
+
+// checkOutputs refuses a report or matches file that is one of the inputs,
+// a filter, the key or passphrase file, or another output (through any link):
+// --force replaces an existing output, never one of these.
+func (o *checkOptions) checkOutputs(outs []reportOut, filters, registry []string) error {
+	protected := append(append([]string{o.keyFlags.path(), os.Getenv(PassphraseFileEnv), o.response, o.state}, filters...), registry...)
+	type named struct{ flag, path string }
+	var files []named
+	for _, out := range outs {
+		if out.path != stdio {
+			files = append(files, named{"report file", out.path})
+		}
+	}
+	if o.matches != "" && o.matches != stdio {
+		files = append(files, named{"--matches", o.matches})
+	}
+	for i, f := range files {
+		if same := safefile.SameAs(f.path, protected...); same != "" {
+			return withHint(fmt.Errorf("%s %s is the same file as %s, which check reads", f.flag, f.path, same),
+				"write the report and the matches to new files")
+		}
+		for _, g := range files[:i] {
+			if f.path == g.path || safefile.SameAs(f.path, g.path) != "" {
+				return withHint(fmt.Errorf("%s %s and %s %s name the same file", g.flag, g.path, f.flag, f.path),
+					"give each output its own file")
+			}
+		}
 	}
 	return nil
 }
@@ -269,7 +305,7 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 	defer engine.CloseAll(ins)
 	var matchesOut output
 	if o.matches != "" {
-		if matchesOut, err = e.createOutput(o.matches, 0o600, false, ""); err != nil {
+		if matchesOut, err = e.createOutput(o.matches, 0o600, !o.force, ""); err != nil {
 			return nil, err
 		}
 		defer matchesOut.Abort()

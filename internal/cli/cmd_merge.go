@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
 type mergeOptions struct {
@@ -71,13 +72,23 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 		if prev, dup := seen[abs]; dup {
 			return withHint(fmt.Errorf("filter %s is given twice (also as %s)", p, prev), "name each shard once: its entries would be counted twice")
 		}
+		var before []string
+		for _, q := range seen {
+			before = append(before, q)
+		}
+		if prev := safefile.SameAs(p, before...); prev != "" { // a symbolic or hard link to it
+			return withHint(fmt.Errorf("filter %s is the same file as %s", p, prev), "name each shard once: its entries would be counted twice")
+		}
 		seen[abs] = p
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			total += st.Size()
 		}
 	}
-	if outAbs, err := filepath.Abs(o.output); err == nil && seen[outAbs] != "" && !o.force {
+	if outAbs, err := filepath.Abs(o.output); err == nil && seen[outAbs] != "" {
 		return withHint(fmt.Errorf("output %s is one of the inputs", o.output), "write the merged filter to a new file")
+	}
+	if same := safefile.SameAs(o.output, append(args, o.keyFlags.path())...); same != "" {
+		return withHint(fmt.Errorf("output %s is the same file as %s, which merge reads", o.output, same), "write the merged filter to a new file")
 	}
 	defer o.keyFlags.wipe()
 	out, err := e.createOutput(o.output, 0o644, !o.force, "a binary filter")

@@ -127,3 +127,42 @@ func TestNamedPipesDoNotBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsNeverOverwriteInputs (items 10 and 12): check's -o and --matches
+// refuse the registry, the filter and the key (through links too) and an
+// existing file without --force; merge refuses one shard twice through a
+// link.
+func TestOutputsNeverOverwriteInputs(t *testing.T) {
+	w := newWS(t)
+	leak := w.build("leak.lcf", "--key", w.key)
+	reg := w.path(fixtures.Registry)
+	link := w.path("link.csv")
+	if err := os.Symlink(reg, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "-q", "--key", w.key, "--filter", leak, "-o", reg, reg}, "is the same file as"},
+		{[]string{"check", "-q", "--key", w.key, "--filter", leak, "-o", link, "--force", reg}, "is the same file as"},
+		{[]string{"check", "-q", "--key", w.key, "--filter", leak, "--matches", leak, "--force", reg}, "is the same file as"},
+		{[]string{"check", "-q", "--key", w.key, "--filter", leak, "--matches", w.key, "--force", reg}, "is the same file as"},
+	} {
+		before := readFile(t, reg)
+		w.want(2, []string{c.want}, c.args...)
+		if string(readFile(t, reg)) != string(before) {
+			t.Fatal("the registry was overwritten")
+		}
+	}
+	out := w.path("report.txt")
+	w.want(1, nil, "check", "-q", "--key", w.key, "--filter", leak, "-o", out, reg)
+	w.want(2, []string{"already exists", "--force"}, "check", "-q", "--key", w.key, "--filter", leak, "-o", out, reg)
+	w.want(1, nil, "check", "-q", "--key", w.key, "--filter", leak, "-o", out, "--force", reg)
+
+	shard := w.path("shard.lcf")
+	if err := os.Link(leak, shard); err != nil {
+		t.Fatal(err)
+	}
+	w.want(2, []string{"is the same file as", "counted twice"}, "merge", "--key", w.key, "-o", w.path("m.lcf"), leak, shard)
+}

@@ -69,9 +69,8 @@ func (f *File) Commit() error {
 		return fmt.Errorf("writing %s: %w", f.path, err)
 	}
 	if f.noClobber {
-		err := os.Link(name, f.path)
-		os.Remove(name)
-		if err != nil {
+		if err := commitNoClobber(name, f.path); err != nil {
+			os.Remove(name)
 			if errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("%s already exists; choose another name or remove it first", f.path)
 			}
@@ -118,3 +117,35 @@ func AbortAll() {
 		f.Abort()
 	}
 }
+
+// link is os.Link; tests replace it to act as a file system without hard
+// links.
+var link = os.Link
+
+// commitNoClobber moves tmp to path unless path exists. A hard link does it
+// atomically; FAT and exFAT (USB sticks, the README's suggestion for carrying
+// a key) have no hard links, so there the commit falls back to a rename that
+// refuses to replace (renameNoReplace: renameat2 RENAME_NOREPLACE on Linux),
+// and where even that is missing, to a check that path does not exist
+// followed by a rename: the one window in which another process could create
+// path is between the two, and the rename would then replace it.
+func commitNoClobber(tmp, path string) error {
+	err := link(tmp, path)
+	if err == nil {
+		return os.Remove(tmp)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if rerr := renameNoReplace(tmp, path); !errors.Is(rerr, errUnsupported) {
+		return rerr
+	}
+	if _, serr := os.Lstat(path); serr == nil {
+		return fs.ErrExist
+	}
+	return os.Rename(tmp, path)
+}
+
+// errUnsupported is returned by renameNoReplace where the system or file
+// system has no such rename.
+var errUnsupported = errors.New("rename without replace is not supported")

@@ -1,0 +1,6 @@
+//go:build !race
+
+package main
+
+// raceMemFactor: see race_on_test.go.
+const raceMemFactor = 1

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/report"
 )
 
 // ProgressIntervalEnv names the variable that sets how often, in seconds,
@@ -92,12 +92,12 @@ func (s *statusLines) Finish() {
 // progressLine is one status line: "120,000 rows, 7.2 MiB of 60.0 MiB
 // (12%), 48,000 rows/s, ETA 18s".
 func progressLine(rows, bytes, total int64, took time.Duration) string {
-	line := fmt.Sprintf("%s rows, %s", groupDigits(rows), byteSize(bytes))
+	line := fmt.Sprintf("%s rows, %s", report.Thousands(rows), byteSize(bytes))
 	if total > 0 {
 		line += fmt.Sprintf(" of %s (%d%%)", byteSize(total), bytes*100/max(total, 1))
 	}
 	if secs := took.Seconds(); secs > 0 && rows > 0 {
-		line += fmt.Sprintf(", %s rows/s", groupDigits(int64(float64(rows)/secs)))
+		line += fmt.Sprintf(", %s rows/s", report.Thousands(int64(float64(rows)/secs)))
 	}
 	if total > 0 && bytes > 0 && bytes < total {
 		eta := time.Duration(float64(took) * float64(total-bytes) / float64(bytes))
@@ -109,29 +109,11 @@ func progressLine(rows, bytes, total int64, took time.Duration) string {
 // summaryLine is the line that ends a pass: "read 2,000,000 rows (120.0 MiB)
 // in 10.3s (194,174 rows/s)".
 func summaryLine(rows, bytes int64, took time.Duration) string {
-	line := fmt.Sprintf("read %s rows (%s) in %s", groupDigits(rows), byteSize(bytes), took.Round(100*time.Millisecond))
+	line := fmt.Sprintf("read %s rows (%s) in %s", report.Thousands(rows), byteSize(bytes), took.Round(100*time.Millisecond))
 	if secs := took.Seconds(); secs > 0 && rows > 0 {
-		line += fmt.Sprintf(" (%s rows/s)", groupDigits(int64(float64(rows)/secs)))
+		line += fmt.Sprintf(" (%s rows/s)", report.Thousands(int64(float64(rows)/secs)))
 	}
 	return line
-}
-
-// groupDigits writes n with thousands separators: 2,000,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 func (b *bar) Start(total int64) {

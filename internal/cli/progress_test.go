@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakcheck/leakcheck/internal/report"
 )
 
 // TestProgressThrottled: the progress bar redraws at most about ten times a
@@ -88,8 +90,8 @@ func TestStatusLines(t *testing.T) {
 		t.Errorf("interval 0: %q", b.String())
 	}
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q", n, got)
+		if got := report.Thousands(n); got != want {
+			t.Errorf("report.Thousands(%d) = %q", n, got)
 		}
 	}
 }

@@ -189,18 +189,18 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 			h.Indexes = append(h.Indexes, hi)
 			continue
 		}
-		hi.Checked = thousands(x.Checked)
-		hi.Matches = thousands(x.Matches)
+		hi.Checked = Thousands(x.Checked)
+		hi.Matches = Thousands(x.Matches)
 		hi.WithID = "-"
 		if x.MatchesWithIdentifier != nil {
-			hi.WithID = thousands(*x.MatchesWithIdentifier)
+			hi.WithID = Thousands(*x.MatchesWithIdentifier)
 		}
 		hi.Chance = plainNum(x.ExpectedFalsePositives)
-		hi.Overlap = fmt.Sprintf("%s (%s to %s)", thousands(int64(math.Round(x.OverlapEstimate))), thousands(int64(math.Round(x.OverlapCI95[0]))), thousands(int64(math.Round(x.OverlapCI95[1]))))
+		hi.Overlap = fmt.Sprintf("%s (%s to %s)", Thousands(int64(math.Round(x.OverlapEstimate))), Thousands(int64(math.Round(x.OverlapCI95[0]))), Thousands(int64(math.Round(x.OverlapCI95[1]))))
 		hi.PValue = pvalue(x.PValue)
 		hi.DumpShare = "no data"
 		if x.DumpShareMatched != nil {
-			hi.DumpShare = fmt.Sprintf("%s of %s (%s)", thousands(int64(x.DumpEntriesMatched)), thousands(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
+			hi.DumpShare = fmt.Sprintf("%s of %s (%s)", Thousands(int64(x.DumpEntriesMatched)), Thousands(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
 		}
 		h.Indexes = append(h.Indexes, hi)
 	}
@@ -210,16 +210,16 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 			id = "(implied by the combination)"
 		}
 		h.Joint = append(h.Joint, htmlJoint{
-			Identifier: id, Combination: j.Combination, Candidates: thousands(j.Candidates), Matched: thousands(j.Matched),
+			Identifier: id, Combination: j.Combination, Candidates: Thousands(j.Candidates), Matched: Thousands(j.Matched),
 			Chance: plainNum(j.ExpectedByChance), FalseAlarms: plainNum(j.FilterFalseAlarms), PValue: pvalue(j.PValue),
-			Estimate:   fmt.Sprintf("%s (%s to %s)", thousands(j.Estimate), thousands(j.CI95[0]), thousands(j.CI95[1])),
+			Estimate:   fmt.Sprintf("%s (%s to %s)", Thousands(j.Estimate), Thousands(j.CI95[0]), Thousands(j.CI95[1])),
 			Detectable: detectWords(j.DetectableRecords), Beyond: j.BeyondChance,
 		})
 	}
 	for _, a := range r.Agreement {
 		h.Agreement = append(h.Agreement, htmlAgreement{
 			Field: fieldWord(a.Field), Compared: a.Anchor + " → " + a.Combination,
-			Of: fmt.Sprintf("%s of %s", thousands(a.Agree), thousands(a.Of)), Share: pct(a.Share),
+			Of: fmt.Sprintf("%s of %s", Thousands(a.Agree), Thousands(a.Of)), Share: pct(a.Share),
 			Range: pct(a.CI95[0]) + " to " + pct(a.CI95[1]),
 		})
 	}
@@ -320,11 +320,11 @@ func count(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return thousands(n) + " " + many
+	return Thousands(n) + " " + many
 }
 
-// thousands writes n with comma separators: 1,234,567.
-func thousands(n int64) string {
+// Thousands writes n with comma separators: 1,234,567.
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -348,7 +348,7 @@ func plainNum(x float64) string {
 	case x == 0:
 		return "0"
 	case x >= 100:
-		return thousands(int64(math.Round(x)))
+		return Thousands(int64(math.Round(x)))
 	case x >= 1:
 		return strconv.FormatFloat(roundSig(x, 3), 'f', -1, 64)
 	case x >= 1e-6:
@@ -400,7 +400,7 @@ func chartOf(r *Report) *htmlChart {
 		if j.Identifier != "" {
 			label = j.Identifier + " & " + j.Combination
 		}
-		xs = append(xs, bar{label, float64(j.Matched), j.ExpectedByChance, j.BeyondChance, thousands(j.Matched) + " found"})
+		xs = append(xs, bar{label, float64(j.Matched), j.ExpectedByChance, j.BeyondChance, Thousands(j.Matched) + " found"})
 	}
 	if len(xs) == 0 {
 		return nil

@@ -390,7 +390,7 @@ func TestScenarios(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(n), uint64(i)))
 				dump := c.dump(r, reg).write(t, filepath.Join(t.TempDir(), "dump.csv"))
 				rep := runScenario(t, dump, regPath, c.spec)
-				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", c.name, thousands(int64(n)), rep.Verdict, rep.Finding, rep.Source.Assessment, exposureCell(rep)))
+				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", c.name, Thousands(int64(n)), rep.Verdict, rep.Finding, rep.Source.Assessment, exposureCell(rep)))
 				if rep.Verdict != c.want.verdict || rep.Finding != c.want.finding || c.want.source != "" && rep.Source.Assessment != c.want.source {
 					var txt bytes.Buffer
 					WriteText(&txt, rep)
@@ -413,7 +413,7 @@ func exposureCell(r *Report) string {
 		d = strconv.FormatInt(*e.DetectableRecords, 10)
 	}
 	if r.Verdict == Exposed {
-		return fmt.Sprintf("%s (%s–%s) on %s", thousands(e.Records), thousands(e.CI95[0]), thousands(e.CI95[1]), e.EvidenceIndex)
+		return fmt.Sprintf("%s (%s–%s) on %s", Thousands(e.Records), Thousands(e.CI95[0]), Thousands(e.CI95[1]), e.EvidenceIndex)
 	}
 	return "detectable ≥ " + d
 }
@@ -436,7 +436,7 @@ func TestExactCopySizes(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(n), uint64(k)))
 			dump := dumpTable(pick(r, reg, k)).write(t, filepath.Join(t.TempDir(), fmt.Sprintf("copy-%d.csv", k)))
 			rep := runScenario(t, dump, regPath, buildSpec{})
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", thousands(int64(k)), thousands(int64(n)), rep.Verdict, exposureCell(rep)))
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", Thousands(int64(k)), Thousands(int64(n)), rep.Verdict, exposureCell(rep)))
 			e := rep.Exposure
 			switch {
 			case k < MinMatches && rep.Verdict != NotExposed:
@@ -475,7 +475,7 @@ func TestNullDumps(t *testing.T) {
 			t.Errorf("null filter %d: finding %s: %s", i, rep.Finding, rep.FindingReason)
 		}
 	}
-	t.Logf("%d null filters of 1–3 people against %s records: %v", filters, thousands(int64(regN)), count)
+	t.Logf("%d null filters of 1–3 people against %s records: %v", filters, Thousands(int64(regN)), count)
 }
 
 // TestModelAtBillion takes the model's own formulas to a registry of 10⁹
@@ -511,7 +511,7 @@ func TestModelAtBillion(t *testing.T) {
 	for _, c := range []struct{ idOnly, k int64 }{{0, 0}, {0, 1}, {0, 3}, {0, 10}, {0, 100}, {0, 10_000}, {1_000_000, 0}, {1_000_000, 3}, {1_000_000, 600}} {
 		r := Build("billion.lcf", h, f, res(c.idOnly, c.k))
 		valid(t, r)
-		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", thousands(c.k), thousands(c.idOnly), r.Verdict, r.Finding, exposureCell(r)))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", Thousands(c.k), Thousands(c.idOnly), r.Verdict, r.Finding, exposureCell(r)))
 		// Without phone-only rows every copy of 3 or more is found, and
 		// fewer read not_exposed; a million phone-only rows give ~3 joint
 		// coincidences, among which 3 records cannot be told (inconclusive,

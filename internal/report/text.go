@@ -266,7 +266,7 @@ func pctPtr(x *float64) string {
 }
 
 // num writes a count with thousands separators.
-func num(n int64) string { return thousands(n) }
+func num(n int64) string { return Thousands(n) }
 
 func fmtFloat(x float64) string {
 	switch {
@@ -277,7 +277,7 @@ func fmtFloat(x float64) string {
 	case x < 100:
 		return fmt.Sprintf("%.2f", x)
 	}
-	return thousands(int64(math.Round(x)))
+	return Thousands(int64(math.Round(x)))
 }
 
 func sci(x float64) string {

@@ -30,11 +30,22 @@ func checkColumns(inputs []*Input, accs []*Accounting, need []fields.Field) erro
 					break
 				}
 			}
-			return fmt.Errorf("%s: no value of column %q is a valid %s: all %d non-empty values were refused%s; a filter or report without them would undercount, so nothing was written — map the right column with --field %s=COLUMN, or leave %s out with --index",
-				in.Display(), in.Mapping.Columns[col], f, a.fieldBad[f], first, f, f)
+			return fmt.Errorf("%s: no value of %s is a valid %s: all %d non-empty values were refused%s; a filter or report without them would undercount, so nothing was written — map the right column with --field %s=COLUMN, or leave %s out with --index",
+				in.Display(), columnLabel(in.Mapping, col), f, a.fieldBad[f], first, f, f)
 		}
 	}
 	return nil
+}
+
+// columnLabel names a column for a message without printing a name that may
+// be data: `column "Mobile No"` for a recognised or typed name, else
+// Mapping.Label's `column 3`.
+func columnLabel(m fields.Mapping, col int) string {
+	l := m.Label(col)
+	if strings.HasPrefix(l, "column ") {
+		return l
+	}
+	return "column " + l
 }
 
 // allMasked reports whether every invalid national_id value was a masked one.

@@ -245,30 +245,45 @@ func identifiers(fatalf func(string, ...any)) []string {
 
 // realtoolsIdentifiers are the names (also with their words sorted, as normalization
 // version 2 writes them), phones, Aadhaar numbers and email addresses of the people in
-// fixtures/realtools/people.csv.
+// the ground truths of fixtures/realtools (realtoolsTruths), found by their header's names.
 func realtoolsIdentifiers(fatalf func(string, ...any)) []string {
-	f, err := os.Open(filepath.Join(realtoolsDir, "people.csv"))
-	if err != nil {
-		fatalf("%v", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		fatalf("%v", err)
-	}
 	var ids []string
-	for _, r := range recs[1:] {
-		name := strings.ToLower(r[1])
-		ids = append(ids, name, r[2], r[5], strings.ToLower(r[6]))
-		if words := strings.Fields(name); len(words) > 1 {
-			slices.Sort(words)
-			if sorted := strings.Join(words, " "); sorted != name {
-				ids = append(ids, sorted)
+	for _, name := range realtoolsTruths {
+		f, err := os.Open(filepath.Join(realtoolsDir, name))
+		if err != nil {
+			fatalf("%v", err)
+		}
+		recs, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			fatalf("%s: %v", name, err)
+		}
+		for _, r := range recs[1:] {
+			for i, col := range recs[0] {
+				switch col {
+				case "mobile", "aadhaar", "email":
+					if r[i] != "" {
+						ids = append(ids, strings.ToLower(r[i]))
+					}
+				case "name":
+					name := strings.ToLower(r[i])
+					ids = append(ids, name)
+					if words := strings.Fields(name); len(words) > 1 {
+						slices.Sort(words)
+						if sorted := strings.Join(words, " "); sorted != name {
+							ids = append(ids, sorted)
+						}
+					}
+				}
 			}
 		}
 	}
 	return ids
 }
+
+// realtoolsTruths are the ground truths of fixtures/realtools: the people each dump there was
+// made of.
+var realtoolsTruths = []string{"people.csv", "tab_people.csv"}
 
 func findIdentifier(data []byte, ids []string) (string, bool) {
 	lower := bytes.ToLower(data)

@@ -22,8 +22,6 @@ type delimitedReader struct {
 	ends   []int    // end offsets of the fields in field
 
 	lines lineBreaks // evidence of values with unescaped line breaks
-
-	escapes bool // tab-separated text with backslash escapes (tsv.go)
 }
 
 // NewDelimited returns a reader for delimited text with a header row. name is used in RowErrors.
@@ -139,14 +137,6 @@ func (d *delimitedReader) Columns() []string { return d.columns }
 func (d *delimitedReader) BytesRead() int64 { return d.s.read.Load() }
 
 func (d *delimitedReader) Next() (Record, error) {
-	rec, err := d.next()
-	if d.escapes && err == nil {
-		unescapeTSV(rec.Values)
-	}
-	return rec, err
-}
-
-func (d *delimitedReader) next() (Record, error) {
 	if d.err != nil {
 		return Record{}, d.err
 	}

@@ -434,6 +434,9 @@ func TestUnescapedLineBreaks(t *testing.T) {
 		{name: "sqlite list, break in the last value", in: "id|name|note\n1|Ana|a\nb\n2|Bo|c\n",
 			want: []result{rec(2, "1", "Ana", "a"), bad(3, "ragged row: 1 fields, header has 3"), rec(4, "2", "Bo", "c")},
 			warn: []string{"2 lines look like pieces"}},
+		{name: "tab-separated: the advice is --format-in tsv, not psql --csv", in: "id\tname\tnote\n1\tAna\ta\\\nb\n2\tBo\tc\n",
+			want: []result{rec(2, "1", "Ana", `a\`), bad(3, "ragged row: 1 fields, header has 3"), rec(4, "2", "Bo", "c")},
+			warn: []string{"2 lines look like pieces of rows split by unescaped line breaks in values (as psql -A and sqlite3's list mode write them): they were read as separate, mostly ragged rows, so the row count is not reliable; if a backslash ends the broken lines (mysqldump --tab, SELECT … INTO OUTFILE), read it exactly with --format-in tsv"}},
 		{name: "a footer-like line in a one-column file is data", in: "name\n(3 rows)\n", want: []result{rec(2, "(3 rows)")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

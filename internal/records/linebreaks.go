@@ -61,11 +61,17 @@ func (l *lineBreaks) row(n, want int) {
 	}
 }
 
-// warnings says what was found, in fixed phrases with counts.
-func (l *lineBreaks) warnings() []string {
+// warnings says what was found, in fixed phrases with counts. The advice depends on the
+// delimiter: tab-separated pieces whose breaks a backslash escapes are mysqldump --tab or
+// SELECT … INTO OUTFILE data, which --format-in tsv reads exactly.
+func (l *lineBreaks) warnings(delim byte) []string {
 	var out []string
 	if l.pieces > 0 {
-		out = append(out, fmt.Sprintf("%d lines look like pieces of rows split by unescaped line breaks in values (as psql -A and sqlite3's list mode write them): they were read as separate, mostly ragged rows, so the row count is not reliable; export with psql --csv or sqlite3 -csv -header instead", l.pieces))
+		advice := "export with psql --csv or sqlite3 -csv -header instead"
+		if delim == '\t' {
+			advice = "if a backslash ends the broken lines (mysqldump --tab, SELECT … INTO OUTFILE), read it exactly with --format-in tsv (or keep the .sql mysqldump --tab wrote beside it); otherwise export as CSV (psql --csv, sqlite3 -csv -header, mariadb --batch)"
+		}
+		out = append(out, fmt.Sprintf("%d lines look like pieces of rows split by unescaped line breaks in values (as psql -A and sqlite3's list mode write them): they were read as separate, mostly ragged rows, so the row count is not reliable; %s", l.pieces, advice))
 	}
 	if l.hasFoot && l.psql != l.rows {
 		out = append(out, fmt.Sprintf("psql's footer says %d rows, but %d lines were read as rows: values hold unescaped line breaks, so the row count is not reliable; export with psql --csv instead", l.psql, l.rows))
@@ -73,4 +79,4 @@ func (l *lineBreaks) warnings() []string {
 	return out
 }
 
-func (d *delimitedReader) warnings() []string { return d.lines.warnings() }
+func (d *delimitedReader) warnings() []string { return d.lines.warnings(d.s.delim) }

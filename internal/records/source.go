@@ -542,7 +542,11 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 		layers = append([]string{s.memberKind()}, layers...)
 	}
 	det.Container = strings.Join(layers, ", ")
-	text, enc, err := decodeText(br, opts.Encoding)
+	var declared *declaredEncoding
+	if opts.Encoding == "" && s.kind == srcFile && len(layers) == 0 {
+		declared = tabCharset(s.path)
+	}
+	text, enc, err := decodeText(br, opts.Encoding, declared)
 	if err != nil {
 		return nil, err
 	}
@@ -606,20 +610,15 @@ func (s *Source) openDelimited(br *bufio.Reader, opts Options, f string, det *De
 	if (f == fmtTSV || opts.Format == "" && opts.Delimiter == 0) && s.kind == srcFile &&
 		len(opts.Columns) == 0 && opts.HeaderRow <= 1 {
 		max, _ := opts.maxLine()
-		if sqlName, cols, ok := tabSchema(s.path, max); ok && firstLineTabs(head) == len(cols)-1 {
+		if sqlName, cols, ok := tabSchema(s.path, max); ok && escapedFields(head) == len(cols) {
 			opts.Columns, opts.Delimiter, f, fromSchema = cols, '\t', fmtTSV, true
 			det.FormatWhy = "mysqldump --tab data; columns from " + sqlName
 		}
 	}
-	d, err := newDelimited(br, s.Name, opts)
-	if err != nil {
-		return nil, err
-	}
-	if f == fmtCSV && opts.Format == "" && d.s.delim == '\t' && looksEscaped(head) {
+	if f == fmtCSV && opts.Format == "" && (opts.Delimiter == '\t' || opts.Delimiter == 0 && headDelimiter(head) == '\t') && looksEscaped(head) {
 		f = fmtTSV
 		det.FormatWhy = "tab-separated with \\N or \\\\ escapes"
 	}
-	d.escapes = f == fmtTSV
 	det.Format = formatNames[f]
 	switch {
 	case len(opts.Columns) > 0 && !fromSchema:
@@ -627,15 +626,44 @@ func (s *Source) openDelimited(br *bufio.Reader, opts Options, f string, det *De
 	case opts.HeaderRow > 1:
 		det.FormatWhy += fmt.Sprintf("; header on line %d (--header-row)", opts.HeaderRow)
 	}
-	return d, nil
+	if f == fmtTSV {
+		max, err := opts.maxLine()
+		if err != nil {
+			return nil, err
+		}
+		return newTSVReader(br, s.Name, max, opts.Columns, opts.HeaderRow)
+	}
+	return newDelimited(br, s.Name, opts)
 }
 
-// firstLineTabs counts the tabs on the first line of head.
-func firstLineTabs(head []byte) int {
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
+// headDelimiter is the delimiter the delimited reader would detect in the header line of head.
+func headDelimiter(head []byte) byte {
+	sc := newScanner(bytes.NewReader(head), len(head)+1)
+	if sc.skipBOM() != nil {
+		return 0
 	}
-	return bytes.Count(head, []byte{'\t'})
+	d, err := sc.detectDelimiter()
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+// escapedFields counts the fields of the first record of head read as tab-separated text with
+// backslash escapes (a backslash before a tab or line break makes it data).
+func escapedFields(head []byte) int {
+	n := 1
+	for i := 0; i < len(head); i++ {
+		switch head[i] {
+		case '\\':
+			i++
+		case '\t':
+			n++
+		case '\n':
+			return n
+		}
+	}
+	return n
 }
 
 // openSQL opens an SQL dump at the table to read. For a source that can be read again, a
@@ -691,9 +719,16 @@ func (s *Source) sqlTables(opts Options, max int) ([]string, error) {
 // encodingChoice is the text encoding decodeText chose, and why, for Detection.
 type encodingChoice struct{ name, why string }
 
+// declaredEncoding is the character set a file beside the input declares for it.
+type declaredEncoding struct {
+	dec encoding.Encoding
+	why string
+}
+
 // decodeText returns br decoded to UTF-8 (br itself when it is UTF-8), without a byte order
-// mark, and the encoding chosen with the reason.
-func decodeText(br *bufio.Reader, enc string) (io.Reader, encodingChoice, error) {
+// mark, and the encoding chosen with the reason. declared, when not nil, is the encoding a
+// file beside the input declares, taken unless --encoding or a byte order mark says otherwise.
+func decodeText(br *bufio.Reader, enc string, declared *declaredEncoding) (io.Reader, encodingChoice, error) {
 	head, err := peek(br, sniffLen)
 	if err != nil {
 		return nil, encodingChoice{}, err
@@ -713,6 +748,9 @@ func decodeText(br *bufio.Reader, enc string) (io.Reader, encodingChoice, error)
 		dec = charmap.ISO8859_1
 	default:
 		dec, ch = detectEncoding(head, bom)
+		if declared != nil && ch.why != "byte order mark" {
+			dec, ch = declared.dec, encodingChoice{why: declared.why}
+		}
 	}
 	ch.name = encodingName(dec)
 	// Drop a byte order mark that matches the encoding.

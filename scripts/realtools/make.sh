@@ -43,6 +43,8 @@ mysqldump --socket="$my/sock" -u root --skip-dump-date --tab="$my/files" registr
 cp "$my/files/people.sql" "$out/mysqldump_tab_people.sql"
 cp "$my/files/people.txt" "$out/mysqldump_tab_people.txt"
 kill "$(cat "$my/pid")"; wait || true
+# mysqldump --tab of 40 people whose names hold line breaks, backslashes and tabs.
+sh "$here/tab.sh"
 
 # --- PostgreSQL ------------------------------------------------------------------------
 pg=$tmp/pg

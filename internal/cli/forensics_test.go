@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,127 @@ func writeCSV(t *testing.T, path string, header []string, rows [][]string) {
 	}
 }
 
+// noRegistryValues fails if out holds a registry value of a column of many values: a phone
+// number, a reference number (or its last digits as a custom field would hash them), a date of
+// birth or a name.
+func noRegistryValues(t *testing.T, reg []genPerson, out string) {
+	t.Helper()
+	low := strings.ToLower(out)
+	for _, p := range reg {
+		for _, v := range []string{p.phone, p.phone[3:], p.ref, p.dob, strings.ToLower(p.name)} {
+			if strings.Contains(low, strings.ToLower(v)) {
+				t.Fatalf("an output holds a registry value of %s's record", p.name[:1]+"…")
+			}
+		}
+	}
+}
+
+// renderings runs the same check as text and as HTML.
+func renderings(t *testing.T, w *acWorld, reg []genPerson, lcf, registry string, args ...string) (text, html string) {
+	t.Helper()
+	base := []string{"check", "-q", "--key", w.key, "--filter", lcf}
+	res := w.run("", append(append(base, args...), registry)...)
+	if res.code != 1 {
+		t.Fatalf("check: %s", res)
+	}
+	out := w.path(strings.TrimSuffix(filepath.Base(lcf), ".lcf") + ".html")
+	os.Remove(out)
+	if r := w.run("", append(append(base, append(args, "--format", "html", "-o", out)...), registry)...); r.code != 1 {
+		t.Fatalf("check --format html: %s", r)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRegistryValues(t, reg, res.stdout+res.stderr+string(data))
+	return res.stdout, string(data)
+}
+
+// everyFigureShown checks that the text and HTML reports show every group and dating figure
+// of the JSON report: each bucket's value, records and exposed records on one line (a table
+// row), the summaries, and the snapshot window marked.
+func everyFigureShown(t *testing.T, rep forensicsReport, text, html string) {
+	t.Helper()
+	rows := func(doc, sep string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(doc, sep) {
+			m[strings.Join(strings.Fields(l), " ")] = true
+		}
+		return m
+	}
+	textRows, htmlRows := rows(text, "\n"), rows(html, "<tr")
+	hasRow := func(rows map[string]bool, parts ...string) bool {
+		for r := range rows {
+			ok := true
+			rest := r
+			for _, p := range parts {
+				i := strings.Index(rest, p)
+				if i < 0 {
+					ok = false
+					break
+				}
+				rest = rest[i+len(p):]
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range rep.Groups {
+		if !strings.Contains(text, g.Summary[1:]) || !strings.Contains(html, g.Summary[1:]) {
+			t.Errorf("the summary of %s is not in both renderings: %q", g.Column, g.Summary)
+		}
+		for _, b := range g.Buckets {
+			if g.Unit != "" {
+				// a timeline: the text has one row per bucket, the HTML one bar with its counts
+				if !hasRow(textRows, b.Value+" ", thousands(b.Records), thousands(b.Exposed)) {
+					t.Errorf("text timeline lacks %s: %d records, %d exposed", b.Value, b.Records, b.Exposed)
+				}
+				if !strings.Contains(html, fmt.Sprintf("<title>%s: %s registry records, %s exposed</title>", b.Value, thousands(b.Records), thousands(b.Exposed))) {
+					t.Errorf("HTML timeline lacks %s: %d records, %d exposed", b.Value, b.Records, b.Exposed)
+				}
+				continue
+			}
+			over := "no"
+			if b.OverRepresented {
+				over = "yes"
+			}
+			if !hasRow(textRows, b.Value+" ", thousands(b.Records), thousands(b.Exposed)) {
+				t.Errorf("text table of %s lacks %s: %d records, %d exposed", g.Column, b.Value, b.Records, b.Exposed)
+			}
+			if !hasRow(htmlRows, "<td>"+b.Value+"</td>", ">"+thousands(b.Records)+"<", ">"+thousands(b.Exposed)+"<", ">"+over+"<") {
+				t.Errorf("HTML table of %s lacks %s: %d records, %d exposed, over-represented %v", g.Column, b.Value, b.Records, b.Exposed, b.OverRepresented)
+			}
+		}
+	}
+	for _, d := range rep.Dating {
+		if d.NotBefore == nil || d.NotAfter == nil {
+			continue
+		}
+		lo, _ := time.Parse(time.DateOnly, *d.NotBefore)
+		hi, _ := time.Parse(time.DateOnly, *d.NotAfter)
+		window := lo.Format("2 January 2006") + " to " + hi.Format("2 January 2006")
+		if !strings.Contains(html, "copy taken: "+window) || !strings.Contains(html, `class="window"`) {
+			t.Errorf("HTML timeline does not mark the window %s", window)
+		}
+		if !strings.Contains(text, "◀ copy taken") || !strings.Contains(text, lo.Format("2 January 2006")) {
+			t.Errorf("text timeline does not mark the window %s", window)
+		}
+	}
+	if !strings.Contains(html, `<svg class="minibar"`) || !strings.Contains(html, `class="chart timeline"`) {
+		t.Error("HTML lacks the localization chart or the timeline")
+	}
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 type forensicsReport struct {
 	Source struct {
 		Assessment string `json:"assessment"`
@@ -141,11 +263,7 @@ func TestLocalizeAndDate(t *testing.T) {
 		if res.code != 1 {
 			t.Fatalf("check: %s", res)
 		}
-		for _, p := range reg[:200] {
-			if strings.Contains(res.stdout, p.ref) || strings.Contains(res.stdout, p.phone) {
-				t.Fatal("the report holds a registry value")
-			}
-		}
+		noRegistryValues(t, reg, res.stdout)
 		schematest.Validate(t, []byte(res.stdout))
 		var rep forensicsReport
 		if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
@@ -168,10 +286,12 @@ func TestLocalizeAndDate(t *testing.T) {
 	t.Run("one state up to a date", func(t *testing.T) {
 		lcf := dump("odisha.csv", func(p genPerson) bool { return p.state == "Odisha" && !p.reg.After(cut) })
 		rep := check(lcf, "--group-by", "state", "--group-by", "registered_on:week")
+		text, html := renderings(t, w, reg, lcf, registry, "--group-by", "state", "--group-by", "registered_on:week")
 		if dir := os.Getenv("LEAKCHECK_FORENSICS_OUT"); dir != "" {
-			res := w.run("", "check", "-q", "--key", w.key, "--filter", lcf, "--group-by", "state", "--group-by", "registered_on", registry)
-			os.WriteFile(dir+"/odisha.txt", []byte(res.stdout), 0o644)
+			os.WriteFile(dir+"/odisha.txt", []byte(text), 0o644)
+			os.WriteFile(dir+"/odisha.html", []byte(html), 0o644)
 		}
+		everyFigureShown(t, rep, text, html)
 		if len(rep.Groups) != 2 || len(rep.Dating) != 1 {
 			t.Fatalf("groups %d, dating %d", len(rep.Groups), len(rep.Dating))
 		}

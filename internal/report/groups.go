@@ -35,9 +35,10 @@ type BucketReport struct {
 	Share float64    `json:"share"`
 	CI95  [2]float64 `json:"ci95"`
 	// ShareOfExposed and ShareOfRegistry: the group's part of all exposed records and of all
-	// records checked.
-	ShareOfExposed  float64 `json:"share_of_exposed"`
-	ShareOfRegistry float64 `json:"share_of_registry"`
+	// records checked. ShareOfExposed is null when no record of the column is exposed (a part
+	// of nothing is no data, not 0%).
+	ShareOfExposed  *float64 `json:"share_of_exposed"`
+	ShareOfRegistry float64  `json:"share_of_registry"`
 	// OverRepresented: more exposed records than the column's overall rate would give the group
 	// by chance, at 5% corrected for the number of groups (Bonferroni).
 	OverRepresented bool `json:"over_represented"`
@@ -150,7 +151,8 @@ func finishBuckets(bs []BucketReport, test bool) {
 			b.CI95 = [2]float64{lo, hi}
 		}
 		if e > 0 {
-			b.ShareOfExposed = float64(b.Exposed) / float64(e)
+			s := float64(b.Exposed) / float64(e)
+			b.ShareOfExposed = &s
 		}
 		if n > 0 {
 			b.ShareOfRegistry = float64(b.Records) / float64(n)
@@ -182,7 +184,7 @@ func concentration(g GroupReport) string {
 	var sh, reg float64
 	var names []string
 	for _, b := range over {
-		sh += b.ShareOfExposed
+		sh += *b.ShareOfExposed
 		reg += b.ShareOfRegistry
 		names = append(names, b.Value)
 	}
@@ -193,12 +195,29 @@ func concentration(g GroupReport) string {
 	return fmt.Sprintf("%s of exposed records are in %s, which %s %s of the registry", pctRound(sh), joinAnd(names), verb, pctRound(reg))
 }
 
+// pctRound writes a share as a short percentage (two significant digits, at most one
+// decimal), except that a share near but not at 0 or 100% gets the digits that keep it from
+// reading as 0 or 100% (pct).
 func pctRound(x float64) string {
 	p := 100 * x
-	if p >= 10 || p == 0 {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case p == 0 || p == 100:
+		return fmt.Sprintf("%.0f%%", p)
+	case p < 0.1 || p > 99.5:
+		return pct(x)
+	case p >= 10:
 		return fmt.Sprintf("%.0f%%", p)
 	}
 	return fmt.Sprintf("%.1f%%", p)
+}
+
+func pctRoundPtr(x *float64) string {
+	if x == nil {
+		return "no data"
+	}
+	return pctRound(*x)
 }
 
 func joinAnd(s []string) string {
@@ -350,7 +369,7 @@ func writeGroupsText(b *strings.Builder, r *Report) {
 				over = "yes"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s (%s–%s)\t%s\t%s\t%s\t%s\n", k.Value, num(k.Records), num(k.Exposed),
-				pctRound(k.Share), pctRound(k.CI95[0]), pctRound(k.CI95[1]), pctRound(k.ShareOfExposed), pctRound(k.ShareOfRegistry), over, bar(k.Share))
+				pctRound(k.Share), pctRound(k.CI95[0]), pctRound(k.CI95[1]), pctRoundPtr(k.ShareOfExposed), pctRound(k.ShareOfRegistry), over, bar(k.Share))
 		}
 		tw.Flush()
 	}
@@ -365,32 +384,32 @@ func writeGroupsText(b *strings.Builder, r *Report) {
 		if g == nil {
 			continue
 		}
-		var maxRec int64 = 1
+		var maxRec, maxExp int64 = 1, 1
 		for _, k := range g.Buckets {
-			maxRec = max(maxRec, k.Records)
+			maxRec, maxExp = max(maxRec, k.Records), max(maxExp, k.Exposed)
 		}
+		fmt.Fprintf(b, "  Registry records (░, up to %s a %s) and exposed records (█, up to %s a %s), each to its own scale.\n", num(maxRec), g.Unit, num(maxExp), g.Unit)
 		tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
-		fmt.Fprintf(tw, "  %s\tRECORDS\tEXPOSED\tREGISTRY RECORDS (░) AND EXPOSED (█)\t\n", strings.ToUpper(g.Unit))
+		fmt.Fprintf(tw, "  %s\tRECORDS\tEXPOSED\tREGISTRY RECORDS\tEXPOSED RECORDS\t\n", strings.ToUpper(g.Unit))
 		for _, k := range g.Buckets {
 			mark := ""
-			if d.LastExposed != nil && inWindow(k.Value, *d.SnapshotNotBefore, d.SnapshotNotAfter, g.Unit) {
+			if d.LastExposed != nil && k.Value != OtherGroup && inWindow(k.Value, *d.SnapshotNotBefore, d.SnapshotNotAfter, g.Unit) {
 				mark = "◀ copy taken"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", k.Value, num(k.Records), num(k.Exposed), timelineBar(k.Records, k.Exposed, maxRec), mark)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", k.Value, num(k.Records), num(k.Exposed),
+				scaledBar(k.Records, maxRec, "░"), scaledBar(k.Exposed, maxExp, "█"), mark)
 		}
 		tw.Flush()
 	}
 }
 
-// timelineBar draws records as ░ with the exposed part as █.
-func timelineBar(records, exposed, maxRec int64) string {
-	n := int(math.Round(float64(records) / float64(maxRec) * barWidth))
-	e := int(math.Round(float64(exposed) / float64(maxRec) * barWidth))
-	if exposed > 0 && e == 0 {
-		e = 1
+// scaledBar draws n of at most most as a bar of runes r, at least one rune for any n > 0.
+func scaledBar(n, most int64, r string) string {
+	w := int(math.Round(float64(n) / float64(max(most, 1)) * barWidth))
+	if n > 0 && w == 0 {
+		w = 1
 	}
-	n = max(n, e)
-	return strings.Repeat("█", e) + strings.Repeat("░", n-e)
+	return strings.Repeat(r, w)
 }
 
 // inWindow reports whether a date bucket overlaps the snapshot window.

@@ -55,11 +55,13 @@ type htmlReport struct {
 	Meaning   []string
 	Answers   Answers
 	Finding   string
+	Why       string // the finding's reason, as a sentence
 	Source    string
 	Chart     *htmlChart
 	Indexes   []htmlIndex
 	Joint     []htmlJoint
 	Agreement []htmlAgreement
+	Groups    []htmlGroup
 	Created   string
 	FPR       string
 	TargetFPR string
@@ -164,6 +166,7 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 	}
 	h.Answers = r.PlainAnswers()
 	h.Finding = strings.ReplaceAll(string(r.Finding), "_", " ")
+	h.Why = capitalize(r.FindingReason)
 	h.Source = strings.ReplaceAll(string(r.Source.Assessment), "_", " ")
 	switch r.Verdict {
 	case Exposed:
@@ -245,10 +248,19 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		h.Sources = append(h.Sources, src)
 		regs = append(regs, shellQuote(a.Source))
 	}
+	var groupBy []string
+	for _, g := range r.Groups {
+		spec := g.Column
+		if g.Unit != "" {
+			spec += ":" + g.Unit
+		}
+		groupBy = append(groupBy, "--group-by "+shellQuote(spec)+" ")
+	}
 	h.Chart = chartOf(r)
+	h.Groups = htmlGroupsOf(r)
 	h.Reproduce = []string{
 		"leakcheck inspect --verify --key KEYFILE " + shellQuote(r.Filter.File),
-		"leakcheck check --key KEYFILE --filter " + shellQuote(r.Filter.File) + " " + strings.Join(regs, " "),
+		"leakcheck check --key KEYFILE --filter " + shellQuote(r.Filter.File) + " " + strings.Join(groupBy, "") + strings.Join(regs, " "),
 	}
 	h.Verify = tool
 	return h

@@ -125,12 +125,21 @@ func coincidenceBits(inputs []*Input) int {
 // Distinguishing reports whether a field, combined with an identifier,
 // tells one person's record from another's who shares that identifier
 // (family members sharing a phone): name, date of birth, national ID or
-// its last digits. Year of birth and gender agree by coincidence too often
-// to decide alone.
+// its last digits, and a custom field that is a number (digits or lastN: a
+// reference number, or its last digits), whose values are one person's and
+// agree by coincidence as the registry's own frequencies say. Year of birth
+// and gender agree by coincidence too often to decide alone; so do custom
+// text, date and year fields (a centre, a district, a dose date), which the
+// people of one place or one vaccination drive share: a phone list of one
+// region would agree on them far beyond the registry-wide coincidence. Those
+// are weighed as evidence of where a dump came from, never of exposure.
 func Distinguishing(f fields.Field) bool {
 	switch f {
 	case fields.Name, fields.DOB, fields.NationalID, fields.NationalIDLast4:
 		return true
+	}
+	if spec, ok := f.Custom(); ok {
+		return spec.Kind == fields.KindDigits || spec.Kind == fields.KindLast
 	}
 	return false
 }

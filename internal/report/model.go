@@ -311,6 +311,7 @@ func (m *model) verdict(r *Report) (Verdict, string) {
 // noEvidence says why no joint test could be made.
 func (m *model) noEvidence(r *Report) string {
 	var notChecked, weak []string
+	var weakFields []fields.Field
 	for _, x := range r.Indexes {
 		ix, ok := m.ixs[x.Index]
 		if !ok || len(ix.Fields) < 2 || !slices.ContainsFunc(ix.Fields, fields.Field.Identifying) {
@@ -322,6 +323,11 @@ func (m *model) noEvidence(r *Report) string {
 		switch {
 		case !distinguishing:
 			weak = append(weak, x.Index)
+			for _, f := range ix.Fields {
+				if !f.Identifying() && !slices.Contains(weakFields, f) {
+					weakFields = append(weakFields, f)
+				}
+			}
 		case x.Status == NotChecked:
 			notChecked = append(notChecked, x.Index+" ("+x.WhyNotChecked+")")
 		}
@@ -330,10 +336,45 @@ func (m *model) noEvidence(r *Report) string {
 	case len(notChecked) > 0:
 		return "the registry cannot form the filter's combinations of an identifier with a distinguishing field: " + strings.Join(notChecked, "; ")
 	case len(weak) > 0:
-		return "the filter has no index combining an identifier with a distinguishing field (name, dob, national_id); " + strings.Join(weak, ", ") +
-			" hold only fields that agree by coincidence too often (year of birth, gender) to decide alone"
+		slices.SortFunc(weakFields, fields.Compare)
+		var why []string
+		for _, f := range weakFields {
+			why = append(why, m.weakWhy(f))
+		}
+		verb := "pair"
+		if len(weak) == 1 {
+			verb = "pairs"
+		}
+		return "the filter has no index combining an identifier with a distinguishing field (" + distinguishingWords + "); " + joinAnd(weak) +
+			" " + verb + " the identifier only with " + joinAnd(why) + ", which cannot decide exposure alone"
 	}
-	return "the filter has no index combining an identifier (phone, national_id, email) with a distinguishing field (name, dob, national_id)"
+	return "the filter has no index combining an identifier (phone, national_id, email) with a distinguishing field (" + distinguishingWords + ")"
+}
+
+// distinguishingWords lists the distinguishing fields (engine.Distinguishing) in a sentence.
+const distinguishingWords = "name, dob, national_id, national_id_last4, or a custom number field such as a reference number or its last digits"
+
+// weakWhy says, in a clause, why a field that is not distinguishing cannot decide exposure.
+func (m *model) weakWhy(f fields.Field) string {
+	k, known := m.kappa[f]
+	if spec, ok := f.Custom(); ok {
+		what := "a text field"
+		switch spec.Kind {
+		case fields.KindDate:
+			what = "a date field"
+		case fields.KindYear:
+			what = "a year field"
+		}
+		chance := "the registry-wide coincidence"
+		if known {
+			chance = "the " + pctOf(k) + " at which two registry records agree on it"
+		}
+		return fmt.Sprintf("%s (%s: the people of one place or of one vaccination drive share its values, so other people's rows can agree on it far more often than %s; it is weighed as evidence of where the dump came from)", f, what, chance)
+	}
+	if known {
+		return fmt.Sprintf("%s (two registry records agree on it %s of the time: too often to decide)", fieldWord(f.String()), pctOf(k))
+	}
+	return fmt.Sprintf("%s (different people agree on it by coincidence too often to decide)", fieldWord(f.String()))
 }
 
 // undetectable says what the check could not see and why.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/engine"
+	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/report/schematest"
 )
 
@@ -187,5 +188,63 @@ func TestMatchesCSVNeutralisesFormulas(t *testing.T) {
 	want := "source,line,id,indexes\nr.csv,2,'=HYPERLINK(1),phone\n\"r,2.csv\",3,A1,phone phone+name\n"
 	if buf.String() != want {
 		t.Fatalf("got %q", buf.String())
+	}
+}
+
+// Custom fields in the evidence model: a number (a reference number's last digits) tells one
+// person's record from another's and decides like national_id_last4; a text field (a centre)
+// is shared by the people of one place and never decides alone, and the reason says so in
+// its own words, not in year of birth's and gender's.
+func TestCustomFieldsAsEvidence(t *testing.T) {
+	for _, spec := range []fields.CustomSpec{{Name: "vaccination_centre", Kind: fields.KindText}, {Name: "ref_last4", Kind: fields.KindLast, Last: 4}, {Name: "dose_1", Kind: fields.KindDate}} {
+		if _, err := fields.Declare(spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pairOnly := func(combo string, both, coinc float64) *engine.CheckResult {
+		field := strings.TrimPrefix(combo, "phone+")
+		return &engine.CheckResult{
+			RegistryFields: []string{"phone", field},
+			Records:        100000,
+			Indexes: []engine.IndexResult{
+				{Index: "phone", Formable: true, Checked: 100000, Matches: 5000, DistinctMatched: 5000, Entries: 5000},
+				{Index: combo, Formable: true, Checked: 100000, Matches: int64(both), DistinctMatched: uint64(both), Entries: 5000},
+			},
+			Pairs:       []engine.PairResult{{Base: "phone", Combo: combo, BaseMatched: 5000, BothMatched: int64(both)}},
+			Coincidence: []engine.FieldCoincidence{{Field: field, Records: 100000, Coincidence: coinc}},
+		}
+	}
+	h := header()
+	h.Fields = []string{"phone", "vaccination_centre", "ref_last4", "dose_1"}
+
+	// A copy of 4,990 records on phone+ref_last4: exposed, on the custom field.
+	r := Build("f.lcf", h, 1e-6, pairOnly("phone+ref_last4", 4990, 1e-4))
+	valid(t, r)
+	if r.Verdict != Exposed || r.Exposure.EvidenceIndex != "phone+ref_last4" || r.Exposure.Records != 4990 {
+		t.Fatalf("phone+ref_last4 copy: %s on %s (%d records): %s", r.Verdict, r.Exposure.EvidenceIndex, r.Exposure.Records, r.Reason)
+	}
+	// A phone list whose last digits agree as chance gives: not exposed.
+	r = Build("f.lcf", h, 1e-6, pairOnly("phone+ref_last4", 1, 1e-4))
+	if r.Verdict != NotExposed || r.Finding != IdentifiersOnly {
+		t.Fatalf("phone+ref_last4 phone list: %s, %s: %s", r.Verdict, r.Finding, r.Reason)
+	}
+	// A centre and a dose date never decide, however many agree; the reason names them.
+	for _, tc := range []struct{ combo, want, chance string }{
+		{"phone+vaccination_centre", "vaccination_centre (a text field: the people of one place", "the 1.0% at which two registry records agree on it"},
+		{"phone+dose_1", "dose_1 (a date field", "the 1.0% at which"},
+	} {
+		r = Build("f.lcf", h, 1e-6, pairOnly(tc.combo, 4990, 0.01))
+		valid(t, r)
+		if r.Verdict != Inconclusive || len(r.Joint) != 0 {
+			t.Fatalf("%s: %s with %d joint tests: %s", tc.combo, r.Verdict, len(r.Joint), r.Reason)
+		}
+		for _, want := range []string{tc.want, tc.chance, tc.combo + " pairs the identifier only with", "cannot decide exposure alone", "custom number field"} {
+			if !strings.Contains(r.Reason, want) {
+				t.Errorf("%s: reason lacks %q: %s", tc.combo, want, r.Reason)
+			}
+		}
+		if strings.Contains(r.Reason, "year of birth") || strings.Contains(r.Reason, "gender") {
+			t.Errorf("%s: reason speaks of year of birth or gender: %s", tc.combo, r.Reason)
+		}
 	}
 }

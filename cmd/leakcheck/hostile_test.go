@@ -18,7 +18,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"runtime"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/ulikunitz/xz"
@@ -62,25 +65,7 @@ func cmdLeakcheckMem(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	bin := ""
-	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
-		if p := filepath.Join(dir, "leakcheck"); fileExists(p) {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		ts.Fatalf("leakcheck not found in PATH")
-	}
-	cmd := exec.Command(bin, args[2:]...)
-	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = []string{"PATH=" + ts.Getenv("PATH"), "HOME=" + ts.Getenv("HOME"), "TMPDIR=" + ts.Getenv("TMPDIR"),
-		"GOCOVERDIR=" + ts.Getenv("GOCOVERDIR")}
-	for _, v := range []string{"LEAKCHECK_KEY_FILE", "LEAKCHECK_PASSPHRASE_FILE"} {
-		if s := ts.Getenv(v); s != "" {
-			cmd.Env = append(cmd.Env, v+"="+s)
-		}
-	}
+	cmd := leakcheckCommand(ts, args[2:]...)
 	hwm := filepath.Join(ts.Getenv("WORK"), ".peak-memory")
 	os.Remove(hwm)
 	cmd.Env = append(cmd.Env, peakMemoryEnv+"="+hwm)
@@ -106,6 +91,96 @@ func cmdLeakcheckMem(ts *testscript.TestScript, neg bool, args []string) {
 	if limit := int64(maxMB) * raceMemFactor; rss > limit {
 		ts.Fatalf("leakcheck peak RSS %d MB, want at most %d MB (%d MB × %d under the race detector)", rss, limit, maxMB, raceMemFactor)
 	}
+}
+
+// leakcheckCommand is the leakcheck binary as a process of its own, run in
+// the script's directory with the script's environment.
+func leakcheckCommand(ts *testscript.TestScript, args ...string) *exec.Cmd {
+	bin := ""
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		if p := filepath.Join(dir, "leakcheck"); fileExists(p) {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		ts.Fatalf("leakcheck not found in PATH")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = []string{"PATH=" + ts.Getenv("PATH"), "HOME=" + ts.Getenv("HOME"), "TMPDIR=" + ts.Getenv("TMPDIR"),
+		"GOCOVERDIR=" + ts.Getenv("GOCOVERDIR")}
+	for _, v := range []string{"LEAKCHECK_KEY_FILE", "LEAKCHECK_PASSPHRASE_FILE"} {
+		if s := ts.Getenv(v); s != "" {
+			cmd.Env = append(cmd.Env, v+"="+s)
+		}
+	}
+	return cmd
+}
+
+// spillkill KEY: start `leakcheck build --key KEY -o spill.lcf -` on a pipe,
+// feed it rows until it holds spill files of digests open in TMPDIR (seen in
+// /proc/PID/fd, with data in them), require that TMPDIR lists no file, kill
+// it with SIGKILL and require that TMPDIR still lists none (issue 13, item
+// 13). Linux only: elsewhere the script is skipped.
+func cmdSpillKill(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: spillkill KEY")
+	}
+	if runtime.GOOS != "linux" {
+		ts.Logf("spillkill needs /proc: skipped")
+		return
+	}
+	tmp := ts.Getenv("TMPDIR")
+	cmd := leakcheckCommand(ts, "build", "--key", args[0], "-q", "-o", "spill.lcf", "-")
+	in, err := cmd.StdinPipe()
+	ts.Check(err)
+	ts.Check(cmd.Start())
+	killed := false
+	defer func() {
+		if !killed {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	var rows bytes.Buffer
+	rows.WriteString("phone,name,yob\n")
+	for i := range 200000 {
+		fmt.Fprintf(&rows, "98%08d,Spill Person %d,%d\n", i, i, 1950+i%50)
+	}
+	go func() { in.Write(rows.Bytes()) }() // stays open: the build waits for more
+	fdDir := fmt.Sprintf("/proc/%d/fd", cmd.Process.Pid)
+	spills := 0
+	for try := 0; try < 300 && spills < 2; try++ {
+		time.Sleep(50 * time.Millisecond)
+		spills = 0
+		ents, _ := os.ReadDir(fdDir)
+		for _, e := range ents {
+			target, err := os.Readlink(filepath.Join(fdDir, e.Name()))
+			st, serr := os.Stat(filepath.Join(fdDir, e.Name()))
+			if err == nil && serr == nil && strings.HasPrefix(target, tmp+string(filepath.Separator)) && st.Size() > 0 {
+				spills++
+			}
+		}
+	}
+	if spills < 2 {
+		ts.Fatalf("leakcheck did not hold spill files with data in %s", tmp)
+	}
+	listTmp := func(when string) {
+		ents, err := os.ReadDir(tmp)
+		ts.Check(err)
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".leakcheck") {
+				ts.Fatalf("%s: %s lists %s", when, tmp, e.Name())
+			}
+		}
+	}
+	listTmp("while spilling")
+	ts.Check(cmd.Process.Signal(syscall.SIGKILL))
+	killed = true
+	cmd.Wait()
+	listTmp("after SIGKILL")
+	ts.Logf("%d spill files held open, none listed in TMPDIR, none left after SIGKILL", spills)
 }
 
 func fileExists(p string) bool {

@@ -64,6 +64,7 @@ func TestScripts(t *testing.T) {
 			"readmewalk":  cmdReadmeWalk,
 			"mkhostile":   cmdMkHostile,
 			"lcmem":       cmdLeakcheckMem,
+			"spillkill":   cmdSpillKill,
 		},
 		RequireExplicitExec: false,
 	})

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -182,11 +181,10 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		ins.mu = make([]sync.Mutex, f.Partitions())
 	}
 	sinks := make([]*sink, nw)
-	var spills []*os.File
+	var spills []*spillFile
 	defer func() {
 		for _, s := range spills {
 			s.Close()
-			os.Remove(s.Name())
 		}
 	}()
 	for w := range sinks {
@@ -194,12 +192,12 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if f != nil {
 			sinks[w].b = newBuckets(f, nw)
 		} else {
-			tmp, err := os.CreateTemp(opts.TempDir, ".leakcheck-spill-*")
+			tmp, err := newSpillFile(opts.TempDir)
 			if err != nil {
-				return nil, fmt.Errorf("creating spill file for standard input: %w", err)
+				return nil, fmt.Errorf("standard input: %w", err)
 			}
 			spills = append(spills, tmp)
-			sinks[w].spill = bufio.NewWriterSize(tmp, 1<<20)
+			sinks[w].spill = tmp
 		}
 	}
 	need := neededFields(ixs)
@@ -356,7 +354,7 @@ type sink struct {
 	b          *buckets
 	isNew      []bool
 	newEntries []uint64
-	spill      *bufio.Writer
+	spill      *spillFile
 	spillBuf   []byte
 	spilled    uint64
 	err        error
@@ -408,8 +406,12 @@ func (s *sink) flush() error {
 	return nil
 }
 
+// testHookSpilled, when set by a test, is called with each spill file once
+// all its digests are written, before they are read back.
+var testHookSpilled func(*os.File)
+
 // replay inserts spilled items, one goroutine per spill file.
-func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter) error {
+func replay(ctx context.Context, spills []*spillFile, sinks []*sink, ins *inserter) error {
 	errs := make([]error, len(spills))
 	var wg sync.WaitGroup
 	for w, file := range spills {
@@ -419,11 +421,14 @@ func replay(ctx context.Context, spills []*os.File, sinks []*sink, ins *inserter
 			s := sinks[w]
 			s.spill = nil
 			s.b = newBuckets(ins.f, len(sinks))
-			if _, err := file.Seek(0, io.SeekStart); err != nil {
+			r, err := file.Reader()
+			if err != nil {
 				errs[w] = err
 				return
 			}
-			r := bufio.NewReaderSize(file, 1<<20)
+			if testHookSpilled != nil {
+				testHookSpilled(file.f)
+			}
 			var rec [spillRecord]byte
 			var d [bloom.ItemSize]byte
 			for n := uint64(0); n < s.spilled; n++ {

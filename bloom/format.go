@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"time"
@@ -222,6 +223,9 @@ func (h *Header) validate() error {
 	if err := validateCustomFields(h.CustomFields); err != nil {
 		return err
 	}
+	if err := validateIndexes(h.Indexes, h.CustomFields); err != nil {
+		return err
+	}
 	switch h.Key.Source {
 	case KeySourceFile:
 	case KeySourcePassphrase:
@@ -409,6 +413,9 @@ func NewDecoder(r io.Reader, size int64) (*Decoder, error) {
 		return nil, formatErr("truncated", "file ends inside the header")
 	}
 	d := &Decoder{Version: version, r: br, size: size, headerLen: int64(hlen)}
+	if err := checkStrictJSON(hdr, reflect.TypeFor[Header]()); err != nil {
+		return nil, formatErr("header", "malformed header: %v", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(hdr))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d.Header); err != nil {

@@ -12,13 +12,15 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -183,6 +185,26 @@ func cmdSpillKill(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Logf("%d spill files held open, none listed in TMPDIR, none left after SIGKILL", spills)
 }
 
+// xmlvalid FILE: the file is well-formed XML 1.0 (encoding/xml refuses the
+// characters XML 1.0 forbids).
+func cmdXMLValid(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: xmlvalid FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	d := xml.NewDecoder(bytes.NewReader(data))
+	for err == nil {
+		_, err = d.Token()
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	if neg != (err != nil) {
+		ts.Fatalf("%s: well-formed %v (%v)", args[0], err == nil, err)
+	}
+}
+
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
@@ -197,6 +219,7 @@ func fileExists(p string) bool {
 //	repeat OUT N             a gzip CSV of one row repeated N times
 //	tinyparts OUT KEY LCF    a filter with a valid MAC under KEY (and LCF's header)
 //	                         of 2^20 partitions of 64 bits
+//	saturated OUT KEY LCF    LCF with every bit set and a valid MAC under KEY
 func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: mkhostile KIND OUT [ARGS...]")
@@ -237,7 +260,13 @@ func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		ts.Check(zw.Close())
 	case "tinyparts":
-		b.Write(craftFilter(ts, args[2], args[3], bloom.Params{Scheme: bloom.Scheme, Partitions: 1 << 20, M: 64, K: 1, Capacity: 1, TargetFPR: 1e-6}))
+		b.Write(craftFilter(ts, args[2], args[3], bloom.Params{Scheme: bloom.Scheme, Partitions: 1 << 20, M: 64, K: 1, Capacity: 1, TargetFPR: 1e-6}, 0))
+	case "saturated":
+		data, err := os.ReadFile(ts.MkAbs(args[3]))
+		ts.Check(err)
+		var h struct{ Bloom bloom.Params }
+		ts.Check(json.Unmarshal(data[16:16+binary.BigEndian.Uint32(data[12:])], &h))
+		b.Write(craftFilter(ts, args[2], args[3], h.Bloom, 0xff))
 	default:
 		ts.Fatalf("mkhostile: unknown kind %q", args[0])
 	}
@@ -283,9 +312,9 @@ func writeXLSX(ts *testscript.TestScript, b *bytes.Buffer, sheetData, sst string
 }
 
 // craftFilter writes a filter with the header of the filter at lcfPath but
-// the Bloom parameters p and an empty body, with a valid checksum and a MAC
-// under the key at keyPath: what an analyst holding the key could send.
-func craftFilter(ts *testscript.TestScript, keyPath, lcfPath string, p bloom.Params) []byte {
+// the Bloom parameters p and a body of fill bytes, with a valid checksum and
+// a MAC under the key at keyPath: what an analyst holding the key could send.
+func craftFilter(ts *testscript.TestScript, keyPath, lcfPath string, p bloom.Params, fill byte) []byte {
 	data, err := os.ReadFile(ts.MkAbs(lcfPath))
 	ts.Check(err)
 	hlen := binary.BigEndian.Uint32(data[12:])
@@ -300,7 +329,7 @@ func craftFilter(ts *testscript.TestScript, keyPath, lcfPath string, p bloom.Par
 	out.Write(data[:12])
 	binary.Write(&out, binary.BigEndian, uint32(len(nh)))
 	out.Write(nh)
-	part := make([]byte, 24+p.M/8)
+	part := bytes.Repeat([]byte{fill}, int(24+p.M/8))
 	binary.BigEndian.PutUint64(part, p.M)
 	binary.BigEndian.PutUint64(part[8:], p.K)
 	binary.BigEndian.PutUint64(part[16:], p.M)

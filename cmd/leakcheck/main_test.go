@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/csv"
@@ -65,6 +66,7 @@ func TestScripts(t *testing.T) {
 			"mkhostile":   cmdMkHostile,
 			"lcmem":       cmdLeakcheckMem,
 			"spillkill":   cmdSpillKill,
+			"xmlvalid":    cmdXMLValid,
 		},
 		RequireExplicitExec: false,
 	})
@@ -134,10 +136,16 @@ func cmdTruncate(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(path, data[:n], 0o644))
 }
 
-// setheader FILE MEMBER JSONVALUE: rewrite one header member and recompute
-// the checksum, as a filter from another leakcheck version would look (its
-// MAC no longer matches, but the header checks come first).
+// setheader [-key KEY] FILE MEMBER JSONVALUE: rewrite one header member and
+// recompute the checksum, as a filter from another leakcheck version would
+// look (its MAC no longer matches, but the header checks come first). With
+// -key, the MAC is recomputed too, under the key file KEY: a filter its
+// key's holder crafted.
 func cmdSetHeader(ts *testscript.TestScript, neg bool, args []string) {
+	keyPath := ""
+	if len(args) > 0 && args[0] == "-key" {
+		keyPath, args = args[1], args[2:]
+	}
 	path := ts.MkAbs(args[0])
 	data, err := os.ReadFile(path)
 	ts.Check(err)
@@ -154,8 +162,19 @@ func cmdSetHeader(ts *testscript.TestScript, neg bool, args []string) {
 	body := rest[:len(rest)-64]
 	out = append(out, body...)
 	sum := sha256.Sum256(out)
+	tag := rest[len(rest)-32:]
+	if keyPath != "" {
+		master, err := keyhash.LoadKeyFile(ts.MkAbs(keyPath))
+		ts.Check(err)
+		var salt []byte
+		ts.Check(json.Unmarshal(hdr["salt"], &salt))
+		keys := keyhash.Derive(&master, salt)
+		m := hmac.New(sha256.New, keys.MACKey())
+		m.Write(out)
+		tag = m.Sum(nil)
+	}
 	out = append(out, sum[:]...)
-	out = append(out, rest[len(rest)-32:]...)
+	out = append(out, tag...)
 	ts.Check(os.WriteFile(path, out, 0o644))
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
@@ -88,11 +89,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	err = inputHints(err)
 	err = redactArgs(err, args)
-	fmt.Fprintf(stderr, "leakcheck: error: %v\n", err)
+	fmt.Fprintf(stderr, "leakcheck: error: %s\n", report.PrintableLines(err.Error()))
 	var he *hintError
 	if errors.As(err, &he) {
 		for _, h := range he.hints {
-			fmt.Fprintf(stderr, "leakcheck: hint: %s\n", h)
+			fmt.Fprintf(stderr, "leakcheck: hint: %s\n", report.PrintableLines(h))
 		}
 	}
 	return ExitError

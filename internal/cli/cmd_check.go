@@ -262,11 +262,11 @@ func filterPaths(values []string) (paths []string, multi bool, err error) {
 // printError prints an error and its hints the way Run does, for errors that
 // do not end the command.
 func (e *env) printError(err error) {
-	fmt.Fprintf(e.stderr, "leakcheck: error: %v\n", err)
+	fmt.Fprintf(e.stderr, "leakcheck: error: %s\n", report.PrintableLines(err.Error()))
 	var he *hintError
 	if errors.As(err, &he) {
 		for _, h := range he.hints {
-			fmt.Fprintf(e.stderr, "leakcheck: hint: %s\n", h)
+			fmt.Fprintf(e.stderr, "leakcheck: hint: %s\n", report.PrintableLines(h))
 		}
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/report"
 )
 
 type inspectOptions struct {
@@ -81,8 +83,8 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	}
 	ones, total := f.Fill()
 	r := inspectResult{
-		Schema: "leakcheck.inspect/v1", File: path, FormatVersion: dec.Version, Size: dec.FileSize(),
-		Header: f.Header, BitsSet: ones, Bits: total, FillRatio: float64(ones) / float64(total),
+		Schema: "leakcheck.inspect/v1", File: report.Printable(path), FormatVersion: dec.Version, Size: dec.FileSize(),
+		Header: printableHeader(f.Header), BitsSet: ones, Bits: total, FillRatio: float64(ones) / float64(total),
 		FalsePositiveRate: f.FalsePositiveRate(), MeanDistinctBits: f.Header.Bloom.MeanDistinctBits(), ChecksumOK: true, MACVerified: o.verify,
 		SignatureVerified: f.Header.Signer != nil,
 	}
@@ -96,7 +98,7 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(tw, "  %s\t"+format+"\n", append([]any{k}, args...)...)
 	}
-	fmt.Fprintf(tw, "Filter %s\n", path)
+	fmt.Fprintf(tw, "Filter %s\n", r.File)
 	row("format", "version %d, %s", r.FormatVersion, byteSize(r.Size))
 	row("created", "%s by %s", h.Created.UTC().Format("2006-01-02 15:04:05 MST"), h.Tool)
 	row("normalization", "version %d, default phone region %s", h.Normalization, h.Region)
@@ -135,6 +137,40 @@ func runInspect(e *env, o inspectOptions, path string) error {
 		row("signature", "none")
 	}
 	return tw.Flush()
+}
+
+// printableHeader is h with every string the file controls escaped
+// (report.Printable): inspect needs no key, so whoever made the file chose
+// them, and a crafted tool name could otherwise clear the screen and forge
+// an "integrity … MAC OK" line (issue 13). The header's other strings are
+// checked against fixed values by the decoder (bloom/FORMAT.md §2).
+func printableHeader(h bloom.Header) bloom.Header {
+	h.Tool = report.Printable(h.Tool)
+	h.Region = report.Printable(h.Region)
+	h.Hash = report.Printable(h.Hash)
+	clean := func(ss []string) []string {
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = report.Printable(s)
+		}
+		if ss == nil {
+			return nil
+		}
+		return out
+	}
+	h.Fields = clean(h.Fields)
+	h.ColumnKinds = clean(h.ColumnKinds)
+	h.Indexes = slices.Clone(h.Indexes)
+	for i := range h.Indexes {
+		h.Indexes[i].Name = report.Printable(h.Indexes[i].Name)
+		h.Indexes[i].Fields = clean(h.Indexes[i].Fields)
+	}
+	if h.Key.OPRF != nil {
+		o := *h.Key.OPRF
+		o.Suite = report.Printable(o.Suite)
+		h.Key.OPRF = &o
+	}
+	return h
 }
 
 // oneIn renders 1/p for people: "a million", "3.2 billion".

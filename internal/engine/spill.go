@@ -23,9 +23,9 @@ type spillFile struct {
 	// name is the file's name where it could not be removed while open
 	// (Windows), "" otherwise.
 	name string
-	key [32]byte
-	iv  [aes.BlockSize]byte
-	w   *bufio.Writer
+	key  [32]byte
+	iv   [aes.BlockSize]byte
+	w    *bufio.Writer
 }
 
 // spillPattern names the file in the directory for the moment it has a name

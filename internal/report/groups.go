@@ -115,7 +115,7 @@ func valueGroups(c engine.GroupColumn, minGroup int64) GroupReport {
 			other.Exposed += v.Exposed
 			continue
 		}
-		bs = append(bs, BucketReport{Value: v.Key, Records: v.Records, Exposed: v.Exposed})
+		bs = append(bs, BucketReport{Value: Printable(v.Key), Records: v.Records, Exposed: v.Exposed})
 	}
 	slices.SortFunc(bs, func(a, b BucketReport) int {
 		if a.Records != b.Records {
@@ -126,7 +126,7 @@ func valueGroups(c engine.GroupColumn, minGroup int64) GroupReport {
 	if other.Records > 0 {
 		bs = append(bs, other)
 	}
-	g := GroupReport{Column: c.Spec.Column, Buckets: bs}
+	g := GroupReport{Column: Printable(c.Spec.Column), Buckets: bs}
 	finishBuckets(g.Buckets, true)
 	g.Summary = concentration(g)
 	return g
@@ -263,10 +263,10 @@ func dateGroups(c engine.GroupColumn) (GroupReport, DatingReport) {
 	if other.Records > 0 {
 		bs = append(bs, other)
 	}
-	g := GroupReport{Column: c.Spec.Column, Unit: unit.String(), Buckets: bs}
+	g := GroupReport{Column: Printable(c.Spec.Column), Unit: unit.String(), Buckets: bs}
 	finishBuckets(g.Buckets, false)
 
-	d := DatingReport{Column: c.Spec.Column}
+	d := DatingReport{Column: Printable(c.Spec.Column)}
 	last := -1
 	var nBefore, eBefore int64
 	for i, x := range days {

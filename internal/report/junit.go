@@ -65,7 +65,7 @@ type JUnitOptions struct {
 func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 	s := junitSuite{Name: "leakcheck check", Tests: len(c.Summary)}
 	prop := func(ps *[]junitProperty, name string, v any) {
-		*ps = append(*ps, junitProperty{Name: name, Value: fmt.Sprint(v)})
+		*ps = append(*ps, junitProperty{Name: Printable(name), Value: Printable(fmt.Sprint(v))})
 	}
 	prop(&s.Properties, "schema", CheckSchema)
 	prop(&s.Properties, "fail_on", c.FailOn)
@@ -81,11 +81,12 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 		}
 	}
 	for _, sum := range c.Summary {
-		tc := junitCase{Name: sum.Filter, Classname: "leakcheck.check"}
+		tc := junitCase{Name: Printable(sum.Filter), Classname: "leakcheck.check"}
 		prop(&tc.Properties, "verdict", sum.Verdict)
 		if sum.Verdict == VerdictError {
 			s.Errors++
-			tc.Error = &junitProblem{Message: sum.Error, Type: string(VerdictError), Text: sum.Error}
+			msg := Printable(sum.Error)
+			tc.Error = &junitProblem{Message: msg, Type: string(VerdictError), Text: msg}
 			s.Cases = append(s.Cases, tc)
 			continue
 		}
@@ -123,13 +124,13 @@ func WriteJUnit(w io.Writer, c *Check, o JUnitOptions) error {
 		if err := WriteText(&text, r); err != nil {
 			return err
 		}
-		tc.SystemOut = &junitText{text.String()}
+		tc.SystemOut = &junitText{PrintableLines(text.String())}
 		if sum.Failed {
 			s.Failures++
 			tc.Failure = &junitProblem{
-				Message: fmt.Sprintf("%s: %s", r.Verdict, r.Reason),
+				Message: Printable(fmt.Sprintf("%s: %s", r.Verdict, r.Reason)),
 				Type:    string(r.Verdict),
-				Text:    fmt.Sprintf("verdict %s meets --fail-on %s\n%s", r.Verdict, c.FailOn, sum.Evidence),
+				Text:    PrintableLines(fmt.Sprintf("verdict %s meets --fail-on %s\n%s", r.Verdict, c.FailOn, sum.Evidence)),
 			}
 		}
 		s.Cases = append(s.Cases, tc)

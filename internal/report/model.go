@@ -87,7 +87,12 @@ func (m *model) coincidence(fs []fields.Field) float64 {
 // chance is the probability that a registry record whose identifier is in
 // the dump matches a combination although its record is not: coincidence
 // of the other fields, or a filter false alarm.
-func (m *model) chance(c float64) float64 { return min(1, c+m.f-c*m.f) }
+func (m *model) chance(c float64) float64 {
+	if m.f >= 1 || c >= 1 {
+		return 1 // exactly: c + f - c·f can round below 1 and read as evidence
+	}
+	return min(1, c+m.f-c*m.f)
+}
 
 func (m *model) pair(base, combo string) *engine.PairResult {
 	for i := range m.res.Pairs {
@@ -479,10 +484,14 @@ func (m *model) agreement(e Exposure) []AgreementReport {
 // with probability fpr. A Bloom filter has no false negatives, so the true
 // count is at most k; the chance positives among the rest are at most the
 // 97.5% quantile q of Binomial(n, fpr), giving the interval [k−q, k]
-// (docs/report.md).
+// (docs/report.md). A saturated filter (fpr 1: every record tests positive)
+// is no evidence of anything: the estimate is 0 and the interval [0, k].
 func TrueMatches(k, n int64, fpr float64) (est, lo, hi float64) {
 	if n <= 0 || k <= 0 {
 		return 0, 0, 0
+	}
+	if !(fpr < 1) {
+		return 0, 0, float64(k)
 	}
 	est = (float64(k) - float64(n)*fpr) / (1 - fpr)
 	est = max(0, min(float64(k), est))

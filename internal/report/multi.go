@@ -80,7 +80,8 @@ func (c *Check) Add(r *Report) {
 // AddError records a filter that could not be checked. The message must hold
 // no identifier (leakcheck's errors never do).
 func (c *Check) AddError(filter string, err error) {
-	c.Summary = append(c.Summary, Summary{Filter: filter, Verdict: VerdictError, Evidence: err.Error(), Failed: true, Error: err.Error()})
+	msg := Printable(err.Error())
+	c.Summary = append(c.Summary, Summary{Filter: Printable(filter), Verdict: VerdictError, Evidence: msg, Failed: true, Error: msg})
 	c.Failed = true
 }
 

@@ -273,8 +273,8 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 	r := &Report{
 		Schema: Schema,
 		Filter: FilterInfo{
-			File: filterFile, Created: h.Created, Records: h.Records, Fields: h.Fields,
-			Normalization: h.Normalization, Region: h.Region,
+			File: Printable(filterFile), Created: h.Created, Records: h.Records, Fields: printableAll(h.Fields),
+			Normalization: h.Normalization, Region: Printable(h.Region),
 			TargetFPR: h.Bloom.TargetFPR, FalsePositiveRate: fpr,
 			CustomFields: customFieldsOf(h),
 		},
@@ -290,11 +290,11 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 	}
 	for _, f := range h.Fields {
 		if !slices.Contains(res.RegistryFields, f) {
-			r.DumpOnlyFields = append(r.DumpOnlyFields, f)
+			r.DumpOnlyFields = append(r.DumpOnlyFields, Printable(f))
 		}
 	}
 	for _, k := range h.ColumnKinds {
-		if !slices.Contains(res.RegistryKinds, k) && !slices.Contains(r.DumpOnlyFields, k) {
+		if k = Printable(k); !slices.Contains(res.RegistryKinds, k) && !slices.Contains(r.DumpOnlyFields, k) {
 			r.DumpOnlyFields = append(r.DumpOnlyFields, k)
 		}
 	}
@@ -317,20 +317,20 @@ func accountingOf(accs []*engine.Accounting) []SourceAccounting {
 	out := make([]SourceAccounting, 0, len(accs))
 	for _, a := range accs {
 		s := SourceAccounting{
-			Source: a.Source, RowsRead: a.Read, RowsUsed: a.Used,
-			RowsSkipped: []Reason{}, InvalidValues: []Reason{}, Examples: a.ExampleLines(),
-			ValuesDropped: a.Dropped, Truncated: a.Truncated, TruncatedReason: a.TruncatedReason,
-			Warnings: a.Warnings,
+			Source: Printable(a.Source), RowsRead: a.Read, RowsUsed: a.Used,
+			RowsSkipped: []Reason{}, InvalidValues: []Reason{}, Examples: printableAll(a.ExampleLines()),
+			ValuesDropped: a.Dropped, Truncated: a.Truncated, TruncatedReason: Printable(a.TruncatedReason),
+			Warnings: printableAll(a.Warnings),
 		}
 		if s.Examples == nil {
 			s.Examples = []string{}
 		}
 		for _, k := range sortedKeys(a.Skipped) {
-			s.RowsSkipped = append(s.RowsSkipped, Reason{Code: skipCode(k), Reason: k, Count: a.Skipped[k]})
+			s.RowsSkipped = append(s.RowsSkipped, Reason{Code: skipCode(k), Reason: Printable(k), Count: a.Skipped[k]})
 		}
 		for _, k := range sortedKeys(a.Invalid) {
 			field, why := splitInvalid(k)
-			s.InvalidValues = append(s.InvalidValues, Reason{Code: codeOf(why), Field: field, Reason: why, Count: a.Invalid[k]})
+			s.InvalidValues = append(s.InvalidValues, Reason{Code: codeOf(why), Field: Printable(field), Reason: Printable(why), Count: a.Invalid[k]})
 		}
 		out = append(out, s)
 	}

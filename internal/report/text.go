@@ -111,7 +111,7 @@ func WriteText(w io.Writer, r *Report) error {
 	writeGroupsText(&b, r)
 	fmt.Fprintf(&b, "\nREGISTRY ROWS (%s records checked)\n", num(r.Registry.Records))
 	writeSourcesText(&b, r.Registry.Sources)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, PrintableLines(b.String()))
 	return err
 }
 

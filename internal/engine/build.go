@@ -407,7 +407,8 @@ func (s *sink) flush() error {
 }
 
 // testHookSpilled, when set by a test, is called with each spill file once
-// all its digests are written, before they are read back.
+// all its digests are written, before they are read back (from the spill
+// files' goroutines, concurrently).
 var testHookSpilled func(*os.File)
 
 // replay inserts spilled items, one goroutine per spill file.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/leakcheck/leakcheck/bloom"
@@ -25,9 +26,12 @@ func TestSpillHasNoNameAndNoPlainDigests(t *testing.T) {
 	os.Stdin = f
 	defer func() { os.Stdin = old }()
 
+	var mu sync.Mutex // the hook runs in each spill file's goroutine
 	var contents [][]byte
 	var listed []string
 	testHookSpilled = func(sf *os.File) {
+		mu.Lock()
+		defer mu.Unlock()
 		ents, err := os.ReadDir(dir)
 		if err != nil {
 			t.Error(err)

@@ -720,9 +720,16 @@ func TestVersionAndCompletion(t *testing.T) {
 		{debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "fedcba9876543210"}, {Key: "vcs.modified", Value: "false"}}},
 			"(devel) commit fedcba987654"},
 	} {
-		if got := versionOf(&c.bi); got != c.want {
-			t.Errorf("versionOf = %q, want %q", got, c.want)
+		if got := buildInfoOf(&c.bi).String(); got != c.want {
+			t.Errorf("buildInfoOf(%+v) = %q, want %q", c.bi, got, c.want)
 		}
+	}
+	// -ldflags -X overrides the module version, and keeps the commit.
+	buildVersion = "v9.9.9"
+	got := buildInfoOf(&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "fedcba9876543210"}}}).String()
+	buildVersion = ""
+	if got != "v9.9.9 commit fedcba987654" {
+		t.Errorf("with buildVersion set: %q", got)
 	}
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		r := w.mustRun(0, "", "completion", sh)

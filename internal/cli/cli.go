@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -132,46 +131,20 @@ Exit codes: 0 ran, not exposed; 1 exposure found; 2 error; 130 interrupted.`,
 		newBlindCmd(e),
 		newEvaluateCmd(e),
 	)
+	root.AddCommand(newVersionCmd(e), newEnvironmentTopic())
+	// --version without -v: -v is left free (for a verbose flag, as most
+	// tools use it), and 'leakcheck version' prints the full build information.
+	root.Flags().Bool("version", false, "print the version and exit (full build information: 'leakcheck version')")
+	root.SetVersionTemplate("leakcheck version {{.Version}}\n")
 	addProfiling(root)
 	singleValueFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error { return refuseRepeated(cmd) }
 	return root
 }
 
-// version is the module version and VCS commit the binary was built from.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	return versionOf(bi)
-}
-
-// versionOf renders build information: "v1.2.0", "(devel) commit 0123456789ab+dirty".
-func versionOf(bi *debug.BuildInfo) string {
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
-		}
-	}
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		v += " commit " + rev + dirty
-	}
-	return v
-}
+// version is the module version (or the one set at link time) and the VCS
+// commit the binary was built from (cmd_version.go).
+func version() string { return currentBuildInfo().String() }
 
 // toolName goes into filter headers.
 func toolName() string { return "leakcheck " + strings.Fields(version())[0] }

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// envVar is an environment variable leakcheck reads. environment lists
+// every one of them: the 'leakcheck help environment' topic is made from it,
+// and a test checks that the code reads no other and that the docs mention
+// no other.
+type envVar struct {
+	name, doc string
+}
+
+var environment = []envVar{
+	{KeyFileEnv, "the key file's path, for --key (a path: never the key itself). A --key on the command line wins."},
+	{PassphraseFileEnv, "a file (mode 0600) holding the passphrase for --passphrase, instead of asking on the terminal: for automation and tests only (docs/threat-model.md)."},
+	{ProgressIntervalEnv, "seconds between status lines when standard error is not a terminal (a CI log); 0 prints only the summary line at the end. Default 10."},
+}
+
+// EnvironmentNames lists the environment variables leakcheck reads.
+func EnvironmentNames() []string {
+	names := make([]string, len(environment))
+	for i, v := range environment {
+		names[i] = v.name
+	}
+	return names
+}
+
+func environmentHelp() string {
+	var b strings.Builder
+	b.WriteString(`leakcheck reads these environment variables (and no other):
+
+`)
+	for _, v := range environment {
+		fmt.Fprintf(&b, "  %s\n      %s\n", v.name, wrapText(v.doc, 72, "      "))
+	}
+	b.WriteString(`
+A key is never read from an environment variable: only a key file's path is
+(a variable's value shows in /proc and in CI logs more easily than a file's).`)
+	return b.String()
+}
+
+// newEnvironmentTopic is 'leakcheck help environment': a help topic, not a
+// command (it has no Run).
+func newEnvironmentTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "environment",
+		Short: "The environment variables leakcheck reads",
+		Long:  environmentHelp(),
+	}
+}
+
+// wrapText breaks s into lines of at most width characters (never inside a
+// word), the lines after the first indented by indent.
+func wrapText(s string, width int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, w := range strings.Fields(s) {
+		switch {
+		case i == 0:
+		case col+1+len(w) > width:
+			b.WriteString("\n" + indent)
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}

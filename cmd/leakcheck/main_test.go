@@ -201,7 +201,9 @@ func cmdNoPlaintext(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // jsonschema FILE: the file (or stdout) is a report or check document that
-// matches docs/report.schema.json.
+// matches docs/report.schema.json, or the JSON output of another command
+// (its "schema" member says which) that matches docs/commands.schema.json;
+// a file of several lines (probe --format jsonl) is checked line by line.
 func cmdJSONSchema(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: jsonschema FILE")
@@ -214,10 +216,23 @@ func cmdJSONSchema(ts *testscript.TestScript, neg bool, args []string) {
 		data, err = os.ReadFile(ts.MkAbs(args[0]))
 		ts.Check(err)
 	}
-	err := schematest.Check(data)
+	var err error
+	switch {
+	case bytes.Contains(data, []byte(`"leakcheck.report/`)) || bytes.Contains(data, []byte(`"leakcheck.check/`)):
+		err = schematest.Check(data)
+	case bytes.HasPrefix(data, []byte(`{"`)) && bytes.Count(bytes.TrimSpace(data), []byte("\n")) > 0:
+		for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			if err = schematest.CheckCommand(line); err != nil {
+				err = fmt.Errorf("line %d: %w", i+1, err)
+				break
+			}
+		}
+	default:
+		err = schematest.CheckCommand(data)
+	}
 	if neg {
 		if err == nil {
-			ts.Fatalf("%s matches the report schema", args[0])
+			ts.Fatalf("%s matches the schema", args[0])
 		}
 		return
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -36,6 +37,7 @@ type buildOptions struct {
 	oprfKey   string // --oprf-key: the OPRF key mode (cmd_oprf.go)
 	regionSet bool   // --region was given
 	fprSet    bool   // --fpr was given
+	format    string // --format: the summary as text (stderr) or json (stdout)
 }
 
 // DefaultFPR is the default target false-positive rate (docs/report.md).
@@ -75,6 +77,8 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
 	cmd.Flags().StringVar(&o.region, "region", "IN", "default region for phone numbers without a country code")
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
+	cmd.Flags().StringVar(&o.format, "format", "text", "summary format: text (on standard error) or json (on standard output, schema leakcheck.build/v1)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(summaryFormats, cobra.ShellCompDirectiveNoFileComp))
 	o.inputFlags.add(cmd)
 	return cmd
 }
@@ -164,6 +168,14 @@ func runBuild(e *env, o buildOptions, args []string) error {
 func (o *buildOptions) validate() ([]index.Index, error) {
 	if o.output == "" {
 		return nil, withHint(fmt.Errorf("no output file"), "add -o dump.lcf, or -o - for standard output")
+	}
+	asJSON, err := parseSummaryFormat(o.format)
+	if err != nil {
+		return nil, err
+	}
+	if asJSON && o.output == stdio {
+		return nil, withHint(errors.New("--format json prints the summary on standard output, and -o - writes the filter there"),
+			"write the filter to a file with -o, or leave --format out")
 	}
 	// Custom fields: those --field declares (with their normalizers) first, then any other
 	// name an index uses, which addresses a column by its header.
@@ -267,12 +279,21 @@ func (o *buildOptions) writeFilter(e *env, out output, res *engine.BuildResult, 
 	if err := out.Commit(); err != nil {
 		return withHint(err, "nothing was left behind; free some space (or write elsewhere with -o) and run build again")
 	}
+	if o.format == "json" {
+		s := buildSummary{filterSummary: summaryOf("leakcheck.build/v1", o.output, n, f),
+			DroppedIndexes: append([]string{}, res.Dropped...), Sources: report.SourcesOf(res.Sources)}
+		if err := writeJSON(e.stdout, s); err != nil {
+			return err
+		}
+	}
 	if !o.quiet {
 		hintMaskedIDs(e, res.Sources, f.Header.Indexes)
 		if len(res.Dropped) > 0 {
 			fmt.Fprintf(e.stderr, "leakcheck: left out index(es) %s: no row formed them\n", strings.Join(res.Dropped, ", "))
 		}
-		printBuildSummary(e, outputName(o.output), n, f, res)
+		if o.format != "json" {
+			printBuildSummary(e, outputName(o.output), n, f, res)
+		}
 	}
 	warnOverCapacity(e, o.output, f)
 	return nil

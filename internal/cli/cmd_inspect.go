@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,7 +49,8 @@ verified; with --verify and the key, the MAC is verified too.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(e, o, args[0]) },
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: "+summaryFormatList+" (schema leakcheck.inspect/v1)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(summaryFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().BoolVar(&o.verify, "verify", false, "verify the key check value and MAC too (needs --key or --passphrase)")
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file, for --verify (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
@@ -58,8 +58,9 @@ verified; with --verify and the key, the MAC is verified too.`,
 }
 
 func runInspect(e *env, o inspectOptions, path string) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", o.format)
+	asJSON, err := parseSummaryFormat(o.format)
+	if err != nil {
+		return err
 	}
 	dec, file, err := openFilter(e, path)
 	if err != nil {
@@ -88,10 +89,8 @@ func runInspect(e *env, o inspectOptions, path string) error {
 		FalsePositiveRate: f.FalsePositiveRate(), MeanDistinctBits: f.Header.Bloom.MeanDistinctBits(), ChecksumOK: true, MACVerified: o.verify,
 		SignatureVerified: f.Header.Signer != nil,
 	}
-	if o.format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+	if asJSON {
+		return writeJSON(e.stdout, r)
 	}
 	h := r.Header
 	tw := tabwriter.NewWriter(e.stdout, 2, 8, 2, ' ', 0)

@@ -20,6 +20,7 @@ type mergeOptions struct {
 	output string
 	force  bool
 	quiet  bool
+	format string
 }
 
 func newMergeCmd(e *env) *cobra.Command {
@@ -50,6 +51,8 @@ inputs were.`,
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "merged filter file to write (required)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print no progress or status lines")
+	cmd.Flags().StringVar(&o.format, "format", "text", "summary format: text (on standard error) or json (on standard output, schema leakcheck.merge/v1)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(summaryFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.MarkFlagFilename("key")
 	cmd.MarkFlagFilename("output", "lcf")
 	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -61,6 +64,14 @@ inputs were.`,
 func runMerge(e *env, o mergeOptions, args []string) error {
 	if o.output == "" {
 		return withHint(errors.New("no output file"), "add -o merged.lcf")
+	}
+	asJSON, err := parseSummaryFormat(o.format)
+	if err != nil {
+		return err
+	}
+	if asJSON && o.output == stdio {
+		return withHint(errors.New("--format json prints the summary on standard output, and -o - writes the filter there"),
+			"write the merged filter to a file with -o, or leave --format out")
 	}
 	seen := map[string]string{}
 	var total int64
@@ -141,7 +152,11 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 		return err
 	}
 	h := f.Header
-	if !o.quiet {
+	if asJSON {
+		if err := writeJSON(e.stdout, mergeSummary{filterSummary: summaryOf("leakcheck.merge/v1", o.output, n, f), Inputs: args}); err != nil {
+			return err
+		}
+	} else if !o.quiet {
 		e.notef("merged %d filters into %s: %s, %d dump records, false-positive rate %.1e (target %.0e)",
 			len(args), outputName(o.output), byteSize(n), h.Records, f.FalsePositiveRate(), h.Bloom.TargetFPR)
 		for _, ix := range h.Indexes {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +25,12 @@ type probeOptions struct {
 	field   string
 	quiet   bool
 	oprfKey string // --oprf-key: the OPRF key mode
+	format  string // --format: text or jsonl
 }
+
+// probeFormats are probe's output formats: text lines for people, JSON
+// lines (one object per identifier and filter) for programs.
+var probeFormats = []string{"text", "jsonl"}
 
 // probeFields are the fields probe can test: the identifying ones.
 var probeFields = []string{"phone", "national_id", "email"}
@@ -60,6 +66,16 @@ identifier is then answered once per filter, naming the filter:
   line 1: dump-a.lcf: present (phone)
   line 1: dump-b.lcf: absent (phone)
 
+--format jsonl prints one JSON object per line instead, one per identifier
+and filter (schema leakcheck.probe/v1, docs/commands.schema.json):
+
+  {"schema":"leakcheck.probe/v1","line":1,"filter":"dump.lcf","outcome":"present",
+   "results":[{"field":"phone","result":"present"}],"false_alarm_rate":1.1e-09}
+
+with outcome present, absent or not_tested (invalid, or no index for its
+field; each result says which, with a stable code), and outcome blank, with
+no filter, for a blank line.
+
 "absent" is certain; "present" is wrong with the filter's false-positive rate,
 which probe states in words. The identifier is never taken from the command
 line, where it would stay in shell history and show in ps.
@@ -92,6 +108,8 @@ filter); 2 error, including any identifier that could not be tested
 	cmd.Flags().StringArrayVar(&o.filters, "filter", nil, "filter file built by 'leakcheck build', or a directory of *.lcf filters (repeatable; required)")
 	cmd.Flags().StringVar(&o.field, "field", "", "the identifier's field: phone, national_id or email (default: guessed from its shape)")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print no status lines on standard error")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, or jsonl (one JSON object per identifier and filter, schema leakcheck.probe/v1)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(probeFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.MarkFlagFilename("filter", "lcf")
 	cmd.MarkFlagFilename("key")
 	cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions(probeFields, cobra.ShellCompDirectiveNoFileComp))
@@ -123,6 +141,9 @@ const (
 )
 
 func runProbe(e *env, o probeOptions) error {
+	if !slices.Contains(probeFormats, o.format) {
+		return withHint(fmt.Errorf("unknown --format %q", o.format), "use --format text or --format jsonl")
+	}
 	field := fields.Field(-1)
 	if o.field != "" {
 		f, ok := probeField(o.field)
@@ -158,7 +179,7 @@ func runProbe(e *env, o probeOptions) error {
 		ps = append(ps, p)
 	}
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return probeTerminal(e, ps, field, multi)
+		return probeTerminal(e, o, ps, field, multi)
 	}
 	return probeBatch(e, o, ps, multi)
 }
@@ -210,7 +231,7 @@ func probeField(s string) (fields.Field, bool) {
 
 // probeTerminal asks for one identifier without echo and answers it, once
 // per filter.
-func probeTerminal(e *env, ps []*prober, field fields.Field, multi bool) error {
+func probeTerminal(e *env, o probeOptions, ps []*prober, field fields.Field, multi bool) error {
 	what := "phone, national ID or email"
 	if field >= 0 {
 		what = field.String()
@@ -228,6 +249,14 @@ func probeTerminal(e *env, ps []*prober, field fields.Field, multi bool) error {
 	}
 	var t probeTally
 	for _, p := range ps {
+		if o.format == "jsonl" {
+			rs, out := p.test(in)
+			if err := writeProbeJSON(e.stdout, 1, p, rs, out); err != nil {
+				return err
+			}
+			t.add(out)
+			continue
+		}
 		answer, out := p.probe(in)
 		if out == outcomePresent {
 			answer += "; " + fprPhrase(p.f.FalsePositiveRate())
@@ -277,10 +306,22 @@ func probeBatch(e *env, o probeOptions, ps []*prober, multi bool) error {
 		line++
 		b := sc.Bytes()
 		if len(strings.TrimSpace(string(b))) == 0 {
-			fmt.Fprintf(w, "line %d: blank\n", line)
+			if o.format == "jsonl" {
+				fmt.Fprintf(w, `{"schema":"%s","line":%d,"outcome":"blank"}`+"\n", probeSchema, line)
+			} else {
+				fmt.Fprintf(w, "line %d: blank\n", line)
+			}
 			continue
 		}
 		for _, p := range ps {
+			if o.format == "jsonl" {
+				rs, out := p.test(b)
+				if err := writeProbeJSON(w, line, p, rs, out); err != nil {
+					return err
+				}
+				t.add(out)
+				continue
+			}
 			answer, out := p.probe(b)
 			if multi {
 				fmt.Fprintf(w, "line %d: %s: %s\n", line, p.name, answer)
@@ -328,62 +369,139 @@ func probeBatch(e *env, o probeOptions, ps []*prober, multi bool) error {
 	return nil
 }
 
+// probeSchema names the JSON lines of probe --format jsonl.
+const probeSchema = "leakcheck.probe/v1"
+
+// probeAnswer is one line of probe --format jsonl: one identifier (by its
+// line, never its value) against one filter.
+type probeAnswer struct {
+	Schema  string        `json:"schema"`
+	Line    int           `json:"line"`
+	Filter  string        `json:"filter"`
+	Outcome string        `json:"outcome"`
+	Results []probeResult `json:"results"`
+	// FalseAlarmRate is the chance that a present answer is wrong: the
+	// filter's false-positive rate.
+	FalseAlarmRate float64 `json:"false_alarm_rate"`
+}
+
+func writeProbeJSON(w io.Writer, line int, p *prober, rs []probeResult, out outcome) error {
+	a := probeAnswer{Schema: probeSchema, Line: line, Filter: p.name, Outcome: "not_tested", Results: rs, FalseAlarmRate: p.f.FalsePositiveRate()}
+	switch out {
+	case outcomePresent:
+		a.Outcome = resultPresent
+	case outcomeAbsent:
+		a.Outcome = resultAbsent
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// probeResult is the answer for one identifier in one field: present,
+// absent, invalid or not_tested, with the reason for the last two (never
+// the identifier).
+type probeResult struct {
+	Field  string `json:"field"`
+	Result string `json:"result"`
+	Code   string `json:"code,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Probe results (probeResult.Result).
+const (
+	resultPresent   = "present"
+	resultAbsent    = "absent"
+	resultInvalid   = "invalid"
+	resultNotTested = "not_tested"
+)
+
+func (r probeResult) String() string {
+	word := strings.ReplaceAll(r.Result, "_", " ")
+	if r.Reason == "" {
+		return fmt.Sprintf("%s (%s)", word, r.Field)
+	}
+	return fmt.Sprintf("%s (%s): %s", word, r.Field, r.Reason)
+}
+
 // probe answers for one raw identifier, never quoting it.
 func (p *prober) probe(raw []byte) (string, outcome) {
+	rs, out := p.test(raw)
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, "; "), out
+}
+
+// test tests one raw identifier in each field it may be (see guess).
+func (p *prober) test(raw []byte) ([]probeResult, outcome) {
 	s := strings.TrimSpace(string(raw))
 	cands := []fields.Field{p.field}
 	if p.field < 0 {
 		cands = p.guess(s)
 	}
-	var parts []string
+	var rs []probeResult
 	var nPresent, nAbsent int
 	for _, f := range cands {
-		v, err := p.norm.Normalize(f, s)
-		var inv *fields.Invalid
-		switch {
-		case errors.As(err, &inv):
-			parts = append(parts, fmt.Sprintf("invalid (%s): %s", f, inv.Reason))
-			continue
-		case err != nil:
-			parts = append(parts, fmt.Sprintf("invalid (%s)", f))
-			continue
-		case v == "":
-			parts = append(parts, fmt.Sprintf("invalid (%s): no value (a placeholder such as NA)", f))
-			continue
-		}
-		ix := p.index[f]
-		if ix == "" {
-			parts = append(parts, fmt.Sprintf("not tested (%s): the filter has no %s index", f, f))
-			continue
-		}
-		if p.direct != nil {
-			var key keyhash.IdentifierKey
-			if err := p.direct.Key(f.String(), v, &key); err != nil {
-				parts = append(parts, fmt.Sprintf("invalid (%s): cannot be evaluated", f))
-				continue
-			}
-			p.keyed.Entry(&key, ix, []string{v}, &p.d)
-			clear(key[:])
-		} else {
-			p.hasher.Entry(ix, []string{v}, &p.d)
-		}
-		if p.f.Test(p.d[:]) {
+		r := p.testField(f, s)
+		switch r.Result {
+		case resultPresent:
 			nPresent++
-			parts = append(parts, fmt.Sprintf("present (%s)", f))
-		} else {
+		case resultAbsent:
 			nAbsent++
-			parts = append(parts, fmt.Sprintf("absent (%s)", f))
 		}
-		clear(p.d[:])
+		rs = append(rs, r)
 	}
-	answer := strings.Join(parts, "; ")
 	switch {
 	case nPresent > 0:
-		return answer, outcomePresent
+		return rs, outcomePresent
 	case nAbsent == len(cands):
-		return answer, outcomeAbsent
+		return rs, outcomeAbsent
 	}
-	return answer, outcomeUnchecked
+	return rs, outcomeUnchecked
+}
+
+func (p *prober) testField(f fields.Field, s string) probeResult {
+	r := probeResult{Field: f.String()}
+	invalid := func(reason string) probeResult {
+		r.Result, r.Reason, r.Code = resultInvalid, reason, report.ReasonCode(reason)
+		return r
+	}
+	v, err := p.norm.Normalize(f, s)
+	var inv *fields.Invalid
+	switch {
+	case errors.As(err, &inv):
+		return invalid(inv.Reason)
+	case err != nil:
+		return invalid("")
+	case v == "":
+		return invalid("no value (a placeholder such as NA)")
+	}
+	ix := p.index[f]
+	if ix == "" {
+		r.Result, r.Code, r.Reason = resultNotTested, "no_index", fmt.Sprintf("the filter has no %s index", f)
+		return r
+	}
+	if p.direct != nil {
+		var key keyhash.IdentifierKey
+		if err := p.direct.Key(f.String(), v, &key); err != nil {
+			return invalid("cannot be evaluated")
+		}
+		p.keyed.Entry(&key, ix, []string{v}, &p.d)
+		clear(key[:])
+	} else {
+		p.hasher.Entry(ix, []string{v}, &p.d)
+	}
+	r.Result = resultAbsent
+	if p.f.Test(p.d[:]) {
+		r.Result = resultPresent
+	}
+	clear(p.d[:])
+	return r
 }
 
 // guess picks the field(s) of an identifier from its shape: an @ makes an

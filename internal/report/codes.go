@@ -50,3 +50,7 @@ func codeOf(reason string) string {
 	}
 	return strings.Join(words, "_")
 }
+
+// ReasonCode is the stable code of a reason sentence (see codeOf), for the
+// machine-readable output of other commands (probe --format jsonl).
+func ReasonCode(reason string) string { return skipCode(reason) }

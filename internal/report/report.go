@@ -353,3 +353,7 @@ func customFieldsOf(h bloom.Header) []CustomField {
 	}
 	return out
 }
+
+// SourcesOf converts the engine's accounting into the published form, with
+// the stable reason codes (build --format json uses it).
+func SourcesOf(accs []*engine.Accounting) []SourceAccounting { return accountingOf(accs) }

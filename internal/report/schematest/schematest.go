@@ -75,3 +75,54 @@ func Check(data []byte) error {
 	}
 	return nil
 }
+
+var (
+	cmdOnce   sync.Once
+	cmdSchema *jsonschema.Schema
+	cmdErr    error
+)
+
+func loadCommands() {
+	var p string
+	if p, cmdErr = SchemaPath(); cmdErr != nil {
+		return
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	c.AssertContent()
+	// commands.schema.json refers to report.schema.json's source accounting,
+	// by the $id it declares.
+	f, err := os.Open(p)
+	if err != nil {
+		cmdErr = err
+		return
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		cmdErr = err
+		return
+	}
+	if cmdErr = c.AddResource("https://leakcheck.invalid/schemas/report.schema.json", doc); cmdErr != nil {
+		return
+	}
+	cmdSchema, cmdErr = c.Compile(filepath.Join(filepath.Dir(p), "commands.schema.json"))
+}
+
+// CheckCommand returns an error when data is not a document of
+// docs/commands.schema.json: the JSON output of version, inspect, verify,
+// build, merge, or one line of probe --format jsonl.
+func CheckCommand(data []byte) error {
+	cmdOnce.Do(loadCommands)
+	if cmdErr != nil {
+		return fmt.Errorf("loading the commands schema: %w", cmdErr)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("output is not JSON: %w", err)
+	}
+	if err := cmdSchema.Validate(v); err != nil {
+		return fmt.Errorf("output does not match docs/commands.schema.json: %v", err)
+	}
+	return nil
+}

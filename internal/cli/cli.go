@@ -107,8 +107,8 @@ func newRoot(e *env) *cobra.Command {
 The analyst holding a suspected dump hashes its records with a secret key into
 a keyed-hash Bloom filter (build). The registry operator checks keyed hashes of
 its own records against that filter (check) and gets a report: how many
-records match, by which fields and combinations, how many chance alone would
-give, and a verdict. No plaintext identifier leaves either side.
+records match, by which fields and combinations, how many filter false alarms
+and coincidence would give, and a verdict. No plaintext identifier leaves either side.
 
 Exit codes: 0 ran, not exposed; 1 exposure found; 2 error; 130 interrupted.`,
 		Version:       version(),

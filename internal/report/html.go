@@ -62,6 +62,7 @@ type htmlReport struct {
 	Joint     []htmlJoint
 	Agreement []htmlAgreement
 	Groups    []htmlGroup
+	Rows      []string // rows and people, as sentences
 	Created   string
 	FPR       string
 	TargetFPR string
@@ -199,7 +200,7 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 			hi.WithID = Thousands(*x.MatchesWithIdentifier)
 		}
 		hi.Chance = plainNum(x.ExpectedFalsePositives)
-		hi.Overlap = fmt.Sprintf("%s (%s to %s)", Thousands(int64(math.Round(x.OverlapEstimate))), Thousands(int64(math.Round(x.OverlapCI95[0]))), Thousands(int64(math.Round(x.OverlapCI95[1]))))
+		hi.Overlap = x.overlapWords(" (%s to %s)")
 		hi.PValue = pvalue(x.PValue)
 		hi.DumpShare = "no data"
 		if x.DumpShareMatched != nil {
@@ -215,7 +216,7 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		h.Joint = append(h.Joint, htmlJoint{
 			Identifier: id, Combination: j.Combination, Candidates: Thousands(j.Candidates), Matched: Thousands(j.Matched),
 			Chance: plainNum(j.ExpectedByChance), FalseAlarms: plainNum(j.FilterFalseAlarms), PValue: pvalue(j.PValue),
-			Estimate:   fmt.Sprintf("%s (%s to %s)", Thousands(j.Estimate), Thousands(j.CI95[0]), Thousands(j.CI95[1])),
+			Estimate:   j.estimateWords(" (%s to %s)"),
 			Detectable: detectWords(j.DetectableRecords), Beyond: j.BeyondChance,
 		})
 	}
@@ -258,6 +259,9 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 	}
 	h.Chart = chartOf(r)
 	h.Groups = htmlGroupsOf(r)
+	for _, s := range r.RowsAndPeople {
+		h.Rows = append(h.Rows, capitalize(s))
+	}
 	h.Reproduce = []string{
 		"leakcheck inspect --verify --key KEYFILE " + shellQuote(r.Filter.File),
 		"leakcheck check --key KEYFILE --filter " + shellQuote(r.Filter.File) + " " + strings.Join(groupBy, "") + strings.Join(regs, " "),

@@ -298,8 +298,8 @@ func (m *model) verdict(r *Report) (Verdict, string) {
 			num(e.Records), num(e.CI95[0]), num(e.CI95[1]), num(e.Matched), num(e.Candidates), identifierWord(e.Identifier), e.EvidenceIndex,
 			identifierWord(e.Identifier), fmtFloat(e.ExpectedByChance), pvalue(e.PValue), sci(e.AlphaPerTest), e.Tests)
 	}
-	seen := fmt.Sprintf("%s of the %s records whose %s matched also match on %s, where chance gives %s",
-		num(e.Matched), num(e.Candidates), identifierWord(e.Identifier), e.EvidenceIndex, fmtFloat(e.ExpectedByChance))
+	seen := fmt.Sprintf("%s of the %s records whose %s matched also match on %s, where rows that only share the %s would give %s (filter false alarms and coincidence)",
+		num(e.Matched), num(e.Candidates), identifierWord(e.Identifier), e.EvidenceIndex, identifierWord(e.Identifier), fmtFloat(e.ExpectedByChance))
 	if e.Candidates == 0 {
 		seen = fmt.Sprintf("no registry record's %s matched together with %s", identifierWord(e.Identifier), e.EvidenceIndex)
 		if e.Identifier == "" {
@@ -388,7 +388,7 @@ func (m *model) undetectable(r *Report) string {
 	j := r.joint(e.EvidenceIndex)
 	switch {
 	case m.f >= OverfullRate:
-		return fmt.Sprintf("the filter is overfull: its false-alarm rate is %s, so chance alone matches most records and no exposure could be told from it", pctOf(m.f))
+		return fmt.Sprintf("the filter is overfull: its false-alarm rate is %s, so filter false alarms alone match most records and no exposure could be told from it", pctOf(m.f))
 	case e.DetectableRecords == nil && j != nil:
 		return fmt.Sprintf("too few registry records could be compared: of the %s records holding the fields of %s, not even all of them matching would be beyond chance", num(m.results[j.Combination].Checked), j.Combination)
 	}

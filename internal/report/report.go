@@ -93,6 +93,10 @@ type Report struct {
 	// DumpOnlyFields are fields and recognised column kinds the dump holds
 	// that the registry does not.
 	DumpOnlyFields []string `json:"dump_only_fields"`
+	// RowsAndPeople says, per identifier index, how many rows the counts are of and how many
+	// distinct identifiers they hold (duplicate rows, family members sharing a phone), one
+	// sentence with its numbers each (rows.go).
+	RowsAndPeople []string `json:"rows_and_people"`
 	// Groups and Dating: localization and dating over the --group-by columns (groups.go);
 	// absent without --group-by.
 	Groups []GroupReport  `json:"groups,omitempty"`
@@ -303,6 +307,7 @@ func Build(filterFile string, h bloom.Header, fpr float64, res *engine.CheckResu
 	}
 	m := newModel(fpr, res)
 	r.Indexes = m.indexes()
+	r.RowsAndPeople = rowsAndPeople(r, m)
 	r.Joint = m.joint()
 	r.Exposure = m.exposure(r.Joint)
 	r.Verdict, r.Reason = m.verdict(r)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	htmlpkg "html"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -247,4 +248,139 @@ func TestCustomFieldsAsEvidence(t *testing.T) {
 			t.Errorf("%s: reason speaks of year of birth or gender: %s", tc.combo, r.Reason)
 		}
 	}
+}
+
+// renderAll returns the report as JSON, text and HTML.
+func renderAll(t *testing.T, r *Report) (js, text, html string) {
+	t.Helper()
+	var j, x, h bytes.Buffer
+	if err := WriteJSON(&j, r); err != nil {
+		t.Fatal(err)
+	}
+	schematest.Validate(t, j.Bytes())
+	if err := WriteText(&x, r); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCheck(FailOnExposed)
+	c.Add(r)
+	if err := WriteHTML(&h, c, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return j.String(), x.String(), h.String()
+}
+
+// Counts people can quote (issue 9, item 8), in every format.
+func TestCountsPeopleCanQuote(t *testing.T) {
+	t.Run("rows versus people", func(t *testing.T) {
+		// 5,000 registry records of families sharing phones: 4,210 distinct phones; the dump
+		// has 5,000 rows holding 4,210 phones.
+		res := result(100000, 5000, 5000, 5000, 4210)
+		for i := range res.Indexes {
+			res.Indexes[i].DistinctMatched, res.Indexes[i].DistinctExact = 4210, true
+		}
+		h := header()
+		h.Records = 5000
+		r := Build("f.lcf", h, 1e-6, res)
+		js, text, html := renderAll(t, r)
+		for _, want := range []string{
+			"the dump's 5,000 rows hold 4,210 distinct phone numbers",
+			"5,000 registry records (rows) match on phone; they hold 4,210 distinct phone numbers of the dump: 790 records share a phone number with another matched record",
+		} {
+			for name, doc := range map[string]string{"json": js, "text": strings.ToLower(text), "html": strings.ToLower(htmlpkg.UnescapeString(html))} {
+				if !strings.Contains(doc, want) {
+					t.Errorf("%s lacks %q", name, want)
+				}
+			}
+		}
+	})
+	t.Run("combination matches never exceed identifier matches", func(t *testing.T) {
+		// At a rate of 1e-3, 100 false alarms per index: the combination matches 300 records on
+		// its own, 50 more than the identifier; only 200 of them with their identifier.
+		res := result(100000, 250, 300, 300, 300)
+		res.Pairs[0].BothMatched, res.Pairs[1].BothMatched, res.Pairs[2].BaseMatched, res.Pairs[2].BothMatched = 200, 200, 300, 200
+		r := Build("f.lcf", header(), 1e-3, res)
+		valid(t, r)
+		phone := r.index("phone").Matches
+		for _, x := range r.Indexes {
+			if x.MatchesWithIdentifier != nil && *x.MatchesWithIdentifier > phone {
+				t.Errorf("%s: %d matches with the identifier, more than the identifier's %d", x.Index, *x.MatchesWithIdentifier, phone)
+			}
+		}
+		for _, j := range r.Joint {
+			if j.Matched > j.Candidates || j.Candidates > phone {
+				t.Errorf("joint %s: %d of %d candidates, identifier %d", j.Combination, j.Matched, j.Candidates, phone)
+			}
+		}
+		if e := r.Exposure; e.Records > phone || e.CI95[1] > phone {
+			t.Errorf("exposure %d (%d–%d) above the identifier's %d matches", e.Records, e.CI95[0], e.CI95[1], phone)
+		}
+		for _, a := range r.Agreement {
+			if a.Agree > a.Of {
+				t.Errorf("agreement %s: %d of %d", a.Field, a.Agree, a.Of)
+			}
+		}
+	})
+	t.Run("0 of 0 is no data", func(t *testing.T) {
+		// The dump has no phone+name entries and no registry record holds a name: nothing to
+		// divide, in any format.
+		res := result(1000, 0, 0, 0, 0)
+		res.Indexes[1].Checked, res.Pairs[0].BaseMatched = 0, 0
+		r := Build("f.lcf", header(), 1e-6, res)
+		js, text, html := renderAll(t, r)
+		if !strings.Contains(js, `"dump_share_matched": null`) {
+			t.Error("JSON: a share of no entries is not null")
+		}
+		// The rows of phone+name (no record checked, no dump entry) and of its joint test (no
+		// candidate) say "no data" and show no interval.
+		rowOf := func(doc, sep, start string) string {
+			for _, l := range strings.Split(doc, sep) {
+				if strings.HasPrefix(strings.TrimSpace(l), start) {
+					return l
+				}
+			}
+			t.Fatalf("no row starting %q in\n%s", start, doc)
+			return ""
+		}
+		for _, row := range []string{
+			rowOf(text, "\n", "phone+name "), rowOf(text, "\n", "phone       phone+name "),
+			rowOf(htmlpkg.UnescapeString(html), "<tr", "><td>phone+name</td>"), rowOf(htmlpkg.UnescapeString(html), "<tr", "><td>phone</td><td>phone+name</td>"),
+		} {
+			if !strings.Contains(row, "no data") || strings.Contains(row, "0 (0") || strings.Contains(row, "0%") || strings.Contains(row, "NaN") {
+				t.Errorf("a count of nothing is not shown as no data: %s", row)
+			}
+		}
+	})
+	t.Run("filter false alarms alone, not chance alone", func(t *testing.T) {
+		r := Build("f.lcf", header(), 1e-6, result(100000, 0, 0, 0, 5000))
+		js, text, html := renderAll(t, r)
+		if !strings.Contains(r.FindingReason, "filter false alarms alone would give") || !strings.Contains(html, "Filter false alarms alone would give") {
+			t.Errorf("finding %q / HTML do not say what filter false alarms alone would give", r.FindingReason)
+		}
+		for name, doc := range map[string]string{"json": js, "text": text, "html": html} {
+			if strings.Contains(doc, "chance alone") {
+				t.Errorf("%s says 'chance alone'", name)
+			}
+		}
+	})
+	t.Run("near 100% keeps its digits", func(t *testing.T) {
+		res := result(100000, 9997, 9997, 9997, 10000)
+		for i := range res.Indexes {
+			res.Indexes[i].DistinctExact = true
+		}
+		r := Build("f.lcf", header(), 1e-6, res)
+		_, text, html := renderAll(t, r)
+		for name, doc := range map[string]string{"text": text, "html": html} {
+			if !strings.Contains(doc, "9,997 of 10,000 (99.97%)") {
+				t.Errorf("%s does not show 9,997 of 10,000 as 99.97%%", name)
+			}
+		}
+		for _, c := range []struct {
+			x    float64
+			want string
+		}{{0.997, "99.7%"}, {0.9996, "99.96%"}, {1, "100%"}, {0.5, "50%"}, {0.04, "4.0%"}, {0.0004, "0.04%"}, {0, "0%"}} {
+			if got := pctRound(c.x); got != c.want {
+				t.Errorf("pctRound(%v) = %q, want %q", c.x, got, c.want)
+			}
+		}
+	})
 }

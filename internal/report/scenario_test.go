@@ -450,7 +450,8 @@ func TestExactCopySizes(t *testing.T) {
 }
 
 // TestNullDumps checks hundreds of filters of 1 to 3 people who are not in
-// the registry: no report may say exposed.
+// the registry: no report may say exposed, every finding must be unrelated
+// and every source undetermined (there is nothing to trace).
 func TestNullDumps(t *testing.T) {
 	filters, regN := 500, 1_000
 	if fullScenarios() {
@@ -462,20 +463,23 @@ func TestNullDumps(t *testing.T) {
 	rs := &registries{dir: t.TempDir(), m: map[string][]person{}}
 	_, regPath := rs.get(t, regN, false)
 	dir := t.TempDir()
-	count := map[Verdict]int{}
+	count := map[string]int{}
 	for i := range filters {
 		ps := outsiders(uint64(1000+i), 1+i%3)
 		dump := dumpTable(ps).write(t, filepath.Join(dir, fmt.Sprintf("null-%d.csv", i)))
 		rep := runScenario(t, dump, regPath, buildSpec{})
-		count[rep.Verdict]++
+		count[fmt.Sprintf("%s/%s/%s", rep.Verdict, rep.Finding, rep.Source.Assessment)]++
 		if rep.Verdict == Exposed {
 			t.Errorf("null filter %d (%d people): EXPOSED: %s", i, len(ps), rep.Reason)
 		}
 		if rep.Finding != Unrelated {
 			t.Errorf("null filter %d: finding %s: %s", i, rep.Finding, rep.FindingReason)
 		}
+		if rep.Source.Assessment != Undetermined {
+			t.Errorf("null filter %d: source %s: %s", i, rep.Source.Assessment, rep.Source.Summary)
+		}
 	}
-	t.Logf("%d null filters of 1–3 people against %s records: %v", filters, Thousands(int64(regN)), count)
+	t.Logf("%d null filters of 1–3 people against %s records (verdict/finding/source): %v", filters, Thousands(int64(regN)), count)
 }
 
 // TestModelAtBillion takes the model's own formulas to a registry of 10⁹

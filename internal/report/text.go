@@ -98,6 +98,7 @@ func WriteText(w io.Writer, r *Report) error {
 	writeJointText(&b, r)
 	writeAgreementText(&b, r)
 	writeIndexText(&b, r)
+	writeRowsText(&b, r)
 	if len(r.Coincidence) > 0 {
 		var parts []string
 		for _, c := range r.Coincidence {
@@ -132,10 +133,19 @@ func writeJointText(b *strings.Builder, r *Report) {
 		if j.BeyondChance {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s (%s–%s)\t%s\n", id, j.Combination, mark, num(j.Candidates), num(j.Matched),
-			fmtFloat(j.ExpectedByChance), fmtFloat(j.FilterFalseAlarms), pvalue(j.PValue), num(j.Estimate), num(j.CI95[0]), num(j.CI95[1]), detectWords(j.DetectableRecords))
+		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, j.Combination, mark, num(j.Candidates), num(j.Matched),
+			fmtFloat(j.ExpectedByChance), fmtFloat(j.FilterFalseAlarms), pvalue(j.PValue), j.estimateWords(" (%s–%s)"), detectWords(j.DetectableRecords))
 	}
 	tw.Flush()
+}
+
+// estimateWords writes the joint test's estimate with its interval in the format interval
+// (two %s), or "no data" when no record was a candidate: 0 of 0 is no data, not 0 (0–0).
+func (j JointReport) estimateWords(interval string) string {
+	if j.Candidates == 0 {
+		return "no data"
+	}
+	return num(j.Estimate) + fmt.Sprintf(interval, num(j.CI95[0]), num(j.CI95[1]))
 }
 
 func detectWords(d *int64) string {
@@ -178,10 +188,20 @@ func writeIndexText(b *strings.Builder, r *Report) {
 			}
 			share = fmt.Sprintf("%s%s of %s (%s)", approx, num(int64(x.DumpEntriesMatched)), num(int64(x.DumpEntries)), pct(*x.DumpShareMatched))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s (%s–%s)\t%s\t%s\n", x.Index, num(x.Checked), num(x.Matches), withID,
-			fmtFloat(x.ExpectedFalsePositives), num(int64(math.Round(x.OverlapEstimate))), num(int64(math.Round(x.OverlapCI95[0]))), num(int64(math.Round(x.OverlapCI95[1]))), pvalue(x.PValue), share)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Index, num(x.Checked), num(x.Matches), withID,
+			fmtFloat(x.ExpectedFalsePositives), x.overlapWords(" (%s–%s)"), pvalue(x.PValue), share)
 	}
 	tw.Flush()
+}
+
+// overlapWords writes the index's overlap estimate with its interval in the format interval
+// (two %s), or "no data" when no registry record could form the index.
+func (x IndexReport) overlapWords(interval string) string {
+	if x.Checked == 0 {
+		return "no data"
+	}
+	r := func(v float64) string { return num(int64(math.Round(v))) }
+	return r(x.OverlapEstimate) + fmt.Sprintf(interval, r(x.OverlapCI95[0]), r(x.OverlapCI95[1]))
 }
 
 func writeSourcesText(w io.Writer, srcs []SourceAccounting) {

@@ -2,8 +2,8 @@ package report
 
 import (
 	"bytes"
-	htmlpkg "html"
 	"encoding/json"
+	htmlpkg "html"
 	"strings"
 	"testing"
 

@@ -203,7 +203,8 @@ func thousands(n int64) string {
 }
 
 type forensicsReport struct {
-	Source struct {
+	Finding string `json:"finding"`
+	Source  struct {
 		Assessment string `json:"assessment"`
 	} `json:"source"`
 	Groups []struct {
@@ -271,7 +272,7 @@ func TestLocalizeAndDate(t *testing.T) {
 		}
 		return rep
 	}
-	within := func(name string, s *string, lo, hi time.Time) {
+	within := func(t *testing.T, name string, s *string, lo, hi time.Time) {
 		t.Helper()
 		if s == nil {
 			t.Fatalf("%s: null, want a date", name)
@@ -308,8 +309,56 @@ func TestLocalizeAndDate(t *testing.T) {
 			t.Errorf("summary %q does not name odisha", rep.Groups[0].Summary)
 		}
 		d := rep.Dating[0]
-		within("not before", d.NotBefore, cut.Add(-twoWeeks), cut)
-		within("not after", d.NotAfter, cut, cut.Add(twoWeeks))
+		within(t, "not before", d.NotBefore, cut.Add(-twoWeeks), cut)
+		within(t, "not after", d.NotAfter, cut, cut.Add(twoWeeks))
+	})
+	t.Run("a mixture", func(t *testing.T) {
+		// Odisha's records up to the cut, hidden among 3,000 rows that pair registry phones
+		// (of every state and date) with other people's names and dates of birth, and 500
+		// people who are not in the registry.
+		r := rand.New(rand.NewPCG(11, 11))
+		var rows [][]string
+		for _, p := range reg {
+			if p.state == "Odisha" && !p.reg.After(cut) && r.Float64() < 0.8 {
+				rows = append(rows, []string{strings.TrimPrefix(p.phone, "+91"), strings.ToUpper(p.name), p.dob})
+			}
+		}
+		others := genRegistry(3500, 99)
+		for i, o := range others {
+			phone := o.phone
+			if i < 3000 {
+				phone = reg[r.IntN(len(reg))].phone
+			} else {
+				phone = fmt.Sprintf("+9188%08d", i)
+			}
+			rows = append(rows, []string{phone, o.name, o.dob})
+		}
+		r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		path := w.path("mixture.csv")
+		writeCSV(t, path, []string{"Mobile", "Name", "DOB"}, rows)
+		lcf := w.path("mixture.lcf")
+		w.mustRun(0, "", "build", "-q", "--key", w.key, "--index", "phone", "--index", "phone+name", "--index", "phone+dob", "-o", lcf, path)
+		rep := check(lcf, "--group-by", "state", "--group-by", "registered_on:week")
+		text, html := renderings(t, w, reg, lcf, registry, "--group-by", "state", "--group-by", "registered_on:week")
+		if dir := os.Getenv("LEAKCHECK_FORENSICS_OUT"); dir != "" {
+			os.WriteFile(dir+"/mixture.txt", []byte(text), 0o644)
+		}
+		everyFigureShown(t, rep, text, html)
+		if rep.Finding != "mixed" {
+			t.Errorf("finding %s, want mixed", rep.Finding)
+		}
+		var over []string
+		for _, b := range rep.Groups[0].Buckets {
+			if b.OverRepresented {
+				over = append(over, b.Value)
+			}
+		}
+		if len(over) != 1 || over[0] != "odisha" {
+			t.Fatalf("over-represented %v, want only odisha; %s", over, rep.Groups[0].Summary)
+		}
+		d := rep.Dating[0]
+		within(t, "not before", d.NotBefore, cut.Add(-twoWeeks), cut)
+		within(t, "not after", d.NotAfter, cut, cut.Add(twoWeeks))
 	})
 	t.Run("every state up to a date", func(t *testing.T) {
 		early := time.Date(2021, 11, 15, 0, 0, 0, 0, time.UTC)
@@ -321,8 +370,8 @@ func TestLocalizeAndDate(t *testing.T) {
 			}
 		}
 		d := rep.Dating[0]
-		within("not before", d.NotBefore, early.Add(-twoWeeks), early)
-		within("not after", d.NotAfter, early, early.Add(twoWeeks))
+		within(t, "not before", d.NotBefore, early.Add(-twoWeeks), early)
+		within(t, "not after", d.NotAfter, early, early.Add(twoWeeks))
 	})
 	t.Run("no cut cannot be dated", func(t *testing.T) {
 		lcf := dump("nocut.csv", func(p genPerson) bool { return true })

@@ -61,7 +61,10 @@ type DatingReport struct {
 	// records dated after it.
 	RateBefore float64 `json:"rate_before"`
 	After      int64   `json:"records_after"`
-	Summary    string  `json:"summary"`
+	// ExposedAfter counts the exposed records dated after LastExposed: no more than chance
+	// gives (coincidental joint matches), or LastExposed would be later.
+	ExposedAfter int64  `json:"exposed_after"`
+	Summary      string `json:"summary"`
 	// Timeline: records and exposed records per bucket of the column's unit.
 	Timeline []BucketReport `json:"-"`
 }
@@ -80,6 +83,7 @@ var ErrHighCardinality = errors.New("too many distinct values")
 // that are not dates is an error: its groups would print identifiers.
 func AddGroups(r *Report, cols []engine.GroupColumn, minGroup int64) error {
 	r.Groups, r.Dating = []GroupReport{}, []DatingReport{}
+	chance := chanceExposed(r)
 	for _, c := range cols {
 		if c.Refused {
 			return fmt.Errorf("--group-by %s: %w (more than %d that are not dates): its groups would list identifiers, not parts of the registry; group by a column such as a state, a centre or a registration date", c.Spec.Column, ErrHighCardinality, engine.MaxGroupValues)
@@ -94,7 +98,7 @@ func AddGroups(r *Report, cols []engine.GroupColumn, minGroup int64) error {
 		}
 		isDate := c.Spec.Unit != engine.UnitAuto || (total > 0 && float64(dates) >= 0.9*float64(total))
 		if isDate {
-			g, d := dateGroups(c)
+			g, d := dateGroups(c, chance)
 			r.Groups = append(r.Groups, g)
 			r.Dating = append(r.Dating, d)
 			continue
@@ -103,6 +107,21 @@ func AddGroups(r *Report, cols []engine.GroupColumn, minGroup int64) error {
 	}
 	weighSnapshot(r)
 	return nil
+}
+
+// chanceExposed is the share of registry records that joint evidence marks exposed by chance:
+// the joint tests' matches expected from rows that only share an identifier (filter false
+// alarms and coincidence), summed over the tests (a record exposed on two counts once, so the
+// sum is an upper bound), over the records checked.
+func chanceExposed(r *Report) float64 {
+	if r.Registry.Records <= 0 {
+		return 0
+	}
+	var x float64
+	for _, j := range r.Joint {
+		x += j.ExpectedByChance
+	}
+	return min(1, x/float64(r.Registry.Records))
 }
 
 // valueGroups pools small groups and tests each for over-representation.
@@ -229,7 +248,7 @@ func joinAnd(s []string) string {
 
 // dateGroups buckets a date column and dates the snapshot. Values that are not dates are
 // pooled as OtherGroup.
-func dateGroups(c engine.GroupColumn) (GroupReport, DatingReport) {
+func dateGroups(c engine.GroupColumn, chance float64) (GroupReport, DatingReport) {
 	unit := c.Spec.Unit
 	if unit == engine.UnitAuto {
 		unit = engine.UnitMonth
@@ -267,11 +286,22 @@ func dateGroups(c engine.GroupColumn) (GroupReport, DatingReport) {
 	finishBuckets(g.Buckets, false)
 
 	d := DatingReport{Column: Printable(c.Spec.Column)}
+	// The last exposed date: the earliest date with an exposed record after which the exposed
+	// records are no more than chance gives (chance is the rate of coincidental joint matches,
+	// rows that only share an identifier and agree on a field by coincidence: a few of them
+	// land on any date, and must not pass for the copy going on).
+	var afterN, afterE int64
+	tailN, tailE := make([]int64, len(days)), make([]int64, len(days))
+	for i := len(days) - 1; i >= 0; i-- {
+		tailN[i], tailE[i] = afterN, afterE
+		afterN += days[i].records
+		afterE += days[i].exposed
+	}
 	last := -1
-	var nBefore, eBefore int64
 	for i, x := range days {
-		if x.exposed > 0 {
+		if x.exposed > 0 && (tailE[i] == 0 || chance > 0 && BinomialSF(tailE[i], tailN[i], chance) >= groupAlpha) {
 			last = i
+			break
 		}
 	}
 	if last < 0 {
@@ -279,6 +309,7 @@ func dateGroups(c engine.GroupColumn) (GroupReport, DatingReport) {
 		g.Summary = d.Summary
 		return g, d
 	}
+	var nBefore, eBefore int64
 	for _, x := range days[:last+1] {
 		nBefore += x.records
 		eBefore += x.exposed
@@ -286,27 +317,27 @@ func dateGroups(c engine.GroupColumn) (GroupReport, DatingReport) {
 	le := days[last].t.Format(time.DateOnly)
 	d.LastExposed, d.SnapshotNotBefore = &le, &le
 	d.RateBefore = float64(eBefore) / float64(nBefore)
-	// Absence: with rate r, n records none exposed has chance (1-r)^n; it is no longer chance
-	// once that falls below the level.
-	var need int64 = math.MaxInt64
-	if d.RateBefore > 0 && d.RateBefore < 1 {
-		need = int64(math.Ceil(math.Log(groupAlpha) / math.Log1p(-d.RateBefore)))
-	} else if d.RateBefore >= 1 {
-		need = 1
-	}
-	var after int64
+	// The copy's end: the first date by which the registry records dated after the last exposed
+	// date hold so few exposed records, at the rate before it, that it is no longer chance:
+	// P(X ≤ e), X ~ Binomial(m, rate before), below the level ((1 − rate)^m when none is).
+	var m, e int64
 	for _, x := range days[last+1:] {
-		after += x.records
-		if after >= need && d.SnapshotNotAfter == nil {
+		m += x.records
+		e += x.exposed
+		if d.SnapshotNotAfter == nil && d.RateBefore > chance && 1-BinomialSF(e+1, m, d.RateBefore) < groupAlpha {
 			na := x.t.Format(time.DateOnly)
 			d.SnapshotNotAfter = &na
 		}
 	}
-	d.After = after
+	d.After, d.ExposedAfter = m, e
+	after := fmt.Sprintf("none of the %s registry records dated after %s is exposed", num(m), longDate(le))
+	if e > 0 {
+		after = fmt.Sprintf("of the %s registry records dated after %s only %s are exposed, as many as coincidence gives (rows that only share an identifier and agree on a field by chance)", num(m), longDate(le), num(e))
+	}
 	if d.SnapshotNotAfter == nil {
-		d.Summary = fmt.Sprintf("the copy was taken on or after %s (its last exposed record); the %s registry records dated after it are too few to show whether it stops there, so the data cannot date the copy more closely", longDate(le), num(after))
+		d.Summary = fmt.Sprintf("the copy was taken on or after %s (its last exposed record); the %s registry records dated after it are too few to show whether it stops there, so the data cannot date the copy more closely", longDate(le), num(m))
 	} else {
-		d.Summary = fmt.Sprintf("the copy was taken between %s and %s: none of the %s registry records dated after %s is exposed, where %s%% of those before are", longDate(le), longDate(*d.SnapshotNotAfter), num(after), longDate(le), trimFloat(100*d.RateBefore))
+		d.Summary = fmt.Sprintf("the copy was taken between %s and %s: %s, where %s%% of those before are", longDate(le), longDate(*d.SnapshotNotAfter), after, trimFloat(100*d.RateBefore))
 	}
 	g.Summary = d.Summary
 	return g, d

@@ -69,8 +69,12 @@ func weighSnapshot(r *Report) {
 		if d.SnapshotNotAfter == nil {
 			continue
 		}
-		r.Source.For = append(r.Source.For, fmt.Sprintf("the matches stop sharply at %s by %s while the registry kept growing (%s records after it, none exposed), as a copy of the registry taken then would",
-			longDate(*d.LastExposed), d.Column, num(d.After)))
+		exposedAfter := "none exposed"
+		if d.ExposedAfter > 0 {
+			exposedAfter = fmt.Sprintf("only %s exposed, as coincidence gives", num(d.ExposedAfter))
+		}
+		r.Source.For = append(r.Source.For, fmt.Sprintf("the matches stop sharply at %s by %s while the registry kept growing (%s records after it, %s), as a copy of the registry taken then would",
+			longDate(*d.LastExposed), d.Column, num(d.After), exposedAfter))
 		if r.Source.Assessment == Undetermined && len(r.DumpOnlyFields) == 0 {
 			r.Source.Assessment = FromRegistry
 			r.Source.Summary = fmt.Sprintf("the registry: the exposed records stop at a date of the registry's own %s, as a copy taken then would", d.Column)

@@ -46,9 +46,9 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.formatIn, "format-in", "", "read inputs as this format instead of detecting it: "+strings.Join(records.Formats, ", "))
 	cmd.Flags().StringVar(&f.encoding, "encoding", "", "read text in this encoding instead of detecting it: "+strings.Join(records.Encodings, ", "))
 	cmd.Flags().StringVar(&f.table, "table", "", "the table to read from an SQL dump that holds rows of several")
-	cmd.Flags().StringVar(&f.sheet, "sheet", "", "the sheet to read from an xlsx workbook (default: the first)")
+	cmd.Flags().StringVar(&f.sheet, "sheet", "", "the one sheet to read from an xlsx or ods workbook (default: every sheet, each an input of its own)")
 	cmd.Flags().StringSliceVar(&f.columns, "columns", nil, "name the columns of delimited text that has no header row, in order (a,b,c): its first row is data")
-	cmd.Flags().IntVar(&f.headerRow, "header-row", 0, "the line (delimited text) or row (xlsx) of the header, when title rows are above it")
+	cmd.Flags().IntVar(&f.headerRow, "header-row", 0, "the line (delimited text) or row (xlsx, ods) of the header, when title rows are above it")
 	cmd.Flags().StringArrayVar(&f.exclude, "exclude", nil, "leave out the files of a directory and the members of a zip or tar archive that this glob matches (e.g. '*.html', 'old/*'; repeatable); matched against the path inside the directory or archive, its base name and its enclosing directories")
 	cmd.Flags().BoolVar(&f.allowPartial, "allow-partial", false, "use the rows before the damage in a truncated or damaged compressed file or zip archive (the report says it was truncated)")
 }

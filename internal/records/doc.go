@@ -20,12 +20,13 @@
 //   - JSON Lines, and JSON arrays of objects, flattened to dotted keys (json.go);
 //   - "Key: Value" blocks, as chat-bot exports are (kv.go);
 //   - SQL dumps: MySQL INSERT statements and PostgreSQL COPY blocks (sql.go);
-//   - Excel xlsx workbooks, streamed without temporary files (xlsx.go).
+//   - Excel xlsx workbooks, streamed without temporary files (xlsx.go), and OpenDocument
+//     spreadsheets (.ods) the same way (ods.go); every sheet is a source of its own.
 //
 // JSON and key-value records have keys, not positions: their columns are the keys of the first
 // records (keyed.go). Line numbers are where a record starts in the (decompressed, decoded)
 // text: the line of a JSON object's "{", of an SQL tuple's "(", of a block's first key; for
-// xlsx, the spreadsheet row number.
+// xlsx and ods, the spreadsheet row number.
 //
 // [Source.Count] makes a cheap first pass that returns exactly the number of results (records
 // plus row errors) that iterating Next would return, so filters can be sized before the real

@@ -117,12 +117,13 @@ type Options struct {
 	Encoding string
 	// Table picks the table of an SQL dump that holds rows of several.
 	Table string
-	// Sheet picks an xlsx sheet by name; "" = the first sheet.
+	// Sheet picks one sheet of an xlsx or ods workbook by name; "" = every sheet (Sources gives
+	// one source per sheet; a source opened on its own reads the first).
 	Sheet string
 	// Columns names the columns of delimited text that has no header row: its first row is
 	// data. nil = the first row is the header.
 	Columns []string
-	// HeaderRow is the 1-based line (delimited text) or row (xlsx) of the header; the lines
+	// HeaderRow is the 1-based line (delimited text) or row (xlsx, ods) of the header; the lines
 	// above it are titles, not data, and are not read. 0 = the first.
 	HeaderRow int
 	// Exclude leaves out the files of a directory and the members of an archive that one of

@@ -452,12 +452,21 @@ func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, erro
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: --columns names the columns of headerless delimited text; an xlsx sheet has a header row (pick it with --header-row N)", s.Name)
 	}
-	x, err := openXLSXAt(zr, s.Name, sheet, max, int64(opts.HeaderRow))
+	var x interface {
+		Reader
+		io.Closer
+	}
+	det := Detection{Format: "xlsx sheet", FormatWhy: "zip archive with a workbook part"}
+	if isODS(zr) {
+		det = Detection{Format: "OpenDocument sheet", FormatWhy: "zip archive with an OpenDocument spreadsheet mimetype"}
+		x, err = openODS(zr, s.Name, sheet, max, int64(opts.HeaderRow))
+	} else {
+		x, err = openXLSXAt(zr, s.Name, sheet, max, int64(opts.HeaderRow))
+	}
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	det := Detection{Format: "xlsx sheet", FormatWhy: "zip archive with a workbook part"}
 	if opts.Format == fmtXLSX {
 		det.FormatWhy = "--format-in"
 	}

@@ -13,10 +13,11 @@ import (
 // Tab-separated text with backslash escapes is what `mariadb --batch`, `mysqldump --tab`,
 // `SELECT … INTO OUTFILE` and PostgreSQL's `COPY … TO` (text format) write: fields are never
 // quoted (a `"` is part of the value), and a tab, line break, carriage return or backslash in
-// a value is written `\t`, `\n`, `\r`, `\\` (mysqldump --tab and INTO OUTFILE write a tab or line
-// break as a backslash before the real character, which is part of the value too); `\N` alone
-// is NULL (read as empty) and `\0` is a NUL byte (dropped: no identifier holds one). Other escapes (`\b`, `\Z`, `\x`) keep the
-// character after the backslash, as MariaDB and PostgreSQL read them.
+// a value is written `\t`, `\n`, `\r`, `\\` (mysqldump --tab and INTO OUTFILE write a tab or
+// line break as a backslash before the real character, which is part of the value too); `\N`
+// alone is NULL (read as empty) and `\0` is a NUL byte (dropped: no identifier holds one).
+// Other escapes (`\b`, `\Z`, `\x`) keep the character after the backslash, as MariaDB and
+// PostgreSQL read them.
 //
 // The format is chosen with --format-in tsv, or detected in tab-separated text whose first
 // 64 KiB hold a field that is exactly `\N` or a `\\` (plain tab-separated text seldom does).

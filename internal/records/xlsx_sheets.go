@@ -10,7 +10,7 @@ import (
 // whole, each sheet with its own header, mapping and accounting. A workbook of one sheet is
 // named as the file; with several, each source is "book.xlsx!Sheet name" (a sheet name that
 // looks like data, holding a long number or an "@", is shown as "sheet N"). Options.Sheet
-// reads that one sheet only.
+// reads that one sheet only. OpenDocument spreadsheets are named the same way (ods.go).
 func xlsxSources(zr *zip.Reader, path, name string, size int64, opts Options) ([]*Source, error) {
 	if opts.Sheet != "" {
 		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path, sheet: opts.Sheet}}, nil
@@ -20,8 +20,13 @@ func xlsxSources(zr *zip.Reader, path, name string, size int64, opts Options) ([
 		// Reported when the source is opened, with the workbook's name.
 		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path}}, nil
 	}
+	return sheetSources(sheets, path, name, size), nil
+}
+
+// sheetSources names the sources of a workbook's sheets.
+func sheetSources(sheets []sheetRef, path, name string, size int64) []*Source {
 	if len(sheets) == 1 {
-		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path, sheet: sheets[0].name}}, nil
+		return []*Source{{Name: name, Size: size, kind: srcXLSX, path: path, sheet: sheets[0].name}}
 	}
 	out := make([]*Source, len(sheets))
 	for i, sh := range sheets {
@@ -33,7 +38,7 @@ func xlsxSources(zr *zip.Reader, path, name string, size int64, opts Options) ([
 		// reaches, and a sheet reads the shared parts too.
 		out[i] = &Source{Name: fmt.Sprintf("%s!%s", name, shown), Size: size, kind: srcXLSX, path: path, sheet: sh.name}
 	}
-	return out, nil
+	return out
 }
 
 // openXLSXAt is openXLSX with the header at or after row headerRow (Options.HeaderRow; 0 or 1:

@@ -73,6 +73,9 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 	if isXLSX(zr) {
 		return xlsxSources(zr, path, name, size, opts)
 	}
+	if isODS(zr) {
+		return odsSources(zr, path, name, size, opts)
+	}
 	var out []*Source
 	files := slices.Clone(zr.File)
 	slices.SortStableFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })

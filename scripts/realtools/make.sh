@@ -67,6 +67,7 @@ su postgres -c "$bin/pg_ctl -D $pg/data -w stop" >/dev/null
 # --- spreadsheets ----------------------------------------------------------------------
 /usr/bin/python3 "$here/sheets.py" "$out"
 ssconvert --export-type=Gnumeric_Excel:xlsx2 "$out/districts.xlsx" "$out/districts_gnumeric.xlsx" 2>/dev/null
+ssconvert --export-type=Gnumeric_OpenCalc:odf "$out/districts.xlsx" "$out/districts_gnumeric.ods" 2>/dev/null
 (cd "$tmp" && HOME="$tmp" soffice --headless --convert-to ods --outdir "$tmp" "$out/districts.xlsx" >/dev/null 2>&1)
 cp "$tmp/districts.ods" "$out/districts.ods"
 

@@ -94,16 +94,23 @@ func cmdFixtures(ts *testscript.TestScript, neg bool, args []string) {
 // not embedded in the binary: the tests copy them from the repository.
 const realtoolsDir = "../../fixtures/realtools"
 
-// realtools: copy fixtures/realtools into the work directory's realtools/.
+// realtools: copy fixtures/realtools, with its folders, into the work directory's realtools/.
 func cmdRealtools(ts *testscript.TestScript, neg bool, args []string) {
-	ents, err := os.ReadDir(realtoolsDir)
-	ts.Check(err)
-	ts.Check(os.MkdirAll(ts.MkAbs("realtools"), 0o755))
-	for _, e := range ents {
-		data, err := os.ReadFile(filepath.Join(realtoolsDir, e.Name()))
-		ts.Check(err)
-		ts.Check(os.WriteFile(ts.MkAbs(filepath.Join("realtools", e.Name())), data, 0o644))
-	}
+	ts.Check(filepath.WalkDir(realtoolsDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(realtoolsDir, p)
+		dst := ts.MkAbs(filepath.Join("realtools", rel))
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	}))
 }
 
 // flipbyte FILE OFFSET: flip the low bit of one byte (negative offsets count from the end).

@@ -119,7 +119,7 @@ const (
 )
 
 // Formats lists the values of Options.Format.
-var Formats = []string{fmtCSV, fmtTSV, fmtJSONL, fmtJSON, fmtKV, fmtSQL, fmtXLSX}
+var Formats = []string{fmtCSV, fmtTSV, fmtJSONL, fmtJSON, fmtKV, fmtSQL, fmtXLSX, fmtTelegram, fmtTelegramHTML}
 
 // Encodings lists the values of Options.Encoding.
 var Encodings = []string{"utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1"}
@@ -175,6 +175,9 @@ var formatNames = map[string]string{
 	fmtKV:    "key-value blocks",
 	fmtSQL:   "SQL dump",
 	fmtXLSX:  "xlsx workbook",
+	// telegram.go
+	fmtTelegram:     "Telegram Desktop export (JSON)",
+	fmtTelegramHTML: "Telegram Desktop export (HTML)",
 }
 
 // sniffText decides the format of decoded text from its first bytes. head may end in the middle
@@ -197,6 +200,9 @@ func sniffTextWhy(head []byte) (string, string) {
 		}
 		return fmtCSV, "no other format matched"
 	case '{':
+		if isTelegramJSON(t) {
+			return fmtTelegram, "a JSON object with a messages array, as Telegram Desktop's result.json"
+		}
 		if i := bytes.IndexByte(t, '\n'); i > 0 && json.Valid(bytes.TrimSpace(t[:i])) {
 			return fmtJSONL, "first line is one JSON object"
 		}

@@ -18,7 +18,8 @@
 //   - delimited text ([NewDelimited]): a header row, then rows separated by comma, semicolon,
 //     tab or pipe, with RFC 4180 quoting (delimited.go, scan.go);
 //   - JSON Lines, and JSON arrays of objects, flattened to dotted keys (json.go);
-//   - "Key: Value" blocks, as chat-bot exports are (kv.go);
+//   - "Key: Value" blocks, as chat-bot exports are (kv.go), also in the message texts of
+//     Telegram Desktop's chat exports, result.json and messages.html (telegram.go);
 //   - SQL dumps: MySQL INSERT statements and PostgreSQL COPY blocks (sql.go);
 //   - Excel xlsx workbooks, streamed without temporary files (xlsx.go), and OpenDocument
 //     spreadsheets (.ods) the same way (ods.go); every sheet is a source of its own.

@@ -49,6 +49,7 @@ type Source struct {
 	opened bool       // a one-shot source has been opened
 	data   []byte     // for srcBytes
 	sheet  string     // for srcXLSX: the sheet to read ("" = the first)
+	skip   string     // not read, for this reason (a fixed phrase): Open fails with ErrNotData
 }
 
 type sourceKind int
@@ -125,6 +126,7 @@ func Sources(path string, opts Options) ([]*Source, error) {
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: the directory holds no files to read", displayPath(path))
 	}
+	markTelegramTwice(out)
 	return out, nil
 }
 
@@ -389,6 +391,9 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 	if s.Excluded {
 		return nil, nil, fmt.Errorf("%s: excluded by --exclude", s.Name)
 	}
+	if s.skip != "" {
+		return nil, nil, fmt.Errorf("%s: %w", s.Name, &notDataError{s.skip})
+	}
 	if s.once {
 		if s.opened {
 			return nil, nil, fmt.Errorf("%s: %w", s.Name, ErrNotCountable)
@@ -584,9 +589,13 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 	if f == "" {
 		head, _ := peek(br, sniffLen)
 		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] == '<' {
-			return nil, &notDataError{"XML or HTML input is not supported"}
+			if !isTelegramHTML(t) {
+				return nil, &notDataError{"XML or HTML input is not supported"}
+			}
+			f, det.FormatWhy = fmtTelegramHTML, "an HTML page of Telegram Desktop's chat export"
+		} else {
+			f, det.FormatWhy = sniffTextWhy(head)
 		}
-		f, det.FormatWhy = sniffTextWhy(head)
 	}
 	det.Format = formatNames[f]
 	if f == fmtCSV || f == fmtTSV {
@@ -604,6 +613,8 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 		return newKeyedReader(newKVBlocks(newLineReader(br, max)), foldKey)
 	case fmtSQL:
 		return s.openSQL(br, opts, max)
+	case fmtTelegram, fmtTelegramHTML:
+		return openTelegram(br, f, max)
 	}
 	return nil, fmt.Errorf("unknown input format %q", f)
 }

@@ -76,6 +76,11 @@ cp "$tmp/districts.ods" "$out/districts.ods"
 (cd "$tmp" && npm install --silent --no-audit --no-fund bson@6 >/dev/null 2>&1 && \
     NODE_PATH="$tmp/node_modules" node "$here/ejson.js" "$out/people.csv" "$out")
 
+# --- Telegram Desktop ---------------------------------------------------------------------
+# A chat with a lookup bot exported in both formats (result.json and messages.html), written
+# by a re-implementation of Telegram Desktop's export writers (no Telegram account needed).
+/usr/bin/python3 "$here/telegram.py" "$out/people.csv" "$out"
+
 # --- archives --------------------------------------------------------------------------
 mkdir -p "$tmp/tar/export"
 cp "$out/mariadb_batch.tsv" "$tmp/tar/export/people.tsv"

@@ -145,15 +145,25 @@ func cmdSpillKill(ts *testscript.TestScript, neg bool, args []string) {
 			cmd.Wait()
 		}
 	}()
-	var rows bytes.Buffer
-	rows.WriteString("phone,name,yob\n")
-	for i := range 200000 {
-		fmt.Fprintf(&rows, "98%08d,Spill Person %d,%d\n", i, i, 1950+i%50)
-	}
-	go func() { in.Write(rows.Bytes()) }() // stays open: the build waits for more
+	// Rows until the build is killed (the pipe then fails): the build holds
+	// 64 MiB of digests in memory before it writes them to spill files.
+	go func() {
+		var rows bytes.Buffer
+		rows.WriteString("phone,name,yob\n")
+		for i := 0; ; i++ {
+			fmt.Fprintf(&rows, "98%08d,Spill Person %d,%d\n", i%100000000, i, 1950+i%50)
+			if rows.Len() < 1<<20 {
+				continue
+			}
+			if _, err := in.Write(rows.Bytes()); err != nil {
+				return
+			}
+			rows.Reset()
+		}
+	}()
 	fdDir := fmt.Sprintf("/proc/%d/fd", cmd.Process.Pid)
 	spills := 0
-	for try := 0; try < 300 && spills < 2; try++ {
+	for try := 0; try < 1200 && spills < 2; try++ {
 		time.Sleep(50 * time.Millisecond)
 		spills = 0
 		ents, _ := os.ReadDir(fdDir)

@@ -2,10 +2,7 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"sync"
 
@@ -102,10 +99,6 @@ func BuildIndexes(inputs []*Input, requested []index.Index) ([]index.Index, erro
 	return ixs, nil
 }
 
-// spillRecord is the size of one spilled digest: 16 bytes and the index
-// number.
-const spillRecord = bloom.ItemSize + 1
-
 // plannedRows is the number of rows a filter is sized for: the distinct
 // ones, with a margin of four standard errors of the estimate and 64 rows
 // (so that an underestimate cannot push the false-positive rate noticeably
@@ -116,92 +109,60 @@ func plannedRows(c records.RowCount) int64 {
 }
 
 // Build hashes every input row's index entries into a new filter.
+//
+// A filter is sized for the rows it will hold. When every input is a plain
+// file of delimited text, counting its rows first costs little (a scan for
+// line ends, about a twentieth of the build), and the digests go straight
+// into the filter. Any other input is read once: compressed or transcoded
+// text, archive members, other formats, standard input. Its digests wait in
+// digest stores (spill.go) until the last row is read and the filter can be
+// sized from the rows read, then are inserted. Both ways give the same filter.
 func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResult, error) {
 	ixs := opts.Indexes
 	if len(ixs) == 0 || len(ixs) > 255 {
 		return nil, fmt.Errorf("need 1 to 255 indexes, got %d", len(ixs))
 	}
-	capacity := uint64(0)
-	countable := true
-	var rows, distinctRows int64
-	for _, in := range inputs {
-		if opts.Params != nil {
-			break // nothing to plan: no need to count
-		}
-		if in.Name == "-" {
-			countable = false
-			break
-		}
-		c, err := in.Count(opts.Records)
-		if errors.Is(err, records.ErrNotCountable) {
-			// A pipe: its digests go through a spill file instead.
-			countable = false
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
-		}
-		n := plannedRows(c)
-		rows += c.Rows
-		distinctRows += c.Distinct
-		for _, ix := range ixs {
-			capacity += uint64(n) * uint64(entriesPerRow(in.Mapping, ix))
-		}
+	h, err := buildHeader(inputs, ixs, opts)
+	if err != nil {
+		return nil, err
 	}
-
-	h := opts.Header
-	h.Normalization = opts.Normalizer.Version()
-	h.Region = opts.Normalizer.Region()
-	h.CustomFields = customFieldsOf(ixs)
-	h.Hash = bloom.HashHMACSHA256
-	if opts.Identifiers != nil {
-		if _, err := Anchors(ixs); err != nil {
+	res := &BuildResult{}
+	var f *bloom.Filter
+	if opts.Params != nil || countFirst(inputs) {
+		capacity, err := countInputs(inputs, ixs, opts, res)
+		if err != nil {
 			return nil, err
 		}
-		h.Hash = bloom.HashOPRF
-	}
-	h.Indexes = make([]bloom.Index, len(ixs))
-	for i, ix := range ixs {
-		h.Indexes[i] = bloom.Index{Name: ix.Name(), Fields: ix.FieldNames()}
-	}
-	h.Fields = presentFields(inputs)
-	h.ColumnKinds = PresentKinds(inputs)
-
-	var f *bloom.Filter
-	if countable {
-		var err error
 		if f, err = newFilter(h, capacity, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
 		defer memLimit.limit(f.Header.Bloom.BodySize())()
 	}
 	nw := opts.workers()
-	ins := &inserter{f: f}
+	sinks := make([]entrySink, nw)
+	var direct []*sink
+	var stores []*digestStore
 	if f != nil {
-		ins.mu = make([]sync.Mutex, f.Partitions())
-	}
-	sinks := make([]*sink, nw)
-	var spills []*spillFile
-	defer func() {
-		for _, s := range spills {
-			s.Close()
+		mu := make([]sync.Mutex, f.Partitions())
+		for w := range sinks {
+			s := &sink{f: f, mu: mu, b: newBuckets(f, nw), newEntries: make([]uint64, len(ixs))}
+			sinks[w], direct = s, append(direct, s)
 		}
-	}()
-	for w := range sinks {
-		sinks[w] = &sink{ins: ins, newEntries: make([]uint64, len(ixs))}
-		if f != nil {
-			sinks[w].b = newBuckets(f, nw)
-		} else {
-			tmp, err := newSpillFile(opts.TempDir)
-			if err != nil {
-				return nil, fmt.Errorf("standard input: %w", err)
+	} else {
+		for w := range sinks {
+			s := newDigestStore(opts.TempDir, nw)
+			sinks[w], stores = s, append(stores, s)
+		}
+		defer func() {
+			for _, s := range stores {
+				s.close()
 			}
-			spills = append(spills, tmp)
-			sinks[w].spill = tmp
-		}
+		}()
 	}
 	need := neededFields(ixs)
-	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
+	ropts := opts.Options
+	ropts.countRows = f == nil
+	accs, err := run(ctx, inputs, ropts, func(w int) handler {
 		return &buildHandler{
 			x:    extractors(inputs, opts.Normalizer, need, false),
 			e:    newEntryHasher(opts.Keys, ixs, opts.Identifiers),
@@ -214,45 +175,118 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	if err := checkColumns(inputs, accs, need); err != nil {
 		return nil, err
 	}
-	var used int64
-	for _, a := range accs {
-		used += a.Used
-	}
-	res := &BuildResult{Sources: accs, Spilled: f == nil}
-	if countable {
-		res.Rows, res.DistinctRows = rows, distinctRows
-	}
+	res.Sources = accs
+	entries := make([]uint64, len(ixs))
 	if f == nil {
-		var total uint64
-		for _, s := range sinks {
-			if err := s.spill.Flush(); err != nil {
-				return nil, fmt.Errorf("writing spill file: %w", err)
-			}
-			total += s.spilled
-		}
-		if f, err = newFilter(h, total, opts.FPR, opts.Params); err != nil {
+		if f, entries, err = insertStored(ctx, h, inputs, ixs, opts, res, stores); err != nil {
 			return nil, err
 		}
 		defer memLimit.limit(f.Header.Bloom.BodySize())()
-		ins.f = f
-		ins.mu = make([]sync.Mutex, f.Partitions())
-		if err := replay(ctx, spills, sinks, ins); err != nil {
-			return nil, err
+	}
+	for _, s := range direct {
+		for i, n := range s.newEntries {
+			entries[i] += n
 		}
 	}
-	for i := range ixs {
-		var n uint64
-		for _, s := range sinks {
-			n += s.newEntries[i]
-		}
+	for i, n := range entries {
 		f.Header.Indexes[i].Entries = n
 	}
 	if opts.Params == nil {
 		res.Dropped = dropEmptyIndexes(&f.Header)
 	}
-	f.Header.Records = used
+	for _, a := range accs {
+		f.Header.Records += a.Used
+	}
 	res.Filter = f
 	return res, nil
+}
+
+// countFirst reports whether every input is better counted in a pass of its
+// own than read once (records.Source.CountIsCheap).
+func countFirst(inputs []*Input) bool {
+	for _, in := range inputs {
+		if in.src == nil || !in.src.CountIsCheap() {
+			return false
+		}
+	}
+	return true
+}
+
+// countInputs counts the inputs' rows in a first pass and returns the
+// capacity to plan the filter for (0 when opts.Params fix it).
+func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *BuildResult) (uint64, error) {
+	if opts.Params != nil {
+		return 0, nil
+	}
+	var capacity uint64
+	for _, in := range inputs {
+		c, err := in.Count(opts.Records)
+		if err != nil {
+			return 0, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
+		}
+		res.Rows += c.Rows
+		res.DistinctRows += c.Distinct
+		capacity += capacityFor(in, ixs, c)
+	}
+	return capacity, nil
+}
+
+// capacityFor is the number of entries the rows c of in can make.
+func capacityFor(in *Input, ixs []index.Index, c records.RowCount) uint64 {
+	n := plannedRows(c)
+	var capacity uint64
+	for _, ix := range ixs {
+		capacity += uint64(n) * uint64(entriesPerRow(in.Mapping, ix))
+	}
+	return capacity
+}
+
+// insertStored sizes the filter from the rows read and inserts the stored
+// digests; it returns the filter and how many of each index's entries were
+// new to it.
+func insertStored(ctx context.Context, h bloom.Header, inputs []*Input, ixs []index.Index, opts BuildOptions, res *BuildResult, stores []*digestStore) (*bloom.Filter, []uint64, error) {
+	var capacity uint64
+	for i, in := range inputs {
+		c := res.Sources[i].rows
+		res.Rows += c.Rows
+		res.DistinctRows += c.Distinct
+		capacity += capacityFor(in, ixs, c)
+	}
+	for _, s := range stores {
+		res.Spilled = res.Spilled || s.spilled()
+	}
+	f, err := newFilter(h, capacity, opts.FPR, opts.Params)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := insertAll(ctx, stores, f, len(ixs), len(stores))
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, entries, nil
+}
+
+// buildHeader is the filter header before sizing: what the inputs, the
+// indexes and the key mode say.
+func buildHeader(inputs []*Input, ixs []index.Index, opts BuildOptions) (bloom.Header, error) {
+	h := opts.Header
+	h.Normalization = opts.Normalizer.Version()
+	h.Region = opts.Normalizer.Region()
+	h.CustomFields = customFieldsOf(ixs)
+	h.Hash = bloom.HashHMACSHA256
+	if opts.Identifiers != nil {
+		if _, err := Anchors(ixs); err != nil {
+			return h, err
+		}
+		h.Hash = bloom.HashOPRF
+	}
+	h.Indexes = make([]bloom.Index, len(ixs))
+	for i, ix := range ixs {
+		h.Indexes[i] = bloom.Index{Name: ix.Name(), Fields: ix.FieldNames()}
+	}
+	h.Fields = presentFields(inputs)
+	h.ColumnKinds = PresentKinds(inputs)
+	return h, nil
 }
 
 func newFilter(h bloom.Header, capacity uint64, fpr float64, fixed *bloom.Params) (*bloom.Filter, error) {
@@ -313,7 +347,7 @@ func extractors(inputs []*Input, norm *fields.Normalizer, need []fields.Field, w
 type buildHandler struct {
 	x    []*extractor
 	e    *entryHasher
-	sink *sink
+	sink entrySink
 	r    row
 }
 
@@ -333,70 +367,52 @@ func (b *buildHandler) done() error {
 	if err := b.e.err(); err != nil {
 		return err
 	}
-	return b.sink.flush()
+	return b.sink.finish()
 }
 
-// inserter owns the filter and one lock per partition, so that workers
-// inserting into different partitions never wait for each other.
-type inserter struct {
-	f  *bloom.Filter
-	mu []sync.Mutex
+// entrySink takes one worker's digests: straight into the filter (sink), or
+// into a digestStore until the filter can be sized.
+type entrySink interface {
+	add(d *[bloom.ItemSize]byte, ix uint8)
+	// finish is called after the worker's last digest; it returns the
+	// first error.
+	finish() error
 }
 
-// sink is one worker's way into the filter: its digests are grouped by
-// partition (buckets) and inserted a partition at a time under that
-// partition's lock, so that the bits an insert sets are in the cache and
-// workers inserting into different partitions never wait for each other. When
-// the filter cannot be sized yet (standard input), digests go to a spill
-// file instead.
+// sink is one worker's way into a filter already sized: its digests are
+// grouped by partition (buckets) and inserted a partition at a time under
+// that partition's lock, so that the bits an insert sets are in the cache
+// and workers inserting into different partitions never wait for each other.
 type sink struct {
-	ins        *inserter
+	f          *bloom.Filter
+	mu         []sync.Mutex // one per partition, shared by the workers
 	b          *buckets
 	isNew      []bool
 	newEntries []uint64
-	spill      *spillFile
-	spillBuf   []byte
-	spilled    uint64
 	err        error
 }
 
 func (s *sink) add(d *[bloom.ItemSize]byte, ix uint8) {
-	if s.spill != nil {
-		s.spillBuf = append(append(s.spillBuf, d[:]...), ix)
-		if len(s.spillBuf) >= 1<<16*spillRecord {
-			s.err = s.flush()
-		}
-		return
-	}
 	s.b.add(d, uint32(ix))
 	if s.b.full {
-		s.err = s.flush()
+		s.err = s.finish()
 	}
 }
 
-// flush empties the buckets into the filter, or the buffer into the spill
-// file. After an error it does nothing and returns that error.
-func (s *sink) flush() error {
+// finish empties the buckets into the filter. After an error it does
+// nothing and returns that error.
+func (s *sink) finish() error {
 	if s.err != nil {
 		return s.err
 	}
-	if s.spill != nil {
-		if _, err := s.spill.Write(s.spillBuf); err != nil {
-			return fmt.Errorf("writing spill file: %w", err)
-		}
-		s.spilled += uint64(len(s.spillBuf) / spillRecord)
-		s.spillBuf = s.spillBuf[:0]
-		return nil
-	}
-	f := s.ins.f
 	s.b.each(func(p int, d [][bloom.ItemSize]byte, tag []uint32) {
 		if cap(s.isNew) < len(d) {
 			s.isNew = make([]bool, s.b.per)
 		}
 		isNew := s.isNew[:len(d)]
-		s.ins.mu[p].Lock()
-		f.AddItems(p, d, isNew)
-		s.ins.mu[p].Unlock()
+		s.mu[p].Lock()
+		s.f.AddItems(p, d, isNew)
+		s.mu[p].Unlock()
 		for i, n := range isNew {
 			if n {
 				s.newEntries[tag[i]]++
@@ -404,51 +420,6 @@ func (s *sink) flush() error {
 		}
 	})
 	return nil
-}
-
-// testHookSpilled, when set by a test, is called with each spill file once
-// all its digests are written, before they are read back (from the spill
-// files' goroutines, concurrently).
-var testHookSpilled func(*os.File)
-
-// replay inserts spilled items, one goroutine per spill file.
-func replay(ctx context.Context, spills []*spillFile, sinks []*sink, ins *inserter) error {
-	errs := make([]error, len(spills))
-	var wg sync.WaitGroup
-	for w, file := range spills {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := sinks[w]
-			s.spill = nil
-			s.b = newBuckets(ins.f, len(sinks))
-			r, err := file.Reader()
-			if err != nil {
-				errs[w] = err
-				return
-			}
-			if testHookSpilled != nil {
-				testHookSpilled(file.f)
-			}
-			var rec [spillRecord]byte
-			var d [bloom.ItemSize]byte
-			for n := uint64(0); n < s.spilled; n++ {
-				if n%(1<<16) == 0 && ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				if _, err := io.ReadFull(r, rec[:]); err != nil {
-					errs[w] = fmt.Errorf("reading spill file: %w", err)
-					return
-				}
-				copy(d[:], rec[:bloom.ItemSize])
-				s.add(&d, rec[bloom.ItemSize])
-			}
-			errs[w] = s.flush()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // dropEmptyIndexes removes from h the indexes without entries (an entry's

@@ -121,8 +121,8 @@ func TestWorkersAgree(t *testing.T) {
 	}
 }
 
-// TestStdinSpillMatchesFile: a filter built through the digest spill
-// (standard input) holds the same entries as one built from the file.
+// TestStdinSpillMatchesFile: a filter built from standard input, whose
+// digests go through a temporary file, is the one built from the file.
 func TestStdinSpillMatchesFile(t *testing.T) {
 	dump := fixture(t, "dump_leak.csv")
 	direct := build(t, []string{dump}, 2)
@@ -135,9 +135,14 @@ func TestStdinSpillMatchesFile(t *testing.T) {
 	old := os.Stdin
 	os.Stdin = f
 	defer func() { os.Stdin = old }()
+	defer func(b int) { spillMemBudget = b }(spillMemBudget)
+	spillMemBudget = 0
 	spilled := build(t, []string{"-"}, 2)
 	if !spilled.Spilled || direct.Spilled {
 		t.Fatal("expected only the stdin build to spill")
+	}
+	if spilled.Filter.Header.Bloom != direct.Filter.Header.Bloom {
+		t.Fatalf("params %+v, from the file %+v", spilled.Filter.Header.Bloom, direct.Filter.Header.Bloom)
 	}
 	for i := range direct.Filter.Header.Indexes {
 		if direct.Filter.Header.Indexes[i].Entries != spilled.Filter.Header.Indexes[i].Entries {

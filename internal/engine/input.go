@@ -73,6 +73,10 @@ type Input struct {
 	closer io.Closer
 	src    *records.Source
 	ropts  records.Options
+	// countRows makes start open the input to count its rows as they are
+	// read (records.Options.CountRows); a source read once counts them from
+	// the start.
+	countRows bool
 }
 
 // Close releases the input.
@@ -229,6 +233,9 @@ const MaxColumns = 16384
 // closed until the pipeline reads it (see start), so that a directory or archive of many
 // files does not hold them all open.
 func openSource(p string, src *records.Source, mo MapOptions, ropts records.Options) (*Input, error) {
+	if src.Once() {
+		ropts.CountRows = true // it cannot be opened again to count (see Build)
+	}
 	r, c, err := src.Open(ropts)
 	if err != nil {
 		if strings.HasPrefix(err.Error(), src.Name+":") {
@@ -340,7 +347,9 @@ func (in *Input) start() (records.Reader, error) {
 	if in.reader != nil && in.closer != nil {
 		return in.reader, nil
 	}
-	r, c, err := in.src.Open(in.ropts)
+	ropts := in.ropts
+	ropts.CountRows = in.countRows
+	r, c, err := in.src.Open(ropts)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", in.Display(), err)
 	}

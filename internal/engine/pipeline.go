@@ -44,6 +44,9 @@ type Accounting struct {
 	lastInvalid  string // the reason of the latest one
 	// Per field: rows with a valid value, and values that did not normalize.
 	fieldOK, fieldBad [numFields]int64
+	// rows are the rows read and the estimate of the distinct ones, when
+	// the pipeline sizes its output from them (Options.countRows).
+	rows records.RowCount
 }
 
 // valid counts the fields r has a valid value for.
@@ -180,6 +183,8 @@ type Options struct {
 	Workers  int // 0 = GOMAXPROCS
 	Strict   bool
 	Progress Progress
+
+	countRows bool // estimate each input's distinct rows while reading (Accounting.rows)
 }
 
 func (o Options) workers() int {
@@ -230,6 +235,7 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	workerAcc := make([][]*Accounting, nw)
 	for i := range inputs {
 		readAcc[i] = newAccounting(inputs[i].Display())
+		inputs[i].countRows = opts.countRows
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < nw; w++ {
@@ -311,6 +317,9 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 			acc.Truncated, acc.TruncatedReason = true, why
 		}
 		acc.Warnings = records.Warnings(r)
+		if in.countRows {
+			acc.rows = rowsOf(r)
+		}
 	}()
 	ncol := len(in.Mapping.Columns)
 	keep, _ := project(in) // the workers' extractors index these only
@@ -395,6 +404,19 @@ func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work ch
 	}
 	prog.Advance(r.BytesRead()-lastBytes, rowsSince)
 	return nil
+}
+
+// rowsOf is the count of the rows r has given, and the estimate of the
+// distinct ones: r was opened with records.Options.CountRows (Input.start).
+func rowsOf(r records.Reader) records.RowCount {
+	if rr, ok := r.(*replayReader); ok {
+		r = rr.Reader
+	}
+	c, ok := records.Rows(r)
+	if !ok {
+		panic("engine: rows of an input not opened to count them")
+	}
+	return c
 }
 
 // sortedKeys returns a map's keys in order, for deterministic output.

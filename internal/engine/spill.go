@@ -1,14 +1,214 @@
 package engine
 
 import (
-	"bufio"
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"encoding/binary"
 	"fmt"
-	"io"
+	"math/bits"
 	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/leakcheck/leakcheck/bloom"
 )
+
+// Build reads its inputs once. A filter is sized from the number of rows it
+// will hold, which is known only at the end of that pass, so each worker keeps
+// its digests in a digestStore until then (in memory up to a budget, beyond it
+// in a temporary file of digests, never plaintext), and insertAll then inserts
+// them all.
+//
+// The store groups digests by range: the top spillRangeBits bits of a digest.
+// bloom.PartitionOf is monotone in a digest's first 8 bytes, so whatever the
+// filter's partition count turns out to be, a range's digests fall into a few
+// adjacent partitions: insertAll inserts range by range, and each partition
+// receives all of its digests in one run, while it is in the cache.
+
+// spillRecord is the size of one stored digest: 16 bytes and the index
+// number.
+const spillRecord = bloom.ItemSize + 1
+
+const (
+	spillRangeBits = 8
+	spillRanges    = 1 << spillRangeBits
+	// Each range's digests are gathered in a small staging buffer of
+	// spillStage digests (all of a worker's fit in its core's L2 cache), then
+	// copied in one piece to the range's chunk of spillChunk digests (34 KiB):
+	// scattering digests straight to 256 chunks would miss the cache on
+	// nearly every new cache line.
+	spillStage = 32
+	spillChunk = 64 * spillStage
+)
+
+// spillMemBudget is how many bytes of digests all workers together keep in
+// memory before the rest go to temporary files: 64 MiB, about 1 M rows on 4
+// indexes. A variable so that tests can make every build spill.
+var spillMemBudget = 64 << 20
+
+// chunkRef is one stored chunk of a range: in memory, or at off in the file.
+type chunkRef struct {
+	mem []byte
+	off int64
+	n   int32 // digests
+}
+
+// digestStore is one worker's digests, grouped by range.
+type digestStore struct {
+	dir    string // for the temporary file; "" = os.TempDir()
+	budget int    // bytes of chunks kept in memory
+	stage  [spillRanges][spillStage * spillRecord]byte
+	staged [spillRanges]uint8
+	fill   [spillRanges][]byte // the chunk being filled, capacity spillChunk digests
+	chunks [spillRanges][]chunkRef
+	free   [][]byte // chunk buffers whose digests went to the file
+	held   int      // bytes of chunks in memory
+	file   *spillFile
+	n      uint64 // digests stored
+	err    error
+}
+
+func newDigestStore(dir string, workers int) *digestStore {
+	return &digestStore{dir: dir, budget: spillMemBudget / max(workers, 1)}
+}
+
+// rangeOf is the range of a digest: its top spillRangeBits bits.
+func rangeOf(d *[bloom.ItemSize]byte) int {
+	return int(binary.BigEndian.Uint16(d[:2]) >> (16 - spillRangeBits))
+}
+
+// add stores one digest of index ix. After an error, it does nothing: see
+// finish.
+func (s *digestStore) add(d *[bloom.ItemSize]byte, ix uint8) {
+	r := rangeOf(d)
+	i := int(s.staged[r]) * spillRecord
+	st := &s.stage[r]
+	*(*[bloom.ItemSize]byte)(st[i : i+bloom.ItemSize]) = *d
+	st[i+bloom.ItemSize] = ix
+	s.n++
+	if s.staged[r]++; s.staged[r] == spillStage {
+		s.unstage(r)
+	}
+}
+
+// unstage moves range r's staged digests to its chunk, storing the chunk
+// when it is full.
+func (s *digestStore) unstage(r int) {
+	n := int(s.staged[r]) * spillRecord
+	s.staged[r] = 0
+	if s.fill[r] == nil {
+		s.fill[r] = s.newChunk()
+	}
+	s.fill[r] = append(s.fill[r], s.stage[r][:n]...)
+	if len(s.fill[r]) < spillChunk*spillRecord {
+		return
+	}
+	b := s.fill[r]
+	s.fill[r] = nil
+	if s.err != nil {
+		s.free = append(s.free, b[:0])
+		return
+	}
+	s.chunks[r] = append(s.chunks[r], chunkRef{mem: b, n: spillChunk})
+	s.held += len(b)
+	if s.held > s.budget {
+		s.err = s.spill()
+	}
+}
+
+func (s *digestStore) newChunk() []byte {
+	if n := len(s.free); n > 0 {
+		b := s.free[n-1]
+		s.free = s.free[:n-1]
+		return b
+	}
+	return make([]byte, 0, spillChunk*spillRecord)
+}
+
+// spill writes the chunks held in memory to the temporary file; their
+// buffers are used again.
+func (s *digestStore) spill() error {
+	if s.file == nil {
+		f, err := newSpillFile(s.dir)
+		if err != nil {
+			return err
+		}
+		s.file = f
+	}
+	for r := range s.chunks {
+		for i, c := range s.chunks[r] {
+			if c.mem == nil {
+				continue
+			}
+			off, err := s.file.write(c.mem)
+			if err != nil {
+				return err
+			}
+			s.chunks[r][i] = chunkRef{off: off, n: c.n}
+			if cap(c.mem) == spillChunk*spillRecord {
+				s.free = append(s.free, c.mem[:0])
+			}
+		}
+	}
+	s.held = 0
+	return nil
+}
+
+// finish makes the partly filled chunks part of the store, spilling them
+// too when the store is over its budget; it returns the first error of add.
+func (s *digestStore) finish() error {
+	for r := range s.staged {
+		if s.staged[r] > 0 {
+			s.unstage(r)
+		}
+	}
+	if s.err != nil {
+		return s.err
+	}
+	for r, b := range s.fill {
+		if len(b) > 0 {
+			s.chunks[r] = append(s.chunks[r], chunkRef{mem: b, n: int32(len(b) / spillRecord)})
+			s.held += len(b)
+			s.fill[r] = nil
+		}
+	}
+	s.free = nil
+	if s.held > s.budget {
+		return s.spill()
+	}
+	return nil
+}
+
+// spilled reports whether any digest went to a temporary file.
+func (s *digestStore) spilled() bool { return s.file != nil }
+
+// close removes the temporary file, if any.
+func (s *digestStore) close() {
+	if s.file != nil {
+		s.file.close()
+		s.file = nil
+	}
+}
+
+// read appends to parts the stored pieces of range r: chunks held in
+// memory as they are, chunks in the file read into buf.
+func (s *digestStore) read(r int, parts [][]byte, buf []byte) ([][]byte, []byte, error) {
+	for _, c := range s.chunks[r] {
+		if c.mem != nil {
+			parts = append(parts, c.mem)
+			continue
+		}
+		n := len(buf)
+		buf = append(buf, make([]byte, int(c.n)*spillRecord)...)
+		if err := s.file.readAt(buf[n:], c.off); err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, buf[n:])
+	}
+	return parts, buf, nil
+}
 
 // spillFile is a temporary file of digests that nobody else can read back:
 // it has no name while the run lasts (created unnamed with O_TMPFILE where
@@ -18,14 +218,19 @@ import (
 // so that the blocks a file system frees, a swap of the disk or a copy taken
 // through /proc while the run lasts hold no digest in the clear: row count,
 // each row's indexes and its repeats stay unreadable (docs/threat-model.md).
+// It is written at its end and read at any offset (CTR mode's keystream at
+// an offset is the one of its block counter): every access to spill files
+// goes through write and readAt.
 type spillFile struct {
 	f *os.File
 	// name is the file's name where it could not be removed while open
 	// (Windows), "" otherwise.
-	name string
-	key  [32]byte
-	iv   [aes.BlockSize]byte
-	w    *bufio.Writer
+	name  string
+	block cipher.Block
+	key   [32]byte
+	iv    [aes.BlockSize]byte
+	end   int64
+	buf   []byte // encrypted bytes being written
 }
 
 // spillPattern names the file in the directory for the moment it has a name
@@ -38,48 +243,69 @@ func newSpillFile(dir string) (*spillFile, error) {
 	}
 	f, name, err := createUnnamed(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (set TMPDIR to a directory with room for about 17 bytes per index entry)", err)
 	}
 	s := &spillFile{f: f, name: name}
 	rand.Read(s.key[:])
 	rand.Read(s.iv[:])
-	s.w = bufio.NewWriterSize(cipher.StreamWriter{S: s.stream(), W: f}, 1<<20)
+	if s.block, err = aes.NewCipher(s.key[:]); err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
 	return s, nil
 }
 
-func (s *spillFile) stream() cipher.Stream {
-	b, err := aes.NewCipher(s.key[:])
-	if err != nil {
-		panic(err) // a 32-byte key is always valid
+// stream returns the keystream from byte off of the file on.
+func (s *spillFile) stream(off int64) cipher.Stream {
+	var ctr [aes.BlockSize]byte
+	copy(ctr[:], s.iv[:])
+	// The counter block is the IV plus the block number, as a 128-bit
+	// big-endian addition (cipher.NewCTR's counting).
+	lo := binary.BigEndian.Uint64(ctr[8:])
+	hi := binary.BigEndian.Uint64(ctr[:8])
+	lo2, carry := bits.Add64(lo, uint64(off)/aes.BlockSize, 0)
+	binary.BigEndian.PutUint64(ctr[8:], lo2)
+	binary.BigEndian.PutUint64(ctr[:8], hi+carry)
+	st := cipher.NewCTR(s.block, ctr[:])
+	if skip := off % aes.BlockSize; skip > 0 {
+		var b [aes.BlockSize]byte
+		st.XORKeyStream(b[:skip], b[:skip])
 	}
-	return cipher.NewCTR(b, s.iv[:])
+	return st
 }
 
-// Write encrypts p into the file.
-func (s *spillFile) Write(p []byte) (int, error) { return s.w.Write(p) }
-
-// Flush writes what is buffered.
-func (s *spillFile) Flush() error { return s.w.Flush() }
-
-// Reader reads the file back from its start, decrypted.
-func (s *spillFile) Reader() (io.Reader, error) {
-	if err := s.w.Flush(); err != nil {
-		return nil, fmt.Errorf("writing spill file: %w", err)
+// write encrypts b to the end of the file and returns its offset.
+func (s *spillFile) write(b []byte) (int64, error) {
+	off := s.end
+	if cap(s.buf) < len(b) {
+		s.buf = make([]byte, len(b))
 	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("reading spill file: %w", err)
+	enc := s.buf[:len(b)]
+	s.stream(off).XORKeyStream(enc, b)
+	if _, err := s.f.WriteAt(enc, off); err != nil {
+		return 0, fmt.Errorf("writing temporary file of digests (set TMPDIR to a directory with room for about 17 bytes per index entry): %w", err)
 	}
-	return bufio.NewReaderSize(cipher.StreamReader{S: s.stream(), R: s.f}, 1<<20), nil
+	s.end += int64(len(b))
+	return off, nil
 }
 
-// Close closes the file (which frees it: it has no name) and forgets the key.
-func (s *spillFile) Close() error {
+// readAt reads and decrypts len(b) bytes at off.
+func (s *spillFile) readAt(b []byte, off int64) error {
+	if _, err := s.f.ReadAt(b, off); err != nil {
+		return fmt.Errorf("reading temporary file of digests: %w", err)
+	}
+	s.stream(off).XORKeyStream(b, b)
+	return nil
+}
+
+// close closes the file (which frees it: it has no name) and forgets the
+// key.
+func (s *spillFile) close() {
 	clear(s.key[:])
-	err := s.f.Close()
+	s.block = nil
+	s.f.Close()
 	if s.name != "" {
 		os.Remove(s.name)
 	}
-	return err
 }
 
 // createRemoved creates a file in dir and removes its name at once, keeping
@@ -94,4 +320,158 @@ func createRemoved(dir string) (f *os.File, name string, err error) {
 		name = f.Name()
 	}
 	return f, name, nil
+}
+
+// testHookSpilled, when set by a test, is called with each spill file once
+// all its digests are written, before they are read back.
+var testHookSpilled func(*os.File)
+
+// insertAll inserts every stored digest into f, range by range on workers
+// goroutines, and returns how many of each of nix indexes' entries were new
+// to the filter.
+func insertAll(ctx context.Context, stores []*digestStore, f *bloom.Filter, nix, workers int) ([]uint64, error) {
+	if testHookSpilled != nil {
+		for _, s := range stores {
+			if s.file != nil {
+				testHookSpilled(s.file.f)
+			}
+		}
+	}
+	mu := make([]sync.Mutex, f.Partitions())
+	var next atomic.Int64
+	counts := make([][]uint64, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		counts[w] = make([]uint64, nix)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ins := rangeInserter{f: f, mu: mu, newEntries: counts[w]}
+			for {
+				r := int(next.Add(1) - 1)
+				if r >= spillRanges {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				if err := ins.insert(stores, r); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	total := make([]uint64, nix)
+	for _, c := range counts {
+		for i, n := range c {
+			total[i] += n
+		}
+	}
+	return total, nil
+}
+
+// rangeInserter is one insertAll goroutine's state.
+type rangeInserter struct {
+	f          *bloom.Filter
+	mu         []sync.Mutex
+	newEntries []uint64
+	parts      [][]byte
+	buf        []byte
+	part       []uint32 // each digest's partition, less the range's first
+	items      [][bloom.ItemSize]byte
+	tags       []uint8
+	isNew      []bool
+	end        []int
+}
+
+// insert inserts the digests of range r: gathered from every store, sorted
+// by partition (a counting sort), and added a partition at a time under its
+// lock (a partition can span two ranges).
+func (ri *rangeInserter) insert(stores []*digestStore, r int) error {
+	parts, buf := ri.parts[:0], ri.buf[:0]
+	for _, s := range stores {
+		var err error
+		if parts, buf, err = s.read(r, parts, buf); err != nil {
+			return err
+		}
+	}
+	ri.parts, ri.buf = parts, buf
+	n := 0
+	for _, b := range parts {
+		n += len(b) / spillRecord
+	}
+	if n == 0 {
+		return nil
+	}
+	// PartitionOf is monotone in a digest's first 8 bytes: the range's
+	// partitions are those of its lowest and highest possible digests.
+	np := uint64(ri.f.Partitions())
+	firstHi, _ := bits.Mul64(uint64(r)<<(64-spillRangeBits), np)
+	lastHi, _ := bits.Mul64(uint64(r+1)<<(64-spillRangeBits)-1, np)
+	first, span := int(firstHi), int(lastHi-firstHi)+1
+	if cap(ri.items) < n {
+		ri.items = make([][bloom.ItemSize]byte, n)
+		ri.tags = make([]uint8, n)
+		ri.isNew = make([]bool, n)
+		ri.part = make([]uint32, n)
+	}
+	if cap(ri.end) < span {
+		ri.end = make([]int, span)
+	}
+	items, tags, part, end := ri.items[:n], ri.tags[:n], ri.part[:n], ri.end[:span]
+	clear(end)
+	i := 0
+	for _, b := range parts {
+		for o := 0; o < len(b); o += spillRecord {
+			hi, _ := bits.Mul64(binary.BigEndian.Uint64(b[o:o+8]), np)
+			p := uint32(int(hi) - first)
+			part[i] = p
+			end[p]++
+			i++
+		}
+	}
+	for j, at := 0, 0; j < span; j++ {
+		at += end[j]
+		end[j] = at - end[j] // the partition's start, advanced as it is filled
+	}
+	i = 0
+	for _, b := range parts {
+		for o := 0; o < len(b); o += spillRecord {
+			p := part[i]
+			j := end[p]
+			end[p]++
+			items[j] = [bloom.ItemSize]byte(b[o : o+bloom.ItemSize])
+			tags[j] = b[o+bloom.ItemSize]
+			i++
+		}
+	}
+	// end[p] is now the end of partition first+p, and its start the
+	// previous one's end.
+	lo := 0
+	for p := range span {
+		hi := end[p]
+		if hi == lo {
+			continue
+		}
+		isNew := ri.isNew[lo:hi]
+		ri.mu[first+p].Lock()
+		ri.f.AddItems(first+p, items[lo:hi], isNew)
+		ri.mu[first+p].Unlock()
+		for k, nw := range isNew {
+			if nw {
+				ri.newEntries[tags[lo+k]]++
+			}
+		}
+		lo = hi
+	}
+	return nil
 }

@@ -51,8 +51,10 @@ func TestSpillHasNoNameAndNoPlainDigests(t *testing.T) {
 		contents = append(contents, b)
 	}
 	defer func() { testHookSpilled = nil }()
+	defer func(b int) { spillMemBudget = b }(spillMemBudget)
+	spillMemBudget = 0 // every digest goes to the files
 	res := build(t, []string{"-"}, 2)
-	if !res.Spilled || len(contents) != 2 {
+	if !res.Spilled || len(contents) == 0 { // one per worker that had rows
 		t.Fatalf("spilled %v, %d spill files seen", res.Spilled, len(contents))
 	}
 	if len(listed) > 0 {

@@ -22,6 +22,26 @@ type delimitedReader struct {
 	ends   []int    // end offsets of the fields in field
 
 	lines lineBreaks // evidence of values with unescaped line breaks
+
+	// hashRows makes Next set raw to the hash of each record's bytes, as
+	// count hashes them, or raw.ok to false for a record count hashes by
+	// its position (a line too long): see sourceReader.note.
+	hashRows bool
+	raw      struct {
+		h  uint64
+		ok bool
+	}
+}
+
+// hashed notes the bytes of the record Next is about to return, for
+// hashRows; data nil means none (a record skipped by the scanner).
+func (d *delimitedReader) hashed(data []byte) {
+	if d.hashRows {
+		d.raw.ok = data != nil
+		if data != nil {
+			d.raw.h = rowHash(data)
+		}
+	}
 }
 
 // NewDelimited returns a reader for delimited text with a header row. name is used in RowErrors.
@@ -157,10 +177,12 @@ func (d *delimitedReader) Next() (Record, error) {
 			case len(data) == 0:
 				continue // blank line
 			case len(data) > s.max:
+				d.hashed(nil)
 				return d.rowError(start, s.tooLong(false))
 			case d.lines.footer(data, s.delim, want):
 				continue
 			}
+			d.hashed(data)
 			vals, reason := d.split(data, false, want)
 			d.lines.row(bytes.Count(data, []byte{s.delim})+1, want)
 			return d.record(start, vals, reason)
@@ -171,8 +193,10 @@ func (d *delimitedReader) Next() (Record, error) {
 		}
 		start := s.takeLine(len(line))
 		if len(data) > s.max {
+			d.hashed(nil)
 			return d.rowError(start, s.tooLong(false))
 		}
+		d.hashed(data)
 		if literalQuotes(s.delim) {
 			d.lines.row(n, want)
 		}
@@ -199,6 +223,7 @@ func (d *delimitedReader) Next() (Record, error) {
 		d.err = err
 		return Record{}, err
 	}
+	d.hashed(rec.data)
 	if rec.skip != "" {
 		return d.rowError(rec.line, rec.skip)
 	}

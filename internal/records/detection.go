@@ -12,6 +12,8 @@ type Detection struct {
 	FormatWhy   string // "first statement PRAGMA", "--format-in", …
 	Encoding    string // "UTF-8", "Windows-1252", …; "" when the format has none of its own (xlsx)
 	EncodingWhy string // "valid UTF-8 in the first 64 KiB", "declared by SET NAMES", …
+
+	transcoded bool // the text was converted to UTF-8 (see Source.CountIsCheap)
 }
 
 // String renders the detection as one line, e.g. "SQL dump (MySQL/MariaDB) (first statement

@@ -73,3 +73,29 @@ func (d *distinct) estimate(rows int64) int64 {
 	}
 	return min(rows, int64(math.Round(e)))
 }
+
+// DistinctRows counts rows and estimates how many are distinct: Source.CountRows counts a
+// source that is not delimited text with one, and a reader opened with Options.CountRows
+// counts every source the way CountRows does. The zero value is ready to use.
+type DistinctRows struct {
+	d    distinct
+	rows int64
+	buf  []byte
+}
+
+// Record adds a record read whole.
+func (c *DistinctRows) Record(values []string) {
+	c.buf = c.d.addValues(values, c.buf)
+	c.rows++
+}
+
+// Bad adds a row that could not be read (a row error): counted as distinct.
+func (c *DistinctRows) Bad() {
+	c.d.add(uint64(c.rows) * 0x9e3779b97f4a7c15)
+	c.rows++
+}
+
+// Count returns the rows added and the estimate of the distinct ones.
+func (c *DistinctRows) Count() RowCount {
+	return RowCount{Rows: c.rows, Distinct: c.d.estimate(c.rows)}
+}

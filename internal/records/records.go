@@ -102,6 +102,9 @@ type Reader interface {
 
 // Options tunes the readers. The zero value is ready to use.
 type Options struct {
+	// CountRows makes the reader count its rows and estimate how many are distinct as they
+	// are read, as Source.CountRows does in a pass of its own: see Rows.
+	CountRows bool
 	// MaxLineBytes bounds memory: a physical line or quoted field over this many bytes is
 	// skipped as a RowError. Default DefaultMaxLineBytes (4 MiB) when 0; at most 1 GiB.
 	// Precisely, the limit applies to each record's bytes without its final line terminator,

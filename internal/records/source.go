@@ -40,17 +40,31 @@ type Source struct {
 	// that the caller can say so, and is not opened.
 	Excluded bool
 
-	kind   sourceKind
-	path   string     // the file, or the archive a member is in
-	member *zipMember // for srcMember of a zip archive
-	tar    *tarMember // for srcMember of a tar archive
-	once   bool       // standard input or a pipe: it can be read once
-	tables []string   // SQL tables with rows, from a first pass (nil: not made yet)
-	opened bool       // a one-shot source has been opened
-	data   []byte     // for srcBytes
-	sheet  string     // for srcXLSX: the sheet to read ("" = the first)
-	skip   string     // not read, for this reason (a fixed phrase): Open fails with ErrNotData
+	kind    sourceKind
+	path    string       // the file, or the archive a member is in
+	member  *zipMember   // for srcMember of a zip archive
+	tar     *tarMember   // for srcMember of a tar archive
+	once    bool         // standard input or a pipe: it can be read once
+	tables  []string     // SQL tables with rows, from a first pass (nil: not made yet)
+	opened  bool         // a one-shot source has been opened
+	data    []byte       // for srcBytes
+	sheet   string       // for srcXLSX: the sheet to read ("" = the first)
+	skip    string       // not read, for this reason (a fixed phrase): Open fails with ErrNotData
+	rawRead atomic.Int64 // bytes read from the underlying file or stream, over every opening
+	cheap   bool         // set by open: see CountIsCheap
 }
+
+// CountIsCheap reports whether counting the source's rows in a pass of their own costs little
+// next to reading them: a file, neither compressed nor transcoded, of delimited text, which
+// Count scans for the ends of records without splitting or decoding them. Any other source
+// (compressed, an archive member, another format, standard input) is better read once. It is
+// known once the source has been opened.
+func (s *Source) CountIsCheap() bool { return s.cheap }
+
+// RawBytesRead reports how many bytes have been read from the source's underlying file or
+// stream (a compressed file's compressed bytes) over all the times it was opened: a build
+// reads each input once, plus the start that opening it to map its columns reads.
+func (s *Source) RawBytesRead() int64 { return s.rawRead.Load() }
 
 type sourceKind int
 
@@ -263,22 +277,20 @@ func (s *Source) CountRows(opts Options) (RowCount, error) {
 		}
 		return RowCount{Rows: n, Distinct: d.estimate(n)}, nil
 	}
-	var n int64
-	var buf []byte
+	var dr DistinctRows
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
-			return RowCount{Rows: n, Distinct: d.estimate(n)}, nil
+			return dr.Count(), nil
 		}
 		if err != nil && !isRowError(err) {
-			return RowCount{Rows: n, Distinct: d.estimate(n)}, err
+			return dr.Count(), err
 		}
 		if err == nil {
-			buf = d.addValues(rec.Values, buf)
+			dr.Record(rec.Values)
 		} else {
-			d.add(uint64(n) * 0x9e3779b97f4a7c15) // a bad row: count it as distinct
+			dr.Bad()
 		}
-		n++
 	}
 }
 
@@ -295,14 +307,18 @@ func Truncation(r Reader) string {
 // counter counts the bytes read from the bottom of a source, for BytesRead, and remembers a
 // read error so that decompressors do not report it as damage.
 type counter struct {
-	r   io.Reader
-	n   atomic.Int64
-	err error
+	r     io.Reader
+	n     atomic.Int64
+	total *atomic.Int64 // the source's count over all its openings, or nil
+	err   error
 }
 
 func (c *counter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
+	if c.total != nil {
+		c.total.Add(int64(n))
+	}
 	if err != nil && err != io.EOF {
 		c.err = err
 	}
@@ -414,7 +430,7 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cnt := &counter{r: src}
+	cnt := &counter{r: src, total: &s.rawRead}
 	var det Detection
 	r, err := s.openStream(cnt, &cs, opts, max, &det)
 	if err != nil {
@@ -430,6 +446,13 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 	}
 	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det}
 	sr.d, _ = r.(*delimitedReader)
+	if opts.CountRows {
+		sr.sketch = &DistinctRows{}
+		if sr.d != nil {
+			sr.d.hashRows = true
+		}
+	}
+	s.cheap = s.kind == srcFile && !s.once && det.Container == "" && !det.transcoded && sr.d != nil
 	return sr, cs, nil
 }
 
@@ -443,7 +466,7 @@ func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, erro
 		f.Close()
 		return nil, nil, err
 	}
-	cnt := &counter{r: f}
+	cnt := &counter{r: f, total: &s.rawRead}
 	zr, err := zip.NewReader(&countingReaderAt{f: f, cnt: cnt}, fi.Size())
 	if err != nil {
 		f.Close()
@@ -476,6 +499,9 @@ func (s *Source) openXLSX(opts Options, max int) (*sourceReader, io.Closer, erro
 		det.FormatWhy = "--format-in"
 	}
 	sr := &sourceReader{r: x, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det}
+	if opts.CountRows {
+		sr.sketch = &DistinctRows{}
+	}
 	return sr, closers{f, x}, nil
 }
 
@@ -488,6 +514,9 @@ type countingReaderAt struct {
 func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.f.ReadAt(p, off)
 	c.cnt.n.Add(int64(n))
+	if c.cnt.total != nil {
+		c.cnt.total.Add(int64(n))
+	}
 	return n, err
 }
 
@@ -567,6 +596,7 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 	det.Encoding, det.EncodingWhy = enc.name, enc.why
 	if text != io.Reader(br) {
 		br = bufio.NewReaderSize(text, sniffLen)
+		det.transcoded = true
 	}
 	head, err := peek(br, sniffLen)
 	if err != nil {
@@ -892,8 +922,33 @@ type sourceReader struct {
 	allowPartial bool
 	det          Detection
 	rows         int64
-	truncated    error // with AllowPartial: why the input ended early
-	err          error // sticky
+	truncated    error         // with AllowPartial: why the input ended early
+	err          error         // sticky
+	sketch       *DistinctRows // Options.CountRows: the rows' count and distinct estimate
+}
+
+// note adds the result of Next to the sketch: a record, or a row error.
+func (s *sourceReader) note(rec Record, err error) {
+	switch {
+	case s.d != nil && s.d.raw.ok:
+		s.sketch.d.add(s.d.raw.h)
+		s.sketch.rows++
+	case s.d == nil && err == nil:
+		s.sketch.Record(rec.Values)
+	default:
+		s.sketch.Bad()
+	}
+}
+
+// Rows returns the rows r has given so far, and the estimate of how many of them are distinct,
+// counted as Source.CountRows counts them; ok is false unless r was opened with
+// Options.CountRows.
+func Rows(r Reader) (c RowCount, ok bool) {
+	s, isSource := r.(*sourceReader)
+	if !isSource || s.sketch == nil {
+		return RowCount{}, false
+	}
+	return s.sketch.Count(), true
 }
 
 func (s *sourceReader) Columns() []string { return s.r.Columns() }
@@ -913,10 +968,16 @@ func (s *sourceReader) Next() (Record, error) {
 	}
 	if err == nil {
 		s.rows++
+		if s.sketch != nil {
+			s.note(rec, nil)
+		}
 		return rec, nil
 	}
 	if isRowError(err) {
 		s.rows++
+		if s.sketch != nil {
+			s.note(rec, err)
+		}
 		if re, ok := err.(*RowError); ok && re.Source == "" {
 			re.Source = s.name
 		}

@@ -63,6 +63,8 @@ func TestScripts(t *testing.T) {
 			"samecounts":  cmdSameCounts,
 			"docblock":    cmdDocBlock,
 			"readmewalk":  cmdReadmeWalk,
+			"forensics":   cmdForensics,
+			"noforensic":  cmdNoForensic,
 			"mkhostile":   cmdMkHostile,
 			"lcmem":       cmdLeakcheckMem,
 			"spillkill":   cmdSpillKill,
@@ -111,6 +113,53 @@ func cmdRealtools(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return os.WriteFile(dst, data, 0o644)
 	}))
+}
+
+// forensicsDir holds the fixtures of README's "Investigating a leak" (scripts/genforensics); they
+// are not embedded in the binary.
+const forensicsDir = "../../fixtures/forensics"
+
+// forensics: copy fixtures/forensics into the work directory's forensics/.
+func cmdForensics(ts *testscript.TestScript, neg bool, args []string) {
+	ents, err := os.ReadDir(forensicsDir)
+	ts.Check(err)
+	ts.Check(os.MkdirAll(ts.MkAbs("forensics"), 0o755))
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join(forensicsDir, e.Name()))
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(filepath.Join("forensics", e.Name())), data, 0o644))
+	}
+}
+
+// noforensic FILE...: no file (or stdout, stderr) holds an identifier of fixtures/forensics
+// (its identifiers.txt: phones, reference numbers, masked reference numbers, names, the names
+// also with their words sorted as normalization version 2 writes them).
+func cmdNoForensic(ts *testscript.TestScript, neg bool, args []string) {
+	data, err := os.ReadFile(filepath.Join(forensicsDir, "identifiers.txt"))
+	ts.Check(err)
+	var ids []string
+	for l := range strings.SplitSeq(string(data), "\n") {
+		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
+			ids = append(ids, l)
+			if w := strings.Fields(l); len(w) > 1 {
+				slices.Sort(w)
+				ids = append(ids, strings.Join(w, " "))
+			}
+		}
+	}
+	for _, a := range args {
+		var out []byte
+		switch a {
+		case "stdout", "stderr":
+			out = []byte(ts.ReadFile(a))
+		default:
+			out, err = os.ReadFile(ts.MkAbs(a))
+			ts.Check(err)
+		}
+		if id, found := findIdentifier(out, ids); found {
+			ts.Fatalf("%s holds a plaintext identifier from fixtures/forensics (%d chars)", a, len(id))
+		}
+	}
 }
 
 // flipbyte FILE OFFSET: flip the low bit of one byte (negative offsets count from the end).
@@ -555,7 +604,7 @@ type readmeCommand struct {
 // section: lines of its plain fenced blocks that start with a prompt ("$ ",
 // or "analyst$ " and "registry$ " in the two-party blocks), with "\"
 // continuations joined and trailing "# comments" dropped.
-func readmeWalkthrough(text string) []readmeCommand {
+func readmeWalkthrough(text, heading string) []readmeCommand {
 	var cmds []readmeCommand
 	inSection, inFence, inBlock := false, false, false
 	lines := strings.Split(text, "\n")
@@ -563,7 +612,7 @@ func readmeWalkthrough(text string) []readmeCommand {
 		line := lines[i]
 		switch {
 		case strings.HasPrefix(line, "## "):
-			inSection = line == "## Walkthrough"
+			inSection = line == heading
 			continue
 		case !inSection:
 			continue
@@ -596,7 +645,8 @@ func readmeWalkthrough(text string) []readmeCommand {
 	return cmds
 }
 
-// readmewalk: run every command of README's walkthrough, in order, in the
+// readmewalk [HEADING]: run every command of README's walkthrough (or of the section "##
+// HEADING"), in order, in the
 // work directory (which should hold the fixtures). Each must exit 0 or 1 (exposure found), never 2, and each
 // line README shows under a "$ " command must appear in its output (spaces
 // collapsed, so README may wrap; "…" stands for text left out, such as
@@ -605,9 +655,13 @@ func readmeWalkthrough(text string) []readmeCommand {
 func cmdReadmeWalk(ts *testscript.TestScript, neg bool, args []string) {
 	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	ts.Check(err)
-	cmds := readmeWalkthrough(string(data))
-	if len(cmds) < 10 {
-		ts.Fatalf("README's walkthrough has only %d commands: is the section still named \"## Walkthrough\"?", len(cmds))
+	heading, least := "## Walkthrough", 10
+	if len(args) > 0 {
+		heading, least = "## "+strings.Join(args, " "), 3
+	}
+	cmds := readmeWalkthrough(string(data), heading)
+	if len(cmds) < least {
+		ts.Fatalf("README's section has only %d commands: is it still named %q?", len(cmds), heading)
 	}
 	collapse := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	for _, c := range cmds {

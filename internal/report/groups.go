@@ -332,7 +332,11 @@ func dateGroups(c engine.GroupColumn, chance float64) (GroupReport, DatingReport
 	d.After, d.ExposedAfter = m, e
 	after := fmt.Sprintf("none of the %s registry records dated after %s is exposed", num(m), longDate(le))
 	if e > 0 {
-		after = fmt.Sprintf("of the %s registry records dated after %s only %s are exposed, as many as coincidence gives (rows that only share an identifier and agree on a field by chance)", num(m), longDate(le), num(e))
+		verb := "are"
+		if e == 1 {
+			verb = "is"
+		}
+		after = fmt.Sprintf("of the %s registry records dated after %s only %s %s exposed, as many as coincidence gives (rows that only share an identifier and agree on a field by chance)", num(m), longDate(le), num(e), verb)
 	}
 	if d.SnapshotNotAfter == nil {
 		d.Summary = fmt.Sprintf("the copy was taken on or after %s (its last exposed record); the %s registry records dated after it are too few to show whether it stops there, so the data cannot date the copy more closely", longDate(le), num(m))

@@ -144,7 +144,7 @@ func timelineOf(g GroupReport, d *DatingReport) *htmlTimeline {
 			hi = i
 		}
 		t.Bars = append(t.Bars, bar)
-		if i%every == 0 || i == n-1 && (n-1)%every >= every/2 {
+		if i%every == 0 {
 			t.Labels = append(t.Labels, chartTick{X: plotX + float64(i)*step + step/2, Label: b.Value})
 		}
 	}

@@ -265,8 +265,10 @@ func (o *buildOptions) writeFilter(e *env, out output, res *engine.BuildResult, 
 		used += a.Used
 	}
 	if used == 0 {
+		// The accounting says why each row was skipped; without it the error has no reasons.
+		report.WriteAccounting(e.stderr, res.Sources)
 		return withHint(fmt.Errorf("no row of the input formed any index: nothing to put in a filter"),
-			"check the column mapping above and the skipped-row reasons below; map columns with --field NAME=COLUMN")
+			"check the column mapping and the skipped-row reasons above; map columns with --field NAME=COLUMN")
 	}
 	n, err := f.WriteTo(out, bk.keys.MACKey(), signer)
 	if err != nil {

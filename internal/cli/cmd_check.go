@@ -330,6 +330,10 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 	if err == nil {
 		err = o.oprfCheck.after(ids, res)
 	}
+	var none *engine.NothingCheckedError
+	if errors.As(err, &none) {
+		report.WriteAccounting(e.stderr, none.Sources) // the reasons the error points at
+	}
 	if err != nil {
 		return nil, err
 	}

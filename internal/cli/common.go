@@ -99,7 +99,11 @@ func (e *env) openInputs(paths []string, f *inputFlags) ([]*engine.Input, error)
 			e.notef("%s: read as %s", in.Display(), in.Detected)
 			e.notef("%s: columns mapped:", in.Display())
 			if !in.HeaderRecognised() {
-				fmt.Fprintf(e.stderr, "    none of its %d column names is one leakcheck recognises (not shown: the first row may be data)\n", len(in.Mapping.Columns))
+				if in.Detected.Keyed {
+					fmt.Fprintf(e.stderr, "    none of its %d keys is one leakcheck recognises (not shown: a key may be data)\n", len(in.Mapping.Columns))
+				} else {
+					fmt.Fprintf(e.stderr, "    none of its %d column names is one leakcheck recognises (not shown: the first row may be data)\n", len(in.Mapping.Columns))
+				}
 				continue
 			}
 			for _, line := range in.Mapping.Describe() {

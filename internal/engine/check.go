@@ -337,7 +337,7 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	}
 	if checked == 0 {
 		// Nothing was tested: a "no matches" report would be a wrong answer.
-		return nil, fmt.Errorf("no registry row could be checked: %d rows read, none with valid values for the fields of any of the filter's indexes (%s); see the column mapping above, and the skipped rows with --format json", read, indexNames(ixs))
+		return nil, &NothingCheckedError{Read: read, Indexes: indexNames(ixs), Sources: accs}
 	}
 	for i, p := range pairs {
 		pr := PairResult{Base: formable[p[0]].Name(), Combo: formable[p[1]].Name()}
@@ -558,4 +558,17 @@ func mergeCoincidence(fs []fields.Field, hs []*checkHandler, bits int) []FieldCo
 		out = append(out, fc)
 	}
 	return out
+}
+
+// NothingCheckedError is Check's error when no registry row formed any of the filter's
+// indexes: a report of "no matches" would be a wrong answer. Sources says what became of every
+// row, with the reasons, for the caller to print beside the error.
+type NothingCheckedError struct {
+	Read    int64
+	Indexes string
+	Sources []*Accounting
+}
+
+func (e *NothingCheckedError) Error() string {
+	return fmt.Sprintf("no registry row could be checked: %d rows read, none with valid values for the fields of any of the filter's indexes (%s); see the column mapping and the skipped-row reasons above", e.Read, e.Indexes)
 }

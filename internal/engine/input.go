@@ -433,7 +433,13 @@ func (in *Input) Formable(ix index.Index) (bool, string) {
 func (in *Input) ColumnList() string {
 	m := in.Mapping
 	if !in.HeaderRecognised() {
+		if in.Detected.Keyed {
+			return fmt.Sprintf("%d keys, none a name leakcheck recognises (names not shown: a key leakcheck does not know may be data; a nested key is named parent.key)", len(m.Columns))
+		}
 		return fmt.Sprintf("%d columns, none with a name leakcheck recognises (names not shown: if the file has no header row, its first row is data; add a header row)", len(m.Columns))
+	}
+	if fields.Positional(m.Columns) {
+		return fmt.Sprintf("the input names no columns, so leakcheck numbers them %s … %s (use these with --field)", m.Columns[0], m.Columns[len(m.Columns)-1])
 	}
 	var shown []string
 	hidden := 0

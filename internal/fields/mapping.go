@@ -3,6 +3,7 @@ package fields
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -200,6 +201,9 @@ func AutoMap(columns []string, overrides map[Field][]string) (Mapping, error) {
 	}
 	for i, c := range columns {
 		m.shown[i] = showable(c)
+		if c == PositionalName(i) {
+			m.shown[i] = labelFull // a name leakcheck made, not the input's: never data
+		}
 	}
 	for f, names := range overrides {
 		if !f.valid() {
@@ -506,6 +510,21 @@ func (m Mapping) Label(i int) string {
 		return fmt.Sprintf("column %d (%q)", i+1, "…"+c[strings.LastIndexByte(c, '.'):])
 	}
 	return fmt.Sprintf("column %d", i+1)
+}
+
+// PositionalName is the name a reader gives column i of an input that names no columns (an
+// SQL INSERT without a column list): column_1, column_2, …. Such names are shown in messages:
+// they are leakcheck's, and the user needs them for --field.
+func PositionalName(i int) string { return "column_" + strconv.Itoa(i+1) }
+
+// Positional reports whether every column has its PositionalName: the input names none.
+func Positional(columns []string) bool {
+	for i, c := range columns {
+		if c != PositionalName(i) {
+			return false
+		}
+	}
+	return len(columns) > 0
 }
 
 // Named reports whether Label shows any part of column i's name.

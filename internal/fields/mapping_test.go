@@ -310,3 +310,26 @@ func TestLabelsNeverShowData(t *testing.T) {
 		t.Errorf("override naming no column: %v, want an error naming no column", err)
 	}
 }
+
+// TestPositionalNames: the column_N names a reader gives an input that names no columns are
+// leakcheck's own, so they are shown (the user needs them for --field); the same text at
+// another position is an input's name like any other.
+func TestPositionalNames(t *testing.T) {
+	cols := []string{"column_1", "column_2", "column_3"}
+	if !Positional(cols) || Positional([]string{"column_2"}) || Positional(nil) {
+		t.Fatal("Positional")
+	}
+	m, err := AutoMap(cols, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cols {
+		if got := m.Label(i); got != `"`+cols[i]+`"` {
+			t.Errorf("Label(%d) = %s", i, got)
+		}
+	}
+	m, _ = AutoMap([]string{"column_9"}, nil)
+	if m.Named(0) {
+		t.Error("column_9 at position 1 is shown")
+	}
+}

@@ -12,6 +12,9 @@ type Detection struct {
 	FormatWhy   string // "first statement PRAGMA", "--format-in", …
 	Encoding    string // "UTF-8", "Windows-1252", …; "" when the format has none of its own (xlsx)
 	EncodingWhy string // "valid UTF-8 in the first 64 KiB", "declared by SET NAMES", …
+	// Keyed is set for formats whose columns are the keys of their records (JSON, key-value
+	// text, Telegram exports): they have no header row, and a column name is a key.
+	Keyed bool
 
 	transcoded bool // the text was converted to UTF-8 (see Source.CountIsCheap)
 }

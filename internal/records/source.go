@@ -634,6 +634,7 @@ func (s *Source) openStream(cnt *counter, cs *closers, opts Options, max int, de
 	if len(opts.Columns) > 0 || opts.HeaderRow > 1 {
 		return nil, fmt.Errorf("--columns and --header-row apply to delimited text and xlsx sheets; this input is %s", formatNames[f])
 	}
+	det.Keyed = f == fmtJSONL || f == fmtJSON || f == fmtKV || f == fmtTelegram || f == fmtTelegramHTML
 	switch f {
 	case fmtJSONL:
 		return newKeyedReader(&jsonLines{lines: newLineReader(br, max)}, exactKey)

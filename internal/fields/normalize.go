@@ -100,7 +100,9 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 		return "", invalid(f, "not valid UTF-8")
 	}
 	if f == Phone || f == NationalID {
-		if sciNotation.MatchString(s) {
+		// The exponent's letter first: the regular expression costs more
+		// than the rest of a phone's normalization.
+		if strings.ContainsAny(s, "eE") && sciNotation.MatchString(s) {
 			return "", invalid(f, "digits lost in a spreadsheet (written as a number in exponent form, such as 2.34568E+11): they cannot be recovered; export the column as text from the source")
 		}
 		s = floatDigits(s)

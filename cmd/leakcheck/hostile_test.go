@@ -230,6 +230,7 @@ func fileExists(p string) bool {
 //	tinyparts OUT KEY LCF    a filter with a valid MAC under KEY (and LCF's header)
 //	                         of 2^20 partitions of 64 bits
 //	saturated OUT KEY LCF    LCF with every bit set and a valid MAC under KEY
+//	zipof OUT MEMBER=FILE... a zip archive of FILEs stored under any MEMBER name
 func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: mkhostile KIND OUT [ARGS...]")
@@ -271,6 +272,16 @@ func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(zw.Close())
 	case "tinyparts":
 		b.Write(craftFilter(ts, args[2], args[3], bloom.Params{Scheme: bloom.Scheme, Partitions: 1 << 20, M: 64, K: 1, Capacity: 1, TargetFPR: 1e-6}, 0))
+	case "zipof":
+		zw := zip.NewWriter(&b)
+		for _, a := range args[2:] {
+			member, file, _ := strings.Cut(a, "=")
+			w, err := zw.Create(member)
+			ts.Check(err)
+			_, err = w.Write([]byte(ts.ReadFile(file)))
+			ts.Check(err)
+		}
+		ts.Check(zw.Close())
 	case "saturated":
 		data, err := os.ReadFile(ts.MkAbs(args[3]))
 		ts.Check(err)

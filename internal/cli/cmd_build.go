@@ -158,6 +158,9 @@ func runBuild(e *env, o buildOptions, args []string) error {
 		},
 		Records: o.recordOptions(),
 	})
+	if errors.Is(err, engine.ErrChangedInput) {
+		return withHint(err, "build reads a file twice (to size the filter, then to hash it) and wrote nothing: let whatever writes the file finish, or build from a copy")
+	}
 	if err != nil {
 		return err
 	}

@@ -365,6 +365,10 @@ func probeBatch(e *env, o probeOptions, ps []*prober, multi bool) error {
 			"exit code 2: nothing may be concluded about those; fix them, or pass --field if the guess was wrong")
 	case line == 0:
 		return withHint(errors.New("no identifier on standard input"), "pipe identifiers in, one per line, or run probe in a terminal to type one")
+	case t.present+t.absent+t.unchecked == 0:
+		// Only blank lines: nothing was tested, so "absent" (exit 0) would be a wrong answer.
+		return withHint(fmt.Errorf("no identifier on standard input: its %d line(s) are all blank", line),
+			"pipe identifiers in, one per line, or run probe in a terminal to type one")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -128,11 +129,13 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	res := &BuildResult{}
 	var f *bloom.Filter
+	var passes []countPass
 	if opts.Params != nil || countFirst(inputs) {
-		capacity, err := countInputs(inputs, ixs, opts, res)
+		capacity, ps, err := countInputs(inputs, ixs, opts, res)
 		if err != nil {
 			return nil, err
 		}
+		passes = ps
 		if f, err = newFilter(h, capacity, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
@@ -175,6 +178,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	if err := checkColumns(inputs, accs, need); err != nil {
 		return nil, err
 	}
+	if err := checkUnchanged(passes, inputs, accs); err != nil {
+		return nil, err
+	}
 	res.Sources = accs
 	entries := make([]uint64, len(ixs))
 	if f == nil {
@@ -214,21 +220,74 @@ func countFirst(inputs []*Input) bool {
 
 // countInputs counts the inputs' rows in a first pass and returns the
 // capacity to plan the filter for (0 when opts.Params fix it).
-func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *BuildResult) (uint64, error) {
+func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *BuildResult) (uint64, []countPass, error) {
 	if opts.Params != nil {
-		return 0, nil
+		return 0, nil, nil
 	}
 	var capacity uint64
+	var passes []countPass
 	for _, in := range inputs {
+		st, stamped, err := in.Stamp()
+		if err != nil {
+			return 0, nil, err
+		}
 		c, err := in.Count(opts.Records)
 		if err != nil {
-			return 0, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
+			return 0, nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
 		}
+		passes = append(passes, countPass{in: in, stamp: st, stamped: stamped, rows: c.Rows})
 		res.Rows += c.Rows
 		res.DistinctRows += c.Distinct
 		capacity += capacityFor(in, ixs, c)
 	}
-	return capacity, nil
+	if testHookCounted != nil {
+		testHookCounted()
+	}
+	return capacity, passes, nil
+}
+
+// countPass is what the counting pass saw of one input: the file's stamp
+// before it and the rows it counted.
+type countPass struct {
+	in      *Input
+	stamp   records.Stamp
+	stamped bool
+	rows    int64
+}
+
+// testHookCounted, when set by a test, is called between the counting pass
+// and the reading pass.
+var testHookCounted func()
+
+// ErrChangedInput is returned when an input changed between build's counting
+// pass and its reading pass: the filter would be sized for other data (a file
+// that grew overfills it: once, a false-alarm rate of 1.0), so nothing is
+// written.
+var ErrChangedInput = errors.New("the input changed while build read it")
+
+// checkUnchanged compares each counted input's file stamp (size and
+// modification time) after the reading pass with the one taken before the
+// counting pass, and the rows read with the rows counted.
+func checkUnchanged(passes []countPass, inputs []*Input, accs []*Accounting) error {
+	for _, p := range passes {
+		i := slices.Index(inputs, p.in)
+		if i < 0 || i >= len(accs) {
+			continue
+		}
+		if p.stamped {
+			now, ok, err := p.in.Stamp()
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrChangedInput, err)
+			}
+			if !ok || now.Size != p.stamp.Size || !now.ModTime.Equal(p.stamp.ModTime) {
+				return fmt.Errorf("%s: %w (its size or modification time changed between the pass that counted its rows and the pass that read them)", p.in.Display(), ErrChangedInput)
+			}
+		}
+		if accs[i].Read != p.rows && !accs[i].Truncated {
+			return fmt.Errorf("%s: %w (%d rows counted, %d read)", p.in.Display(), ErrChangedInput, p.rows, accs[i].Read)
+		}
+	}
+	return nil
 }
 
 // capacityFor is the number of entries the rows c of in can make.

@@ -159,7 +159,11 @@ func open(paths []string, mo MapOptions, ropts records.Options, skip bool) ([]*I
 		usable := 0
 		for _, src := range srcs {
 			if src.Excluded {
-				mine = append(mine, SkippedSource{src.Name, "excluded by --exclude"})
+				why := src.SkipReason
+				if why == "" {
+					why = "excluded by --exclude"
+				}
+				mine = append(mine, SkippedSource{src.Name, why})
 				continue
 			}
 			in, err := openSource(p, src, mo, ropts)
@@ -368,6 +372,15 @@ func (in *Input) Count(ropts records.Options) (records.RowCount, error) {
 		return records.RowCount{}, records.ErrNotCountable
 	}
 	return in.src.CountRows(ropts)
+}
+
+// Stamp is the state of the file the input is read from (records.Source.Stamp);
+// ok is false for standard input.
+func (in *Input) Stamp() (records.Stamp, bool, error) {
+	if in.src == nil {
+		return records.Stamp{}, false, nil
+	}
+	return in.src.Stamp()
 }
 
 func displayPath(p string) string {

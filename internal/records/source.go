@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/klauspost/compress/zstd"
@@ -36,9 +37,12 @@ type Source struct {
 	// Size is what BytesRead counts up to: the file's size, or a zip member's uncompressed
 	// size; -1 when unknown.
 	Size int64
-	// Excluded is set on a file or member that Options.Exclude leaves out: it is listed so
-	// that the caller can say so, and is not opened.
+	// Excluded is set on a file or member that Options.Exclude leaves out, or that is
+	// skipped for SkipReason: it is listed so that the caller can say so, and is not opened.
 	Excluded bool
+	// SkipReason, when set, says why an archive member is not read although no --exclude
+	// names it: hidden, a path holding "..", a macOS resource fork (see memberSkip).
+	SkipReason string
 
 	kind    sourceKind
 	path    string       // the file, or the archive a member is in
@@ -100,9 +104,15 @@ func Sources(path string, opts Options) ([]*Source, error) {
 			return err
 		}
 		if p != path && strings.HasPrefix(d.Name(), ".") {
+			// Listed, not read, so that the accounting names it.
+			src := &Source{Name: displayPath(p), Size: -1, kind: srcFile, path: p, Excluded: true,
+				SkipReason: `a hidden file (its name starts with ".")`}
 			if d.IsDir() {
+				src.SkipReason = `a hidden directory (its name starts with "."): not searched`
+				out = append(out, src)
 				return filepath.SkipDir
 			}
+			out = append(out, src)
 			return nil
 		}
 		if d.IsDir() {
@@ -1011,3 +1021,28 @@ func (s *sourceReader) fatal(err error, rows int64) error {
 // Once reports a source that can be read only once (standard input, a pipe): it cannot be
 // counted first, nor opened again.
 func (s *Source) Once() bool { return s.once }
+
+// Stamp identifies the state of the file a source is read from (a file, or the archive or
+// workbook a member or sheet is in): its size and modification time. A source read twice
+// (build counts its rows, then reads them) compares the stamps taken before the first pass
+// and after the second: a file that changed in between would make the first pass's count
+// wrong (issue 13, item 18). ok is false for standard input and pipes, which are read once.
+type Stamp struct {
+	Size    int64
+	ModTime time.Time
+}
+
+// Stamp returns the source's file stamp.
+func (s *Source) Stamp() (st Stamp, ok bool, err error) {
+	if s.once || s.kind == srcStdin || s.path == "" {
+		return Stamp{}, false, nil
+	}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return Stamp{}, false, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return Stamp{}, false, nil
+	}
+	return Stamp{Size: fi.Size(), ModTime: fi.ModTime()}, true, nil
+}

@@ -33,6 +33,8 @@ func makeZip(t testing.TB, entries ...zipEntry) []byte {
 }
 
 // readSources reads every source of path: name → results (or "error: …").
+// Sources listed only to be skipped (SkipReason) are left out: skippedSources
+// lists them.
 func readSources(t *testing.T, path string, opts Options) ([]string, map[string][]result, map[string]string) {
 	t.Helper()
 	srcs, err := Sources(path, opts)
@@ -43,6 +45,12 @@ func readSources(t *testing.T, path string, opts Options) ([]string, map[string]
 	got := map[string][]result{}
 	errs := map[string]string{}
 	for _, s := range srcs {
+		if s.SkipReason != "" {
+			if !s.Excluded {
+				t.Errorf("%s: skipped (%s) but not excluded", s.Name, s.SkipReason)
+			}
+			continue
+		}
 		names = append(names, s.Name)
 		r, c, err := s.Open(opts)
 		if err != nil {
@@ -82,6 +90,14 @@ func TestZipSources(t *testing.T) {
 	if strings.Join(names, "|") != strings.Join(wantNames, "|") {
 		t.Fatalf("sources %q, want %q", names, wantNames)
 	}
+	// The members not read are listed with their reason (issue 13, item 18).
+	wantSkipped := []string{
+		path + `!__MACOSX/z/._b.csv: a macOS resource fork (__MACOSX)`,
+		path + `!z/.hidden.csv: a hidden file (a part of its path starts with ".")`,
+	}
+	if got := skippedSources(t, path); strings.Join(got, "|") != strings.Join(wantSkipped, "|") {
+		t.Fatalf("skipped %q, want %q", got, wantSkipped)
+	}
 	for _, n := range []string{wantNames[0], wantNames[1], wantNames[3]} {
 		if !equalResults(got[n], peopleWant) || errs[n] != "" {
 			t.Errorf("%s: %v %s", n, got[n], errs[n])
@@ -102,6 +118,54 @@ func TestZipSources(t *testing.T) {
 	}
 }
 
+// skippedSources lists "name: reason" for each source of path that is
+// listed only to be skipped.
+func skippedSources(t *testing.T, path string) []string {
+	t.Helper()
+	srcs, err := Sources(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range srcs {
+		if s.SkipReason != "" {
+			out = append(out, s.Name+": "+s.SkipReason)
+		}
+	}
+	return out
+}
+
+// TestZipMembersOutsideOrHidden (issue 13, item 18): a member whose path
+// climbs out of the archive or is hidden is never read, and is listed with
+// its reason, in a zip and in a tar archive.
+func TestZipMembersOutsideOrHidden(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.zip")
+	os.WriteFile(p, makeZip(t,
+		zipEntry{"../escape.csv", []byte(people), zip.Deflate},
+		zipEntry{"a/../../b.csv", []byte(people), zip.Deflate},
+		zipEntry{".x.csv", []byte(people), zip.Store},
+		zipEntry{"ok.csv", []byte(people), zip.Store},
+	), 0o600)
+	want := []string{
+		p + `!../escape.csv: its path holds ".." (it would lie outside the archive when extracted)`,
+		p + `!.x.csv: a hidden file (a part of its path starts with ".")`,
+		p + `!a/../../b.csv: its path holds ".." (it would lie outside the archive when extracted)`,
+	}
+	if got := skippedSources(t, p); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("skipped %q, want %q", got, want)
+	}
+	names, _, _ := readSources(t, p, Options{})
+	if len(names) != 1 || names[0] != p+"!ok.csv" {
+		t.Fatalf("read %q", names)
+	}
+	tp := filepath.Join(dir, "x.tar")
+	os.WriteFile(tp, writeTar(t, false, [2]string{"../up.csv", people}, [2]string{"ok.csv", people}), 0o600)
+	if got := skippedSources(t, tp); len(got) != 1 || !strings.Contains(got[0], `x.tar!../up.csv: its path holds ".."`) {
+		t.Fatalf("tar: skipped %q", got)
+	}
+}
+
 func TestZipErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
@@ -114,7 +178,6 @@ func TestZipErrors(t *testing.T) {
 		path, want string
 	}{
 		{write("empty.zip", makeZip(t)), "the zip archive holds no files"},
-		{write("only-hidden.zip", makeZip(t, zipEntry{".x.csv", []byte(people), zip.Store})), "the zip archive holds no files"},
 		{write("cut.zip", inner[:len(inner)-30]), "truncated or damaged zip archive after 0 rows (its directory at the end is missing or damaged)"},
 	} {
 		if _, err := Sources(tc.path, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrTruncated) && strings.Contains(tc.want, "truncated") {
@@ -205,6 +268,13 @@ func TestDirectorySources(t *testing.T) {
 	os.Symlink(dir, filepath.Join(dir, "loop"))
 	os.Symlink(filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv"))
 	names, got, errs := readSources(t, dir, Options{})
+	wantSkipped := []string{
+		filepath.Join(dir, ".git") + `: a hidden directory (its name starts with "."): not searched`,
+		filepath.Join(dir, "a/.hidden.csv") + `: a hidden file (its name starts with ".")`,
+	}
+	if got := skippedSources(t, dir); strings.Join(got, "|") != strings.Join(wantSkipped, "|") {
+		t.Fatalf("skipped %q, want %q", got, wantSkipped)
+	}
 	want := []string{
 		filepath.Join(dir, "a/y.zip") + "!m.csv", filepath.Join(dir, "a/z.csv.gz"),
 		filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv"),

@@ -91,7 +91,11 @@ func tarSources(path, name string, gzipped bool, opts Options) ([]*Source, error
 			}
 			break
 		}
-		if h.Typeflag != tar.TypeReg || skipMember(h.Name) {
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if why := memberSkip(h.Name); why != "" {
+			out = append(out, skippedMember(name+"!"+displayPath(h.Name), path, h.Size, why))
 			continue
 		}
 		out = append(out, &Source{Name: name + "!" + displayPath(h.Name), Size: h.Size, kind: srcMember, path: path,

@@ -48,17 +48,35 @@ type zipMember struct {
 	archiveDamaged bool
 }
 
-// skipMember reports members that are not files of data.
-func skipMember(name string) bool {
-	if strings.HasSuffix(name, "/") {
-		return true
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") || part == "__MACOSX" {
-			return true
+// isDirMember reports a directory entry of an archive: not a file, never listed.
+func isDirMember(name string) bool { return strings.HasSuffix(name, "/") }
+
+// memberSkip says why an archive member is not read, or "" when it is: a path that
+// climbs out of the archive ("..": no extraction tool writes it there, so it was crafted),
+// a hidden file (a path part starting with "."), a macOS resource fork (__MACOSX/). Such a
+// member is still listed, with this reason, so that every file the archive holds is
+// accounted for.
+func memberSkip(name string) string {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
+	for _, part := range parts {
+		if part == ".." {
+			return `its path holds ".." (it would lie outside the archive when extracted)`
 		}
 	}
-	return false
+	for _, part := range parts {
+		if part == "__MACOSX" {
+			return "a macOS resource fork (__MACOSX)"
+		}
+		if strings.HasPrefix(part, ".") {
+			return `a hidden file (a part of its path starts with ".")`
+		}
+	}
+	return ""
+}
+
+// skippedMember is the listing of a member memberSkip refuses.
+func skippedMember(name, path string, size int64, why string) *Source {
+	return &Source{Name: name, Size: size, kind: srcMember, path: path, Excluded: true, SkipReason: why}
 }
 
 func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Source, error) {
@@ -80,10 +98,14 @@ func zipSources(f *os.File, path, name string, size int64, opts Options) ([]*Sou
 	files := slices.Clone(zr.File)
 	slices.SortStableFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
 	for _, zf := range files {
-		if skipMember(zf.Name) {
+		if isDirMember(zf.Name) {
 			continue
 		}
 		mname := name + "!" + displayPath(zf.Name)
+		if why := memberSkip(zf.Name); why != "" {
+			out = append(out, skippedMember(mname, path, int64(zf.UncompressedSize64), why))
+			continue
+		}
 		if excluded(opts.Exclude, zf.Name) {
 			out = append(out, &Source{Name: mname, Size: int64(zf.UncompressedSize64), kind: srcMember, path: path, Excluded: true})
 			continue
@@ -221,7 +243,9 @@ func scanZip(f io.ReaderAt, path, name string, size int64, opts Options) ([]*Sou
 			m.compSize, m.size, m.hasCRC = -1, -1, false
 		}
 		last = m
-		if !skipMember(mname) {
+		if why := memberSkip(mname); why != "" {
+			out = append(out, skippedMember(name+"!"+displayPath(mname), path, m.size, why))
+		} else if !isDirMember(mname) {
 			out = append(out, &Source{Name: name + "!" + displayPath(mname), Size: m.size, kind: srcMember, path: path, member: m,
 				Excluded: excluded(opts.Exclude, mname)})
 		}

@@ -231,6 +231,8 @@ func fileExists(p string) bool {
 //	                         of 2^20 partitions of 64 bits
 //	saturated OUT KEY LCF    LCF with every bit set and a valid MAC under KEY
 //	zipof OUT MEMBER=FILE... a zip archive of FILEs stored under any MEMBER name
+//	windows OUT FILE         FILE as a Windows editor saves UTF-8: a BOM, CRLF
+//	utf16 OUT FILE           FILE as UTF-16LE with a BOM (ASCII only)
 func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: mkhostile KIND OUT [ARGS...]")
@@ -282,6 +284,14 @@ func cmdMkHostile(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(err)
 		}
 		ts.Check(zw.Close())
+	case "windows":
+		b.Write([]byte{0xef, 0xbb, 0xbf})
+		b.WriteString(strings.ReplaceAll(ts.ReadFile(args[2]), "\n", "\r\n"))
+	case "utf16":
+		b.Write([]byte{0xff, 0xfe})
+		for _, c := range []byte(ts.ReadFile(args[2])) {
+			b.Write([]byte{c, 0})
+		}
 	case "saturated":
 		data, err := os.ReadFile(ts.MkAbs(args[3]))
 		ts.Check(err)

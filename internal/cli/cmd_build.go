@@ -301,7 +301,27 @@ func (o *buildOptions) writeFilter(e *env, out output, res *engine.BuildResult, 
 		}
 	}
 	warnOverCapacity(e, o.output, f)
+	if bk.base != nil {
+		warnForeignShard(e, o.saltFrom, bk.base.f.Header, f.Header)
+	}
 	return nil
+}
+
+// warnForeignShard warns when a shard built with --salt-from does not look
+// like part of the same dump as the filter whose salt it took: other fields,
+// or other kinds of unhashed columns. Shards sharing a salt and key set the
+// same bits for the same values, so anyone holding both can estimate their
+// overlap from the bits alone, without the key (docs/threat-model.md):
+// harmless between parts of one dump, a leak between two dumps.
+func warnForeignShard(e *env, base string, b, shard bloom.Header) {
+	if slices.Equal(b.Fields, shard.Fields) && slices.Equal(b.ColumnKinds, shard.ColumnKinds) {
+		return
+	}
+	e.notef("warning: this shard's fields (%s) are not those of %s (%s): it may not be part of the same dump. "+
+		"Filters that share a salt are linkable without the key (their overlap can be estimated from the bits); "+
+		"for another dump, build a filter of its own without --salt-from",
+		strings.Join(append(slices.Clone(shard.Fields), shard.ColumnKinds...), ", "), base,
+		strings.Join(append(slices.Clone(b.Fields), b.ColumnKinds...), ", "))
 }
 
 func printBuildSummary(e *env, path string, size int64, f *bloom.Filter, res *engine.BuildResult) {

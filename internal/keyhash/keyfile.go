@@ -34,10 +34,25 @@ func EncodeKeyFile(k *Key, created time.Time) []byte {
 	return b.Bytes()
 }
 
+// keyFileText returns the text of a key file without the byte order mark
+// that Windows editors (Notepad) put in front of UTF-8, and refuses UTF-16,
+// which those editors also write and which no line of a key file can be
+// read from.
+func keyFileText(data []byte) ([]byte, error) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return nil, errors.New("the file is UTF-16 text: save it as UTF-8 (or ANSI) and try again")
+	}
+	return bytes.TrimPrefix(data, []byte{0xef, 0xbb, 0xbf}), nil
+}
+
 // ParseKeyFile reads a key from the text of a key file. Errors never quote
 // the file's content.
 func ParseKeyFile(data []byte) (Key, error) {
 	var k Key
+	data, err := keyFileText(data)
+	if err != nil {
+		return k, err
+	}
 	found := false
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	line := 0

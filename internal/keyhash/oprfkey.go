@@ -53,6 +53,10 @@ func EncodeOPRFKeyFile(sk *oprf.PrivateKey, created time.Time) []byte {
 // file. Errors never quote the file's content.
 func ParseOPRFKeyFile(data []byte) (*oprf.PrivateKey, error) {
 	var sk *oprf.PrivateKey
+	data, err := keyFileText(data)
+	if err != nil {
+		return nil, err
+	}
 	line := 0
 	for l := range bytes.Lines(data) {
 		line++

@@ -69,6 +69,10 @@ func EncodeSigningKeyFile(priv ed25519.PrivateKey, created time.Time) []byte {
 // file. Errors never quote the file's content.
 func ParseSigningKeyFile(data []byte) (ed25519.PrivateKey, error) {
 	var priv ed25519.PrivateKey
+	data, err := keyFileText(data)
+	if err != nil {
+		return nil, err
+	}
 	line := 0
 	// bytes.Lines yields sub-slices of data: no copy of the key is made
 	// that the caller's clear would miss.

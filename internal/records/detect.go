@@ -97,7 +97,7 @@ func sniff(head []byte) format {
 
 // refused describes the formats that are recognised but not read.
 var refused = map[format]string{
-	format7z:    "7z archive (extract it first)",
+	format7z:    "7z archive (extract it first: 7z x FILE)",
 	formatOLE:   "legacy Office (xls or encrypted xlsx) document (save it as xlsx or CSV)",
 	formatUTF32: "UTF-32 encoded text (convert it to UTF-8)",
 	// Database files are refused with the one command that turns them into a dump leakcheck

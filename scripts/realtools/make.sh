@@ -5,7 +5,7 @@
 # the tools; fixtures/realtools/README.md lists what each file is and the counts it must give.
 #
 #   apt-get install -y sqlite3 mariadb-server postgresql python3-openpyxl python3-pandas \
-#       gnumeric libreoffice-calc-nogui
+#       gnumeric libreoffice-calc-nogui zstd p7zip-full zip
 #   sh scripts/realtools/make.sh        (from the repository root; run as root)
 #
 # The servers run in temporary directories on Unix sockets only, and are stopped at the end.
@@ -80,6 +80,9 @@ cp "$tmp/districts.ods" "$out/districts.ods"
 # A chat with a lookup bot exported in both formats (result.json and messages.html), written
 # by a re-implementation of Telegram Desktop's export writers (no Telegram account needed).
 /usr/bin/python3 "$here/telegram.py" "$out/people.csv" "$out"
+
+# --- compressors: people.csv by gzip, zstd, xz, bzip2, zip and 7z -------------------------
+sh "$here/compress.sh"
 
 # --- archives --------------------------------------------------------------------------
 mkdir -p "$tmp/tar/export"

@@ -274,6 +274,9 @@ func TestLocalizeAndDate(t *testing.T) {
 	}
 	within := func(t *testing.T, name string, s *string, lo, hi time.Time) {
 		t.Helper()
+		if s != nil {
+			t.Logf("%s: %s (true cut within %s..%s)", name, *s, lo.Format(time.DateOnly), hi.Format(time.DateOnly))
+		}
 		if s == nil {
 			t.Fatalf("%s: null, want a date", name)
 		}

@@ -110,16 +110,20 @@ func AddGroups(r *Report, cols []engine.GroupColumn, minGroup int64) error {
 }
 
 // chanceExposed is the share of registry records that joint evidence marks exposed by chance:
-// the joint tests' matches expected from rows that only share an identifier (filter false
-// alarms and coincidence), summed over the tests (a record exposed on two counts once, so the
-// sum is an upper bound), over the records checked.
+// per joint test, its candidates that are not exposed (candidates less the estimate) times the
+// chance that such a candidate matches (filter false alarms and coincidence), summed over the
+// tests (a record exposed on two counts once, so the sum is an upper bound), over the records
+// checked.
 func chanceExposed(r *Report) float64 {
 	if r.Registry.Records <= 0 {
 		return 0
 	}
 	var x float64
 	for _, j := range r.Joint {
-		x += j.ExpectedByChance
+		if j.Candidates > 0 {
+			q := j.ExpectedByChance / float64(j.Candidates)
+			x += float64(max(0, j.Candidates-j.Estimate)) * q
+		}
 	}
 	return min(1, x/float64(r.Registry.Records))
 }

@@ -96,7 +96,12 @@ func Sources(path string, opts Options) ([]*Source, error) {
 		return nil, err // *PathError: names the file, no content
 	}
 	if !fi.IsDir() {
-		return fileSources(path, displayPath(path), fi, opts)
+		srcs, err := fileSources(path, displayPath(path), fi, opts)
+		if err != nil {
+			return nil, err
+		}
+		markTelegramTwice(srcs)
+		return srcs, nil
 	}
 	var out []*Source
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {

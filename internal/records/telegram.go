@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -449,32 +448,50 @@ var messagesPage = regexp.MustCompile(`^messages\d*\.html$`)
 
 // markTelegramTwice marks the HTML pages of a Telegram Desktop export folder that also holds
 // the export's result.json (the "both formats" choice of the export dialog): they hold the
-// same messages, which would otherwise be counted twice. They are skipped with the reason.
+// same messages, which would otherwise be counted twice. They are skipped with the reason. A
+// folder inside a zip or tar archive is the same export: members are grouped by the folder of
+// their name, as files are.
 func markTelegramTwice(srcs []*Source) {
 	withJSON := map[string]bool{}
 	for _, s := range srcs {
-		if s.kind == srcFile && !s.Excluded && filepath.Base(s.path) == "result.json" && headIs(s.path, isTelegramJSON) {
-			withJSON[filepath.Dir(s.path)] = true
+		if dir, base := s.folder(); s.peekable() && base == "result.json" && s.headIs(isTelegramJSON) {
+			withJSON[dir] = true
 		}
 	}
 	for _, s := range srcs {
-		if s.kind == srcFile && !s.Excluded && withJSON[filepath.Dir(s.path)] &&
-			messagesPage.MatchString(filepath.Base(s.path)) && headIs(s.path, isTelegramHTML) {
+		if dir, base := s.folder(); s.peekable() && withJSON[dir] &&
+			messagesPage.MatchString(base) && s.headIs(isTelegramHTML) {
 			s.skip = "the same messages as the result.json beside it (Telegram Desktop's export in both formats): read once, from result.json"
 		}
 	}
 }
 
-// headIs reports whether the first bytes of the file at path, after leading white space, pass
-// test.
-func headIs(path string, test func([]byte) bool) bool {
-	f, err := os.Open(path)
+// folder splits the source's name into the folder it is in and its base name: a file's
+// directory, or an archive member's folder inside its archive ("a.zip!export").
+func (s *Source) folder() (dir, base string) {
+	if s.kind == srcMember {
+		if i := strings.LastIndexAny(s.Name, "/!"); i >= 0 {
+			return s.Name[:i], s.Name[i+1:]
+		}
+	}
+	return filepath.Dir(s.path), filepath.Base(s.path)
+}
+
+// peekable reports whether the source's first bytes can be read before it is opened for
+// its records: a regular file or an archive member that is to be read.
+func (s *Source) peekable() bool {
+	return (s.kind == srcFile && !s.once || s.kind == srcMember) && !s.Excluded && s.skip == ""
+}
+
+// headIs reports whether the source's first bytes, after leading white space, pass test.
+func (s *Source) headIs(test func([]byte) bool) bool {
+	r, cs, err := s.raw()
 	if err != nil {
 		return false
 	}
-	defer f.Close()
+	defer cs.Close()
 	head := make([]byte, sniffLen)
-	n, _ := io.ReadFull(f, head)
+	n, _ := io.ReadFull(r, head)
 	return test(bytes.TrimLeft(head[:n], " \t\r\n"))
 }
 

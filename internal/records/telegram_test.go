@@ -1,7 +1,10 @@
 package records
 
 import (
+	"archive/tar"
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -205,6 +208,62 @@ func TestTelegramFolder(t *testing.T) {
 	for _, s := range srcs {
 		if _, _, err := s.Open(Options{}); strings.HasSuffix(s.Name, ".html") && err != nil {
 			t.Errorf("%s without result.json: %v", s.Name, err)
+		}
+	}
+}
+
+// TestTelegramArchive: the same export folder zipped or tarred (as it is sent around) is read
+// once too, from result.json, at the archive's top level or in a folder of it; a page in
+// another folder of the archive than result.json is read.
+func TestTelegramArchive(t *testing.T) {
+	files := []struct{ name, data string }{
+		{"export/result.json", tgJSONChat}, {"export/messages.html", tgHTMLPage},
+		{"export/messages2.html", tgHTMLPage}, {"other/messages.html", tgHTMLPage},
+		{"result.json", tgJSONChat}, {"messages.html", tgHTMLPage},
+	}
+	dir := t.TempDir()
+	zpath, tpath := filepath.Join(dir, "export.zip"), filepath.Join(dir, "export.tar")
+	var zb, tb bytes.Buffer
+	zw, tw := zip.NewWriter(&zb), tar.NewWriter(&tb)
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, f.data)
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o600, Size: int64(len(f.data)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(tw, f.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(zpath, zb.Bytes(), 0o600)
+	os.WriteFile(tpath, tb.Bytes(), 0o600)
+	for _, archive := range []string{zpath, tpath} {
+		srcs, err := Sources(archive, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := map[string]error{}
+		for _, s := range srcs {
+			_, c, err := s.Open(Options{})
+			if err == nil {
+				c.Close()
+			}
+			read[s.Name[strings.Index(s.Name, "!")+1:]] = err
+		}
+		for _, f := range files {
+			err, ok := read[f.name]
+			skipped := err != nil && strings.Contains(err.Error(), "the same messages as the result.json beside it")
+			wantSkip := strings.HasSuffix(f.name, ".html") && f.name != "other/messages.html"
+			if !ok || skipped != wantSkip || (!wantSkip && err != nil) {
+				t.Errorf("%s %s: listed %v, error %v; want skipped %v", filepath.Base(archive), f.name, ok, err, wantSkip)
+			}
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -187,135 +186,214 @@ type CheckResult struct {
 
 // Check tests every registry row's index entries against the filter.
 func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResult, error) {
-	f := opts.Filter
-	hdr := f.Header
+	res, errs, err := CheckMany(ctx, inputs, opts.Options, []CheckOptions{opts})
+	if err != nil {
+		return nil, err
+	}
+	return res[0], errs[0]
+}
+
+// CheckMany checks the registry against several filters in one pass: the
+// inputs are read once, and every row is tested against each filter in
+// turn, with the same counts as a Check per filter. common sets the
+// workers, --strict and the progress; each filter's own Options are not
+// used. A filter the registry cannot be checked against (it can form none
+// of its indexes, or no row had a valid value for them) gets its error in
+// errs and no result, and the others are checked; err is for what stops
+// the whole pass (reading an input, --strict, an interruption).
+func CheckMany(ctx context.Context, inputs []*Input, common Options, filters []CheckOptions) (res []*CheckResult, errs []error, err error) {
+	res = make([]*CheckResult, len(filters))
+	errs = make([]error, len(filters))
+	var live []*checkPlan
+	for i, o := range filters {
+		p, err := planCheck(inputs, o)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		p.pos = i
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return res, errs, nil
+	}
+	for _, p := range live {
+		if !p.opts.WantMatches { // matched ids are live data without a bound (memory.go)
+			defer memLimit.limit(p.opts.Filter.Header.Bloom.BodySize())()
+		}
+	}
+	nw := common.workers()
+	for _, p := range live {
+		p.hs = make([]*checkHandler, nw)
+	}
+	accs, err := runLanes(ctx, inputs, common, len(live), func(w int) []handler {
+		hs := make([]handler, len(live))
+		for l, p := range live {
+			p.hs[w] = p.newHandler(inputs, w, nw)
+			hs[l] = p.hs[w]
+		}
+		return hs
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for l, p := range live {
+		res[p.pos], errs[p.pos] = p.aggregate(inputs, accs[l])
+	}
+	return res, errs, nil
+}
+
+// checkPlan is what checking one filter needs before the first row is
+// read: its indexes, which of them the registry can form, and the pairs
+// and fields it counts; then its workers' handlers.
+type checkPlan struct {
+	opts     CheckOptions
+	pos      int           // the filter's place in CheckMany's list
+	ixs      []index.Index // the filter's indexes, in its order
+	res      *CheckResult  // with the per-index rows of every index
+	formable []index.Index
+	fidx     []int    // filter index number of each formable index
+	bitOf    []uint64 // formable position → bit of the filter's index, for observers
+	pairs    [][2]int // jointPairs
+	evid     [][2]uint64
+	coinc    []fields.Field
+	cbits    int
+	need     []fields.Field
+	hs       []*checkHandler // one per worker
+}
+
+// planCheck reads the filter's indexes and decides which the registry can
+// form: an index some input cannot form is not checked (the report says
+// why), unless the reason is an ambiguous column, which is an error, as is
+// a registry that can form none.
+func planCheck(inputs []*Input, opts CheckOptions) (*checkPlan, error) {
+	hdr := opts.Filter.Header
 	if err := DeclareHeaderFields(&hdr); err != nil {
 		return nil, err
 	}
-	ixs := make([]index.Index, len(hdr.Indexes))
+	p := &checkPlan{opts: opts, ixs: make([]index.Index, len(hdr.Indexes))}
 	for i, hi := range hdr.Indexes {
 		ix, err := index.Parse(hi.Name)
 		if err != nil {
 			return nil, fmt.Errorf("the filter's index %q is unknown to this leakcheck: %w", hi.Name, err)
 		}
-		ixs[i] = ix
+		p.ixs[i] = ix
 	}
-	if err := checkKeyMode(&hdr, ixs, opts.Identifiers); err != nil {
+	if err := checkKeyMode(&hdr, p.ixs, opts.Identifiers); err != nil {
 		return nil, err
 	}
-	if len(ixs) > 64 {
-		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(ixs))
+	if len(p.ixs) > 64 {
+		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(p.ixs))
 	}
-	res := &CheckResult{RegistryFields: presentFields(inputs), RegistryKinds: PresentKinds(inputs)}
-	var formable []index.Index
-	var fidx []int // filter index number of each formable index
-	for i, ix := range ixs {
+	p.res = &CheckResult{RegistryFields: presentFields(inputs), RegistryKinds: PresentKinds(inputs)}
+	for i, ix := range p.ixs {
 		ir := IndexResult{Index: ix.Name(), Entries: hdr.Indexes[i].Entries}
+		var why NotFormed
 		for _, in := range inputs {
-			ok, why := in.Formable(ix)
-			if ok {
-				ir.Formable, ir.Why = true, ""
+			nf := in.formability(ix)
+			if nf.Code == Formed {
+				ir.Formable, why = true, NotFormed{}
 				break
 			}
-			if ir.Why == "" {
-				ir.Why = why
+			if why.Code == Formed {
+				why = nf
 			}
 		}
-		if !ir.Formable && strings.HasPrefix(ir.Why, "ambiguous") {
-			return nil, fmt.Errorf("%s: index %s: %s", inputs[0].Display(), ix.Name(), ir.Why)
+		if !ir.Formable && why.Code == AmbiguousColumn {
+			return nil, fmt.Errorf("%s: index %s: %s", inputs[0].Display(), ix.Name(), why.Text)
 		}
+		ir.Why = why.Text
 		if ir.Formable {
-			formable = append(formable, ix)
-			fidx = append(fidx, i)
+			p.formable = append(p.formable, ix)
+			p.fidx = append(p.fidx, i)
+			p.bitOf = append(p.bitOf, 1<<i)
 		}
-		res.Indexes = append(res.Indexes, ir)
+		p.res.Indexes = append(p.res.Indexes, ir)
 	}
-	if len(formable) == 0 {
+	if err := p.checkInputs(inputs); err != nil {
+		return nil, err
+	}
+	p.pairs, p.evid = jointPairs(p.formable)
+	p.coinc = coincidenceFields(p.formable)
+	p.cbits = coincidenceBits(inputs)
+	p.need = neededFields(p.formable)
+	return p, nil
+}
+
+// checkInputs refuses a registry that can form none of the filter's
+// indexes, an input that can form none of those the others can, and a row
+// with more entries to test than a check handles.
+func (p *checkPlan) checkInputs(inputs []*Input) error {
+	if len(p.formable) == 0 {
 		in := inputs[0]
-		return nil, fmt.Errorf("%s can form none of the filter's indexes (%s): %s; columns found: %s; map columns with --field NAME=COLUMN",
-			in.Display(), indexNames(ixs), res.Indexes[0].Why, in.ColumnList())
+		return fmt.Errorf("%s can form none of the filter's indexes (%s): %s; columns found: %s; map columns with --field NAME=COLUMN",
+			in.Display(), indexNames(p.ixs), p.res.Indexes[0].Why, in.ColumnList())
 	}
 	for _, in := range inputs {
-		any := false
-		for _, ix := range formable {
+		n, any := 0, false
+		for _, ix := range p.formable {
 			if ok, _ := in.Formable(ix); ok {
 				any = true
 			}
-		}
-		if !any {
-			return nil, fmt.Errorf("%s can form none of the filter's indexes (%s); columns found: %s; map columns with --field NAME=COLUMN",
-				in.Display(), indexNames(ixs), in.ColumnList())
-		}
-	}
-
-	for _, in := range inputs {
-		n := 0
-		for _, ix := range formable {
 			n += entriesPerRow(in.Mapping, ix)
 		}
+		if !any {
+			return fmt.Errorf("%s can form none of the filter's indexes (%s); columns found: %s; map columns with --field NAME=COLUMN",
+				in.Display(), indexNames(p.ixs), in.ColumnList())
+		}
 		if n > maxRowProbes {
-			return nil, fmt.Errorf("%s: a row could have %d entries to test (columns of several-column fields multiply), and check handles at most %d; give fewer columns with --field", in.Display(), n, maxRowProbes)
+			return fmt.Errorf("%s: a row could have %d entries to test (columns of several-column fields multiply), and check handles at most %d; give fewer columns with --field", in.Display(), n, maxRowProbes)
 		}
 	}
+	return nil
+}
 
-	pairs, evid := jointPairs(formable)
-	coinc := coincidenceFields(formable)
-	cbits := coincidenceBits(inputs)
-	var bitOf []uint64 // formable position → bit of the filter's index, for observers
-	for _, fi := range fidx {
-		bitOf = append(bitOf, 1<<fi)
+// newHandler makes worker w's handler (of nw).
+func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
+	opts, f, n := p.opts, p.opts.Filter, len(p.formable)
+	h := &checkHandler{
+		x:        extractors(inputs, opts.Normalizer, p.need, opts.WantMatches),
+		e:        newEntryHasher(opts.Keys, p.formable, opts.Identifiers),
+		f:        f,
+		checked:  make([]int64, n),
+		matched:  make([]int64, n),
+		hll:      make([]*hll, n),
+		exact:    make([][]uint64, n),
+		overflow: make([]bool, n),
+		pairs:    make([][2]int64, len(p.pairs)),
+		pairIdx:  p.pairs,
+		evid:     p.evid,
+		want:     opts.WantMatches,
+		b:        newBuckets(f, nw),
+		cfield:   p.coinc,
+		ccount:   make([]int64, len(p.coinc)),
+		ctable:   make([][]uint32, len(p.coinc)),
+		cbits:    p.cbits,
+		bitOf:    p.bitOf,
 	}
+	for i := range h.hll {
+		h.hll[i] = newHLL()
+	}
+	for i := range h.ctable {
+		h.ctable[i] = make([]uint32, 1<<p.cbits)
+	}
+	if opts.Observe != nil {
+		h.obs = opts.Observe(w)
+	}
+	for i := range inputs {
+		h.srcNames = append(h.srcNames, inputs[i].Display())
+	}
+	return h
+}
 
-	need := neededFields(formable)
-	if !opts.WantMatches { // matched ids are live data without a bound (memory.go)
-		defer memLimit.limit(f.Header.Bloom.BodySize())()
-	}
-	nw := opts.workers()
-	hs := make([]*checkHandler, nw)
-	accs, err := run(ctx, inputs, opts.Options, func(w int) handler {
-		h := &checkHandler{
-			x:        extractors(inputs, opts.Normalizer, need, opts.WantMatches),
-			e:        newEntryHasher(opts.Keys, formable, opts.Identifiers),
-			f:        f,
-			checked:  make([]int64, len(formable)),
-			matched:  make([]int64, len(formable)),
-			hll:      make([]*hll, len(formable)),
-			exact:    make([][]uint64, len(formable)),
-			overflow: make([]bool, len(formable)),
-			pairs:    make([][2]int64, len(pairs)),
-			pairIdx:  pairs,
-			evid:     evid,
-			want:     opts.WantMatches,
-			b:        newBuckets(f, nw),
-			cfield:   coinc,
-			ccount:   make([]int64, len(coinc)),
-			ctable:   make([][]uint32, len(coinc)),
-			cbits:    cbits,
-			bitOf:    bitOf,
-		}
-		for i := range h.hll {
-			h.hll[i] = newHLL()
-		}
-		for i := range h.ctable {
-			h.ctable[i] = make([]uint32, 1<<cbits)
-		}
-		if opts.Observe != nil {
-			h.obs = opts.Observe(w)
-		}
-		for i := range inputs {
-			h.srcNames = append(h.srcNames, inputs[i].Display())
-		}
-		hs[w] = h
-		return h
-	})
-	if err != nil {
+// aggregate sums the workers' counts into the result.
+func (p *checkPlan) aggregate(inputs []*Input, accs []*Accounting) (*CheckResult, error) {
+	if err := checkColumns(inputs, accs, p.need); err != nil {
 		return nil, err
 	}
-	if err := checkColumns(inputs, accs, need); err != nil {
-		return nil, err
-	}
+	res, hs := p.res, p.hs
 	res.Sources = accs
-	for i, fi := range fidx {
+	for i, fi := range p.fidx {
 		ir := &res.Indexes[fi]
 		agg := newHLL()
 		for _, h := range hs {
@@ -337,22 +415,22 @@ func Check(ctx context.Context, inputs []*Input, opts CheckOptions) (*CheckResul
 	}
 	if checked == 0 {
 		// Nothing was tested: a "no matches" report would be a wrong answer.
-		return nil, &NothingCheckedError{Read: read, Indexes: indexNames(ixs), Sources: accs}
+		return nil, &NothingCheckedError{Read: read, Indexes: indexNames(p.ixs), Sources: accs}
 	}
-	for i, p := range pairs {
-		pr := PairResult{Base: formable[p[0]].Name(), Combo: formable[p[1]].Name()}
+	for i, pr := range p.pairs {
+		r := PairResult{Base: p.formable[pr[0]].Name(), Combo: p.formable[pr[1]].Name()}
 		for _, h := range hs {
-			pr.BaseMatched += h.pairs[i][0]
-			pr.BothMatched += h.pairs[i][1]
+			r.BaseMatched += h.pairs[i][0]
+			r.BothMatched += h.pairs[i][1]
 		}
-		res.Pairs = append(res.Pairs, pr)
+		res.Pairs = append(res.Pairs, r)
 	}
 	for _, h := range hs {
 		res.Records += h.records
 		res.Exposed += h.exposed
 	}
-	res.Coincidence = mergeCoincidence(coinc, hs, cbits)
-	if opts.WantMatches {
+	res.Coincidence = mergeCoincidence(p.coinc, hs, p.cbits)
+	if p.opts.WantMatches {
 		for _, h := range hs {
 			res.Matches = append(res.Matches, h.matches...)
 		}

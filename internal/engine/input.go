@@ -413,8 +413,31 @@ func Available(m fields.Mapping) map[fields.Field]bool {
 	return av
 }
 
+// NotFormedCode says why an input cannot form an index.
+type NotFormedCode int
+
+const (
+	Formed          NotFormedCode = iota // it can
+	MissingColumn                        // no column holds one of its fields
+	AmbiguousColumn                      // several columns look like one of its fields
+)
+
+// NotFormed is why an input cannot form an index: a code for decisions and
+// a sentence for people (column names, never values).
+type NotFormed struct {
+	Code NotFormedCode
+	Text string
+}
+
 // Formable reports whether the input can form ix, and if not, why.
 func (in *Input) Formable(ix index.Index) (bool, string) {
+	nf := in.formability(ix)
+	return nf.Code == Formed, nf.Text
+}
+
+// formability says whether the input can form ix, and if not, why. An
+// ambiguous column is reported before a missing one.
+func (in *Input) formability(ix index.Index) NotFormed {
 	av := Available(in.Mapping)
 	var missing, ambiguous []string
 	for _, f := range ix.Fields {
@@ -433,11 +456,11 @@ func (in *Input) Formable(ix index.Index) (bool, string) {
 	}
 	switch {
 	case len(ambiguous) > 0:
-		return false, "ambiguous " + strings.Join(ambiguous, ", ")
+		return NotFormed{AmbiguousColumn, "ambiguous " + strings.Join(ambiguous, ", ")}
 	case len(missing) > 0:
-		return false, "no column for " + strings.Join(missing, ", ")
+		return NotFormed{MissingColumn, "no column for " + strings.Join(missing, ", ")}
 	}
-	return true, ""
+	return NotFormed{}
 }
 
 // ColumnList renders an input's columns for error messages. Only the names

@@ -115,6 +115,16 @@ func (a *Accounting) invalid(line int64, p problem) {
 	a.example(line, key)
 }
 
+// clone copies the accounting (the reader's, shared by the lanes of one pass).
+func (a *Accounting) clone() *Accounting {
+	c := *a
+	c.Skipped = maps.Clone(a.Skipped)
+	c.Invalid = maps.Clone(a.Invalid)
+	c.Examples = slices.Clone(a.Examples)
+	c.Warnings = slices.Clone(a.Warnings)
+	return &c
+}
+
 func (a *Accounting) merge(b *Accounting) {
 	a.Read += b.Read
 	a.Used += b.Used
@@ -210,6 +220,18 @@ const NoIndexReason = "no index could be formed (its fields are empty or invalid
 // run reads every input once, in order, and hands batches of records to
 // workers made by newHandler. It returns one Accounting per input.
 func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w int) handler) ([]*Accounting, error) {
+	accs, err := runLanes(ctx, inputs, opts, 1, func(w int) []handler { return []handler{newHandler(w)} })
+	if err != nil {
+		return nil, err
+	}
+	return accs[0], nil
+}
+
+// runLanes is run with several handlers per worker, lanes of one pass
+// (check with several filters): every record goes to each lane's handler in
+// turn, and each lane has its own accounting, as if it had read the inputs
+// alone. It returns, per lane, one Accounting per input.
+func runLanes(ctx context.Context, inputs []*Input, opts Options, lanes int, newHandlers func(w int) []handler) ([][]*Accounting, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	nw := opts.workers()
@@ -232,39 +254,29 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	work := make(chan *batch, 2*nw)
 	free := make(chan *batch, 4*nw)
 	readAcc := make([]*Accounting, len(inputs))
-	workerAcc := make([][]*Accounting, nw)
+	workerAcc := make([][][]*Accounting, nw) // worker → lane → input
 	for i := range inputs {
 		readAcc[i] = newAccounting(inputs[i].Display())
 		inputs[i].countRows = opts.countRows
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < nw; w++ {
-		accs := make([]*Accounting, len(inputs))
-		for i := range accs {
-			accs[i] = newAccounting(inputs[i].Display())
+		laneAccs := make([][]*Accounting, lanes)
+		for l := range laneAccs {
+			laneAccs[l] = make([]*Accounting, len(inputs))
+			for i := range inputs {
+				laneAccs[l][i] = newAccounting(inputs[i].Display())
+			}
 		}
-		workerAcc[w] = accs
-		h := newHandler(w)
+		workerAcc[w] = laneAccs
+		hs := newHandlers(w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range work {
 				if ctx.Err() == nil {
-					acc := accs[b.src]
-					for i, line := range b.lines {
-						rec := b.vals[i*b.ncol : (i+1)*b.ncol]
-						before := acc.invalidCount
-						if h.row(b.src, line, rec, acc) {
-							acc.Used++
-						} else {
-							acc.skip(line, NoIndexReason)
-							if opts.Strict {
-								strict.offer(b.src, acc.Source, line, NoIndexReason)
-							}
-						}
-						if opts.Strict && acc.invalidCount != before {
-							strict.offer(b.src, acc.Source, line, acc.lastInvalid)
-						}
+					for l, h := range hs {
+						handleBatch(b, h, laneAccs[l][b.src], opts.Strict, strict)
 					}
 				}
 				select {
@@ -272,8 +284,10 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 				default:
 				}
 			}
-			if err := h.done(); err != nil {
-				cancel(err)
+			for _, h := range hs {
+				if err := h.done(); err != nil {
+					cancel(err)
+				}
 			}
 		}()
 	}
@@ -298,12 +312,43 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	if readErr != nil {
 		return nil, readErr
 	}
-	for _, accs := range workerAcc {
-		for i, a := range accs {
-			readAcc[i].merge(a)
+	out := make([][]*Accounting, lanes)
+	for l := range out {
+		out[l] = make([]*Accounting, len(inputs))
+		for i, a := range readAcc {
+			if l == lanes-1 {
+				out[l][i] = a
+			} else {
+				out[l][i] = a.clone()
+			}
+		}
+		for _, laneAccs := range workerAcc {
+			for i, a := range laneAccs[l] {
+				out[l][i].merge(a)
+			}
 		}
 	}
-	return readAcc, nil
+	return out, nil
+}
+
+// handleBatch hands a batch's records to one handler, counting each row as
+// used or skipped in acc.
+func handleBatch(b *batch, h handler, acc *Accounting, isStrict bool, strict *strictFirst) {
+	for i, line := range b.lines {
+		rec := b.vals[i*b.ncol : (i+1)*b.ncol]
+		before := acc.invalidCount
+		if h.row(b.src, line, rec, acc) {
+			acc.Used++
+		} else {
+			acc.skip(line, NoIndexReason)
+			if isStrict {
+				strict.offer(b.src, acc.Source, line, NoIndexReason)
+			}
+		}
+		if isStrict && acc.invalidCount != before {
+			strict.offer(b.src, acc.Source, line, acc.lastInvalid)
+		}
+	}
 }
 
 func readInput(ctx context.Context, src int, in *Input, acc *Accounting, work chan<- *batch, free chan *batch, prog Progress, strict *strictFirst) error {

@@ -523,7 +523,9 @@ func cmdExSwap(ts *testscript.TestScript, neg bool, args []string) {
 
 // samecounts A B: two JSON reports give the same verdict and the same
 // counts: per index, records checked and matched; per joint test,
-// candidates and matches; and the exposure estimate.
+// candidates and matches; the exposure estimate; and what became of every
+// registry row. FILE@N names the N-th report (from 0) of a several-filter
+// check document.
 func cmdSameCounts(ts *testscript.TestScript, neg bool, args []string) {
 	type counts struct {
 		Verdict string `json:"verdict"`
@@ -543,11 +545,40 @@ func cmdSameCounts(ts *testscript.TestScript, neg bool, args []string) {
 			Candidates int64 `json:"candidates"`
 			Matched    int64 `json:"matched"`
 		} `json:"exposure"`
+		Registry struct {
+			Records int64 `json:"records_checked"`
+			Sources []struct {
+				Read    int64 `json:"rows_read"`
+				Used    int64 `json:"rows_used"`
+				Skipped []struct {
+					Code  string `json:"code"`
+					Count int64  `json:"count"`
+				} `json:"rows_skipped"`
+				Invalid []struct {
+					Code  string `json:"code"`
+					Field string `json:"field"`
+					Count int64  `json:"count"`
+				} `json:"invalid_values"`
+			} `json:"sources"`
+		} `json:"registry"`
 	}
 	var c [2]counts
 	for i, f := range args[:2] {
-		data, err := os.ReadFile(ts.MkAbs(f))
+		name, nth, several := strings.Cut(f, "@")
+		data, err := os.ReadFile(ts.MkAbs(name))
 		ts.Check(err)
+		if several {
+			var doc struct {
+				Reports []json.RawMessage `json:"reports"`
+			}
+			ts.Check(json.Unmarshal(data, &doc))
+			n, err := strconv.Atoi(nth)
+			ts.Check(err)
+			if n >= len(doc.Reports) {
+				ts.Fatalf("%s has %d reports", name, len(doc.Reports))
+			}
+			data = doc.Reports[n]
+		}
 		ts.Check(json.Unmarshal(data, &c[i]))
 	}
 	a, _ := json.Marshal(c[0])

@@ -56,9 +56,10 @@ together, against filter false alarms plus the registry's own coincidences
 (docs/report.md); per-index counts follow.
 
 --filter may be repeated, and may name a directory (every *.lcf in it): the
-registry is then checked against each filter in turn, with one report per
-filter and a summary table. Every filter's key check and MAC are verified
-before any registry record is read.
+registry is then read once and every row checked against each filter, with
+one report per filter and a summary table (filters too large to be held in
+memory together are checked in as few passes as fit). Every filter is read
+and its key check and MAC verified once, before any registry record is read.
 
 --format text (default), json (schema leakcheck.report/v2 for one filter file,
 leakcheck.check/v2 for several), junit (one test case per filter, for CI) or
@@ -134,25 +135,8 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	defer w.abort()
 
 	c := report.NewCheck(failOn)
-	for i, p := range paths {
-		co := o
-		co.hideMapping = i > 0
-		if multi && !o.quiet {
-			e.notef("filter %d of %d: %s", i+1, len(paths), p)
-		}
-		rep, err := checkFilter(e, co, filters, i, args)
-		if err != nil {
-			var se *engine.StrictError
-			if !multi || e.ctx.Err() != nil || errors.As(err, &se) {
-				return err
-			}
-			// This filter could not be checked (say, the registry can form
-			// none of its indexes): say so, go on with the others, exit 2.
-			e.printError(fmt.Errorf("filter %s: %w", p, err))
-			c.AddError(p, err)
-			continue
-		}
-		c.Add(rep)
+	if err := checkPasses(e, o, filters, multi, args, c); err != nil {
+		return err
 	}
 	opts := report.WriteOptions{Multi: multi, Tool: "leakcheck " + version(), Generated: time.Now()}
 	if err := w.write(c, opts); err != nil {
@@ -211,10 +195,6 @@ func checkStdin(paths []string, multi bool, matches string, args []string) error
 		return withHint(errors.New("standard input (-) can be read only once: it cannot be both the filter and the registry"),
 			"save one of them to a file and name the file")
 	}
-	if multi && slices.Contains(args, "-") {
-		return withHint(errors.New("standard input (-) can be read only once, and several filters each read the registry"),
-			"save the registry to a file and name the file")
-	}
 	return nil
 }
 
@@ -271,19 +251,125 @@ func (e *env) printError(err error) {
 	}
 }
 
-// checkFilter checks the registry against filter i of fs.
-func checkFilter(e *env, o checkOptions, fs *unlockedFilters, i int, args []string) (*report.Report, error) {
-	u, err := fs.get(e, i)
-	if err != nil {
-		return nil, err
+// checkPasses checks the registry against every filter, reading it once
+// for as many filters as fit in memory together (unlockedBudget: all of
+// them, but for a folder of very large filters), and adds each filter's
+// report, or its error, to c in the filters' order. With several filters,
+// one that cannot be checked is reported and the others go on.
+func checkPasses(e *env, o checkOptions, fs *unlockedFilters, multi bool, args []string, c *report.Check) error {
+	passes := fs.passes()
+	if len(passes) > 1 && slices.Contains(args, stdio) {
+		return withHint(fmt.Errorf("the %d filters do not fit in memory together, so the registry would be read more than once, and standard input (-) can be read only once", len(fs.paths)),
+			"save the registry to a file and name the file")
 	}
-	defer fs.release(i)
-	return checkOne(e, o, fs.paths[i], u, args)
+	for k, pass := range passes {
+		if multi && !o.quiet {
+			if len(passes) == 1 {
+				e.notef("checking %d filters in one pass over the registry", len(pass))
+			} else {
+				e.notef("pass %d of %d over the registry: filters %d to %d of %d (they do not fit in memory together)", k+1, len(passes), pass[0]+1, pass[len(pass)-1]+1, len(fs.paths))
+			}
+		}
+		co := o
+		co.hideMapping = k > 0
+		reps, errs, err := checkPass(e, co, fs, pass, args)
+		if err != nil {
+			return err
+		}
+		for j, i := range pass {
+			if errs[j] == nil {
+				c.Add(reps[j])
+				continue
+			}
+			if !multi {
+				return errs[j]
+			}
+			// This filter could not be checked (say, the registry can form
+			// none of its indexes): say so, go on with the others, exit 2.
+			e.printError(fmt.Errorf("filter %s: %w", fs.paths[i], errs[j]))
+			c.AddError(fs.paths[i], errs[j])
+		}
+	}
+	return nil
 }
 
-// checkOne checks the registry against one unlocked filter and returns the report.
-func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []string) (*report.Report, error) {
-	f, keys := u.f, u.keys
+// lane is one filter's part of a pass over the registry.
+type lane struct {
+	path     string
+	u        *unlockedFilter
+	norm     *fields.Normalizer
+	ids      engine.IdentifierKeys
+	grouping *engine.Grouping
+}
+
+// checkPass reads the registry once and checks it against the filters
+// numbered pass. err stops the whole check (a read error, --strict, an
+// interruption); errs[j] is filter pass[j]'s own.
+func checkPass(e *env, o checkOptions, fs *unlockedFilters, pass []int, args []string) (reps []*report.Report, errs []error, err error) {
+	us := make([]*unlockedFilter, len(pass))
+	for j, i := range pass {
+		if us[j], err = fs.get(e, i); err != nil {
+			return nil, nil, err
+		}
+		defer fs.release(i)
+	}
+	inFlags := o.inputFlags
+	inFlags.quiet = inFlags.quiet || o.hideMapping
+	ins, err := e.openInputs(args, &inFlags)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer engine.CloseAll(ins)
+	var matchesOut output
+	if o.matches != "" { // one filter only (checkStdin)
+		if matchesOut, err = e.createOutput(o.matches, 0o600, !o.force, ""); err != nil {
+			return nil, nil, err
+		}
+		defer matchesOut.Abort()
+	}
+	reps, errs = make([]*report.Report, len(pass)), make([]error, len(pass))
+	lanes := make([]*lane, len(pass))
+	var opts []engine.CheckOptions
+	var pos []int // lane j's place among opts
+	for j, i := range pass {
+		l, co, err := o.prepareLane(e, fs.paths[i], us[j], ins)
+		if err != nil {
+			errs[j] = err
+			continue
+		}
+		co.WantMatches = matchesOut != nil
+		lanes[j] = l
+		opts = append(opts, co)
+		pos = append(pos, j)
+	}
+	if len(opts) == 0 {
+		return reps, errs, nil
+	}
+	res, lerrs, err := engine.CheckMany(e.ctx, ins, o.engineOptions(e), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, j := range pos {
+		if lerrs[k] != nil {
+			var none *engine.NothingCheckedError
+			if errors.As(lerrs[k], &none) {
+				report.WriteAccounting(e.stderr, none.Sources) // the reasons the error points at
+			}
+			errs[j] = lerrs[k]
+			continue
+		}
+		reps[j], errs[j] = o.finishLane(lanes[j], res[k])
+		if errs[j] == nil && matchesOut != nil {
+			errs[j] = writeMatches(matchesOut, o.matches, res[k].Matches)
+		}
+	}
+	return reps, errs, nil
+}
+
+// prepareLane readies one filter's check: the normalizer of its own
+// version and region, the OPRF key mode's identifiers, the grouping.
+func (o *checkOptions) prepareLane(e *env, path string, u *unlockedFilter, ins []*engine.Input) (*lane, engine.CheckOptions, error) {
+	f := u.f
 	region := f.Header.Region
 	if o.region != "" && o.region != region {
 		region = o.region
@@ -293,68 +379,60 @@ func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []str
 	// are normalized the version-1 way.
 	norm, err := fields.NewNormalizerVersion(region, f.Header.Normalization)
 	if err != nil {
-		return nil, err
+		return nil, engine.CheckOptions{}, err
 	}
-
-	inFlags := o.inputFlags
-	inFlags.quiet = inFlags.quiet || o.hideMapping
-	ins, err := e.openInputs(args, &inFlags)
-	if err != nil {
-		return nil, err
+	l := &lane{path: path, u: u, norm: norm}
+	if l.ids, err = o.oprfCheck.keys(e, u, path, ins); err != nil {
+		return nil, engine.CheckOptions{}, err
 	}
-	defer engine.CloseAll(ins)
-	var matchesOut output
-	if o.matches != "" {
-		if matchesOut, err = e.createOutput(o.matches, 0o600, !o.force, ""); err != nil {
-			return nil, err
-		}
-		defer matchesOut.Abort()
+	if l.grouping, err = o.groupFlags.grouping(ins, norm); err != nil {
+		return nil, engine.CheckOptions{}, err
 	}
-	ids, err := o.oprfCheck.keys(e, u, path, ins)
-	if err != nil {
-		return nil, err
-	}
-	grouping, err := o.groupFlags.grouping(ins, norm)
-	if err != nil {
-		return nil, err
-	}
-	res, err := engine.Check(e.ctx, ins, engine.CheckOptions{
-		Options:     o.engineOptions(e),
+	return l, engine.CheckOptions{
 		Normalizer:  norm,
-		Keys:        keys,
+		Keys:        u.keys,
 		Filter:      f,
-		WantMatches: matchesOut != nil,
-		Identifiers: ids,
-		Observe:     observe(grouping),
-	})
-	if err == nil {
-		err = o.oprfCheck.after(ids, res)
-	}
-	var none *engine.NothingCheckedError
-	if errors.As(err, &none) {
-		report.WriteAccounting(e.stderr, none.Sources) // the reasons the error points at
-	}
-	if err != nil {
+		Identifiers: l.ids,
+		Observe:     observe(l.grouping),
+	}, nil
+}
+
+// finishLane turns one filter's counts into its report.
+func (o *checkOptions) finishLane(l *lane, res *engine.CheckResult) (*report.Report, error) {
+	if err := o.oprfCheck.after(l.ids, res); err != nil {
 		return nil, err
 	}
-	rep := report.Build(path, f.Header, f.FalsePositiveRate(), res)
-	rep.Filter.KeyFingerprint = u.master.Fingerprint()
-	if err := o.groupFlags.addGroups(rep, grouping); err != nil {
+	f := l.u.f
+	rep := report.Build(l.path, f.Header, f.FalsePositiveRate(), res)
+	rep.Filter.KeyFingerprint = l.u.master.Fingerprint()
+	if err := o.groupFlags.addGroups(rep, l.grouping); err != nil {
 		return nil, err
-	}
-	if matchesOut != nil {
-		w := bufio.NewWriter(matchesOut)
-		if err := report.WriteMatchesCSV(w, res.Matches); err != nil {
-			return nil, err
-		}
-		if err := w.Flush(); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", outputName(o.matches), err)
-		}
-		if err := matchesOut.Commit(); err != nil {
-			return nil, err
-		}
 	}
 	return rep, nil
+}
+
+// writeMatches writes the matched records' ids to --matches and puts the
+// file in place.
+func writeMatches(out output, name string, ms []engine.Match) error {
+	w := bufio.NewWriter(out)
+	if err := report.WriteMatchesCSV(w, ms); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", outputName(name), err)
+	}
+	return out.Commit()
+}
+
+// checkOne checks the registry against one unlocked filter, which it wipes,
+// and returns the report (the demo's check).
+func checkOne(e *env, o checkOptions, path string, u *unlockedFilter, args []string) (*report.Report, error) {
+	fs := &unlockedFilters{paths: []string{path}, k: &o.keyFlags, u: []*unlockedFilter{u}, sizes: []uint64{u.f.Header.Bloom.BodySize()}}
+	reps, errs, err := checkPass(e, o, fs, []int{0}, args)
+	if err != nil {
+		return nil, err
+	}
+	return reps[0], errs[0]
 }
 
 // unlockedFilter is a filter whose normalization version, key check, MAC
@@ -414,13 +492,14 @@ type unlockedFilters struct {
 	paths []string
 	k     *keyFlags
 	u     []*unlockedFilter // nil once released, or when over the budget
+	sizes []uint64          // each filter's Bloom body, in bytes
 }
 
 // unlockAll opens and verifies every filter, keeping them for the check
 // while they fit in unlockedBudget (standard input is always kept: it cannot
 // be read again).
 func unlockAll(e *env, k *keyFlags, paths []string) (*unlockedFilters, error) {
-	fs := &unlockedFilters{paths: paths, k: k, u: make([]*unlockedFilter, len(paths))}
+	fs := &unlockedFilters{paths: paths, k: k, u: make([]*unlockedFilter, len(paths)), sizes: make([]uint64, len(paths))}
 	var held uint64
 	for i, p := range paths {
 		u, err := openUnlocked(e, k, p)
@@ -429,6 +508,7 @@ func unlockAll(e *env, k *keyFlags, paths []string) (*unlockedFilters, error) {
 			return nil, err
 		}
 		size := u.f.Header.Bloom.BodySize()
+		fs.sizes[i] = size
 		if i > 0 && held+size > unlockedBudget && p != "-" {
 			u.wipe()
 			continue
@@ -437,6 +517,23 @@ func unlockAll(e *env, k *keyFlags, paths []string) (*unlockedFilters, error) {
 		fs.u[i] = u
 	}
 	return fs, nil
+}
+
+// passes groups the filters, in order, into passes over the registry:
+// filters whose bodies fit in unlockedBudget together share a pass (every
+// filter, unless they are very large), and a pass holds at least one.
+func (fs *unlockedFilters) passes() [][]int {
+	var out [][]int
+	var held uint64
+	for i, size := range fs.sizes {
+		if len(out) == 0 || held+size > unlockedBudget && len(out[len(out)-1]) > 0 {
+			out = append(out, nil)
+			held = 0
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+		held += size
+	}
+	return out
 }
 
 // get returns filter i, reading it again if it was not kept.

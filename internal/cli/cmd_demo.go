@@ -86,8 +86,7 @@ func runDemo(e *env, dir string) error {
 		if err != nil {
 			return fmt.Errorf("demo check of %s: %w", d.File, err)
 		}
-		rep, err := checkOne(quiet, co, p(lcf), u, []string{p(fixtures.Registry)})
-		u.wipe()
+		rep, err := checkOne(quiet, co, p(lcf), u, []string{p(fixtures.Registry)}) // wipes u
 		if err != nil {
 			return fmt.Errorf("demo check of %s: %w", d.File, err)
 		}

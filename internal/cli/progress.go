@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +46,7 @@ type bar struct {
 	pb    *progressbar.ProgressBar
 	rows  int64
 	bytes int64
+	total int64
 	start time.Time
 }
 
@@ -93,40 +95,99 @@ func (s *statusLines) Finish() {
 // (12%), 48,000 rows/s, ETA 18s".
 func progressLine(rows, bytes, total int64, took time.Duration) string {
 	line := fmt.Sprintf("%s rows, %s", report.Thousands(rows), byteSize(bytes))
+	if rows == 0 { // merge: filters, not rows
+		line = byteSize(bytes)
+	}
 	if total > 0 {
 		line += fmt.Sprintf(" of %s (%d%%)", byteSize(total), bytes*100/max(total, 1))
 	}
-	if secs := took.Seconds(); secs > 0 && rows > 0 {
-		line += fmt.Sprintf(", %s rows/s", report.Thousands(int64(float64(rows)/secs)))
+	if r, ok := rate(rows, took); ok {
+		line += fmt.Sprintf(", %s rows/s", report.Thousands(r))
+	} else if r, ok := rate(bytes, took); ok && rows == 0 {
+		line += fmt.Sprintf(", %s/s", byteSize(r))
 	}
-	if total > 0 && bytes > 0 && bytes < total {
-		eta := time.Duration(float64(took) * float64(total-bytes) / float64(bytes))
-		line += ", ETA " + eta.Round(time.Second).String()
+	if e, ok := eta(bytes, total, took); ok {
+		line += ", " + e
 	}
 	return line
 }
 
 // summaryLine is the line that ends a pass: "read 2,000,000 rows (120.0 MiB)
-// in 10.3s (194,174 rows/s)".
+// in 10.3s (194,174 rows/s)"; for a pass over filters, not rows (merge),
+// "read 37.0 MiB in 1.2s (30.8 MiB/s)". A rate is given only over a
+// measurable time: bytes read in no time are not "32 TB/s".
 func summaryLine(rows, bytes int64, took time.Duration) string {
+	if rows == 0 {
+		line := fmt.Sprintf("read %s in %s", byteSize(bytes), took.Round(100*time.Millisecond))
+		if r, ok := rate(bytes, took); ok {
+			line += fmt.Sprintf(" (%s/s)", byteSize(r))
+		}
+		return line
+	}
 	line := fmt.Sprintf("read %s rows (%s) in %s", report.Thousands(rows), byteSize(bytes), took.Round(100*time.Millisecond))
-	if secs := took.Seconds(); secs > 0 && rows > 0 {
-		line += fmt.Sprintf(" (%s rows/s)", report.Thousands(int64(float64(rows)/secs)))
+	if r, ok := rate(rows, took); ok {
+		line += fmt.Sprintf(" (%s rows/s)", report.Thousands(r))
 	}
 	return line
+}
+
+// minRateTime is the shortest time a rate is computed over: below it, the
+// clock's resolution and the first batch's timing make any rate noise.
+const minRateTime = 100 * time.Millisecond
+
+// rate is n per second over took, when took is long enough to tell.
+func rate(n int64, took time.Duration) (int64, bool) {
+	if took < minRateTime || n <= 0 {
+		return 0, false
+	}
+	return int64(float64(n) / took.Seconds()), true
+}
+
+// eta is the time left at the rate so far, when it can be told: "ETA 3s".
+func eta(bytes, total int64, took time.Duration) (string, bool) {
+	if total <= 0 || bytes <= 0 || bytes >= total || took < time.Second {
+		return "", false
+	}
+	left := time.Duration(float64(took) * float64(total-bytes) / float64(bytes))
+	return "ETA " + left.Round(time.Second).String(), true
+}
+
+// barLine is the text beside the terminal's progress bar: "1.2M rows,
+// 7.2 MiB of 60.0 MiB, 480.0k rows/s, ETA 18s" (merge: "12.0 MiB of
+// 37.0 MiB, 30.0 MiB/s, ETA 1s"). progressbar's own counts, rate and
+// "[5s:3s]" prediction are off: it rates bytes over any time, however short.
+func barLine(rows, bytes, total int64, took time.Duration) string {
+	var parts []string
+	if rows > 0 {
+		parts = append(parts, humanRows(rows)+" rows")
+	}
+	if total > 0 {
+		parts = append(parts, byteSize(bytes)+" of "+byteSize(total))
+	} else {
+		parts = append(parts, byteSize(bytes))
+	}
+	if rows > 0 {
+		if r, ok := rate(rows, took); ok {
+			parts = append(parts, humanRows(r)+" rows/s")
+		}
+	} else if r, ok := rate(bytes, took); ok {
+		parts = append(parts, byteSize(r)+"/s")
+	}
+	if e, ok := eta(bytes, total, took); ok {
+		parts = append(parts, e)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (b *bar) Start(total int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.rows, b.bytes, b.start = 0, 0, time.Now()
+	b.rows, b.bytes, b.total, b.start = 0, 0, total, time.Now()
 	b.pb = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(b.out),
-		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetDescription("reading"),
 		progressbar.OptionThrottle(100_000_000),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(total > 0),
+		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
 		progressbar.OptionFullWidth(),
@@ -138,9 +199,7 @@ func (b *bar) Advance(bytes, rows int64) {
 	defer b.mu.Unlock()
 	b.rows += rows
 	b.bytes += bytes
-	if b.rows > 0 { // merge reads filters, not rows: it keeps "reading"
-		b.pb.Describe(humanRows(b.rows) + " rows")
-	}
+	b.pb.Describe(barLine(b.rows, b.bytes, b.total, time.Since(b.start)))
 	b.pb.Add64(bytes)
 }
 

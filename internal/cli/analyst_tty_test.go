@@ -102,3 +102,59 @@ func acEchoOff(tty *os.File) bool {
 	tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	return err == nil && tio.Lflag&unix.ECHO == 0
 }
+
+// TestReportTerminal prints the text report to a pseudo-terminal of 100
+// columns: its prose wraps at 100 (tables excepted) and the verdict is
+// coloured, unless NO_COLOR is set; to anything else it is never coloured.
+func TestReportTerminal(t *testing.T) {
+	w := acSetup(t)
+	t.Setenv(NoColorEnv, "") // restored after the test
+	for _, noColor := range []bool{false, true} {
+		if noColor {
+			t.Setenv(NoColorEnv, "1")
+		} else {
+			os.Unsetenv(NoColorEnv)
+		}
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pseudo-terminal: %v", err)
+		}
+		if err := pty.Setsize(tty, &pty.Winsize{Rows: 40, Cols: 100}); err != nil {
+			t.Fatal(err)
+		}
+		screen := &syncBuffer{}
+		done := make(chan struct{})
+		go func() { io.Copy(screen, ptmx); close(done) }()
+		var stderr bytes.Buffer
+		code := Run(context.Background(), []string{"check", "-q", "--key", w.key, "--filter", w.filters["dump_leak.csv"], w.registry}, strings.NewReader(""), tty, &stderr)
+		tty.Close()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+		ptmx.Close()
+		out := strings.ReplaceAll(screen.String(), "\r\n", "\n")
+		if code != ExitExposed {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		colored := strings.Contains(out, "VERDICT: \x1b[1;31mEXPOSED\x1b[0m")
+		if colored == noColor {
+			t.Errorf("NO_COLOR set %v: verdict coloured %v:\n%.200q", noColor, colored, out)
+		}
+		prose := strings.Split(out, "\nJOINT EVIDENCE")[0]
+		widest := 0
+		for _, line := range strings.Split(prose, "\n") {
+			widest = max(widest, len([]rune(strings.NewReplacer("\x1b[1;31m", "", "\x1b[0m", "").Replace(line))))
+		}
+		if widest > 100 || widest < 90 {
+			t.Errorf("prose before the tables is %d columns wide on a 100-column terminal:\n%s", widest, prose)
+		}
+		acNoIdentifiers(t, out, stderr.String())
+	}
+	// Not a terminal: never coloured, whatever NO_COLOR says.
+	os.Unsetenv(NoColorEnv)
+	r := w.mustRun(ExitExposed, "", "check", "-q", "--key", w.key, "--filter", w.filters["dump_leak.csv"], w.registry)
+	if strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("a report to a pipe holds escape sequences:\n%.300q", r.stdout)
+	}
+}

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
@@ -119,6 +123,8 @@ func (w *reportWriters) write(c *report.Check, o report.WriteOptions) error {
 			bw = bufio.NewWriterSize(f, 1<<16)
 			dst = bw
 		}
+		o := o
+		o.Text = w.e.textOptions(out.path == stdio)
 		if err := report.Write(dst, out.format, c, o); err != nil {
 			return fmt.Errorf("writing the %s report to %s: %w", out.format, describeDest(out.path), err)
 		}
@@ -175,4 +181,23 @@ func (e *env) printWritten(w *reportWriters, c *report.Check) {
 			e.notef("VERDICT: %s: %s", verdict, s.Evidence)
 		}
 	}
+}
+
+// textOptions lays the text report out for where it goes: on a terminal
+// (toStdout and standard output is one), wrapped to the terminal's width
+// with the verdict coloured unless NO_COLOR is set; anywhere else, wrapped
+// to COLUMNS if set, or 80, and never coloured.
+func (e *env) textOptions(toStdout bool) report.TextOptions {
+	if f, ok := e.stdout.(*os.File); ok && toStdout && term.IsTerminal(int(f.Fd())) {
+		o := report.TextOptions{Width: report.DefaultWidth, Color: os.Getenv(NoColorEnv) == ""}
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			o.Width = w
+		}
+		return o
+	}
+	o := report.TextOptions{Width: report.DefaultWidth}
+	if n, err := strconv.Atoi(os.Getenv(ColumnsEnv)); err == nil && n >= 20 {
+		o.Width = n
+	}
+	return o
 }

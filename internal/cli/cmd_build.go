@@ -326,19 +326,19 @@ func warnForeignShard(e *env, base string, b, shard bloom.Header) {
 
 func printBuildSummary(e *env, path string, size int64, f *bloom.Filter, res *engine.BuildResult) {
 	h := f.Header
-	fmt.Fprintf(e.stderr, "leakcheck: wrote %s: %s, %d partition(s) of %d bits, k=%d, false-positive rate %.1e (target %.0e)\n",
-		path, byteSize(size), h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+	fmt.Fprintf(e.stderr, "leakcheck: wrote %s: %s, %d partition(s) of %s bits, k=%d, false-positive rate %.1e (target %.0e)\n",
+		path, byteSize(size), h.Bloom.Partitions, report.Thousands(int64(h.Bloom.M)), h.Bloom.K, f.FalsePositiveRate(), h.Bloom.TargetFPR)
 	if h.Signer != nil {
 		fmt.Fprintf(e.stderr, "    signed by Ed25519 public key %s\n", keyhash.PublicKeyString(h.Signer))
 	}
 	for _, ix := range h.Indexes {
-		fmt.Fprintf(e.stderr, "    %-28s %d entries\n", ix.Name, ix.Entries)
+		fmt.Fprintf(e.stderr, "    %-28s %s entries\n", ix.Name, report.Thousands(int64(ix.Entries)))
 	}
 	report.WriteAccounting(e.stderr, res.Sources)
 	// The estimate is within a few percent: say so only beyond its error.
 	if dup := res.Rows - res.DistinctRows; dup > res.Rows/10 && dup > 100 {
-		e.notef("about %d of the %d rows (%.0f%%) repeat another row byte for byte (estimated while counting); the filter is sized for the distinct ones",
-			dup, res.Rows, 100*float64(dup)/float64(res.Rows))
+		e.notef("about %s of the %s rows (%.0f%%) repeat another row byte for byte (estimated while counting); the filter is sized for the distinct ones",
+			report.Thousands(dup), report.Thousands(res.Rows), 100*float64(dup)/float64(res.Rows))
 	}
 }
 

@@ -112,16 +112,16 @@ func runInspect(e *env, o inspectOptions, path string) error {
 	}
 	row("entry hash", "%s, salt %s", h.Hash, hex.EncodeToString(h.Salt))
 	row("key check", "%s", hex.EncodeToString(h.KeyCheck))
-	row("dump records", "%d", h.Records)
+	row("dump records", "%s", report.Thousands(h.Records))
 	row("dump fields", "%s", strings.Join(h.Fields, ", "))
 	for i, ix := range h.Indexes {
 		k := ""
 		if i == 0 {
 			k = "indexes"
 		}
-		row(k, "%-28s %d entries", ix.Name, ix.Entries)
+		row(k, "%-28s %s entries", ix.Name, report.Thousands(int64(ix.Entries)))
 	}
-	row("bloom", "%d partition(s) × %d bits, k=%d, sized for %d entries at %.0e", h.Bloom.Partitions, h.Bloom.M, h.Bloom.K, h.Bloom.Capacity, h.Bloom.TargetFPR)
+	row("bloom", "%d partition(s) × %s bits, k=%d, sized for %s entries at %.0e", h.Bloom.Partitions, report.Thousands(int64(h.Bloom.M)), h.Bloom.K, report.Thousands(int64(h.Bloom.Capacity)), h.Bloom.TargetFPR)
 	row("fill", "%.2f%% of bits set", 100*r.FillRatio)
 	row("bit locations", "%.1f distinct bits per entry on average (of k=%d)", r.MeanDistinctBits, h.Bloom.K)
 	row("false positives", "%.2e for this filter's geometry and fill (about 1 in %s)", r.FalsePositiveRate, oneIn(r.FalsePositiveRate))

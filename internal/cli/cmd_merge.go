@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/index"
+	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
@@ -157,10 +158,10 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 			return err
 		}
 	} else if !o.quiet {
-		e.notef("merged %d filters into %s: %s, %d dump records, false-positive rate %.1e (target %.0e)",
-			len(args), outputName(o.output), byteSize(n), h.Records, f.FalsePositiveRate(), h.Bloom.TargetFPR)
+		e.notef("merged %d filters into %s: %s, %s dump records, false-positive rate %.1e (target %.0e)",
+			len(args), outputName(o.output), byteSize(n), report.Thousands(h.Records), f.FalsePositiveRate(), h.Bloom.TargetFPR)
 		for _, ix := range h.Indexes {
-			fmt.Fprintf(e.stderr, "    %-28s %d entries (at most)\n", ix.Name, ix.Entries)
+			fmt.Fprintf(e.stderr, "    %-28s %s entries (at most)\n", ix.Name, report.Thousands(int64(ix.Entries)))
 		}
 	}
 	warnOverCapacity(e, o.output, f)
@@ -184,8 +185,8 @@ func warnOverCapacity(e *env, path string, f *bloom.Filter) {
 		entries += ix.Entries
 	}
 	if c := f.Header.Bloom.Capacity; entries > c {
-		e.notef("warning: %s holds %d entries, more than the %d its Bloom parameters were sized for: its false-positive rate is %.1e, not the target %.0e (check uses the actual rate, so its statistics stay right, but they are weaker)",
-			path, entries, c, f.FalsePositiveRate(), f.Header.Bloom.TargetFPR)
+		e.notef("warning: %s holds %s entries, more than the %s its Bloom parameters were sized for: its false-positive rate is %.1e, not the target %.0e (check uses the actual rate, so its statistics stay right, but they are weaker)",
+			path, report.Thousands(int64(entries)), report.Thousands(int64(c)), f.FalsePositiveRate(), f.Header.Bloom.TargetFPR)
 		fmt.Fprintf(e.stderr, "leakcheck: hint: size the first shard for the whole dump with 'build --capacity N' (N = rows × indexes)\n")
 	}
 }

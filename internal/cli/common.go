@@ -12,6 +12,7 @@ import (
 	"github.com/leakcheck/leakcheck/internal/engine"
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/records"
+	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
 )
 
@@ -168,7 +169,7 @@ func hintMaskedIDs(e *env, accs []*engine.Accounting, ixs []bloom.Index) {
 		}
 	}
 	if masked > 0 {
-		e.notef("hint: %d national_id values are masked (only their last 4 digits are shown); they never count as a national_id, but can form an index such as --index phone+national_id_last4", masked)
+		e.notef("hint: %s national_id values are masked (only their last 4 digits are shown); they never count as a national_id, but can form an index such as --index phone+national_id_last4", report.Thousands(masked))
 	}
 }
 

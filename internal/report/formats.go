@@ -49,6 +49,7 @@ type WriteOptions struct {
 	Multi     bool
 	Tool      string    // "leakcheck v1.2.0", for JUnit and HTML
 	Generated time.Time // for HTML
+	Text      TextOptions
 }
 
 // Write renders c in format f.
@@ -59,7 +60,7 @@ func Write(w io.Writer, f Format, c *Check, o WriteOptions) error {
 			if len(c.Reports) == 0 {
 				return nil
 			}
-			return WriteText(w, c.Reports[0])
+			return WriteTextWith(w, c.Reports[0], o.Text)
 		}
 		for i, sum := range c.Summary {
 			r := c.report(sum.Filter)
@@ -69,7 +70,7 @@ func Write(w io.Writer, f Format, c *Check, o WriteOptions) error {
 			if _, err := fmt.Fprintf(w, "=== filter %d of %d: %s\n\n", i+1, len(c.Summary), r.Filter.File); err != nil {
 				return err
 			}
-			if err := WriteText(w, r); err != nil {
+			if err := WriteTextWith(w, r, o.Text); err != nil {
 				return err
 			}
 			if _, err := fmt.Fprintln(w); err != nil {

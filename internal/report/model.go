@@ -623,6 +623,7 @@ func (m *model) source(r *Report) Source {
 		return s
 	}
 	var agree, disagree, thin []string
+	var agreeing []AgreementReport
 	for _, a := range r.Agreement {
 		n := a.effective()
 		switch {
@@ -633,11 +634,10 @@ func (m *model) source(r *Report) Source {
 				fieldWord(a.Field), pct(a.Share), num(n), pct(a.CI95[0]), pct(a.CI95[1]), a.Combination, fieldWord(a.Field))
 			disagree = append(disagree, s)
 		default:
-			s := fmt.Sprintf("%s agrees for %s of the %s matched records that hold it (95%% interval %s to %s; compared on %s), as in a copy of the registry",
-				fieldWord(a.Field), pct(a.Share), num(n), pct(a.CI95[0]), pct(a.CI95[1]), a.Combination)
-			agree = append(agree, s)
+			agreeing = append(agreeing, a)
 		}
 	}
+	agree = foldAgreement(agreeing)
 	s.For = append(s.For, agree...)
 	s.Against = append(s.Against, disagree...)
 	switch {
@@ -684,4 +684,48 @@ func fieldWord(f string) string {
 		return "national ID's last 4 digits"
 	}
 	return f
+}
+
+// foldAgreement words the fields that agree as in a copy, one sentence for
+// the fields whose figures read the same (share, records and interval), so
+// that four fields agreeing on all 200 matched records are one line, not
+// four identical ones.
+func foldAgreement(as []AgreementReport) []string {
+	type key struct{ share, n, lo, hi string }
+	var order []key
+	groups := map[key][]AgreementReport{}
+	for _, a := range as {
+		k := key{pct(a.Share), num(a.effective()), pct(a.CI95[0]), pct(a.CI95[1])}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], a)
+	}
+	var out []string
+	for _, k := range order {
+		g := groups[k]
+		var names, combos []string
+		for _, a := range g {
+			names = append(names, fieldWord(a.Field))
+			if !slices.Contains(combos, a.Combination) {
+				combos = append(combos, a.Combination)
+			}
+		}
+		if len(g) == 1 {
+			out = append(out, fmt.Sprintf("%s agrees for %s of the %s matched records that hold it (95%% interval %s to %s; compared on %s), as in a copy of the registry",
+				names[0], k.share, k.n, k.lo, k.hi, combos[0]))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s each agree for %s of the %s matched records that hold them (95%% interval %s to %s; compared on %s), as in a copy of the registry",
+			andList(names), k.share, k.n, k.lo, k.hi, strings.Join(combos, ", ")))
+	}
+	return out
+}
+
+// andList joins words as "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

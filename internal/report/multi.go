@@ -121,7 +121,7 @@ func (r *Report) Evidence() string {
 	case Exposed:
 		return fmt.Sprintf("about %s records (95%% CI %s–%s): %s", num(e.Records), num(e.CI95[0]), num(e.CI95[1]), s)
 	case NotExposed:
-		return fmt.Sprintf("nothing beyond chance: %s; %d or more records would have been found", s, *e.DetectableRecords)
+		return fmt.Sprintf("nothing beyond chance: %s; %s or more records would have been found", s, num(*e.DetectableRecords))
 	}
 	return fmt.Sprintf("%s; cannot tell: %s", s, firstClause(e.Undetectable))
 }

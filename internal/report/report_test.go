@@ -165,7 +165,7 @@ func TestReportFieldsAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"VERDICT: EXPOSED", "1. Is the registry's people's data in the dump?", "2. What is the dump?", "3. Where did it come from?",
-		"phone+dob", "not checked: registry no column for dob", "The dump holds fields the registry does not: dob"} {
+		"not checked: phone+dob: registry no column for dob", "The dump holds fields the registry does not: dob"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, buf.String())
 		}
@@ -258,7 +258,7 @@ func renderAll(t *testing.T, r *Report) (js, text, html string) {
 		t.Fatal(err)
 	}
 	schematest.Validate(t, j.Bytes())
-	if err := WriteText(&x, r); err != nil {
+	if err := WriteTextWith(&x, r, TextOptions{Width: 1 << 20}); err != nil { // one line per sentence, to match them
 		t.Fatal(err)
 	}
 	c := NewCheck(FailOnExposed)

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Rows versus people (docs/report.md, "Rows, people and counts"): the registry's counts are of
@@ -41,13 +40,13 @@ func rowsAndPeople(r *Report, m *model) []string {
 	return out
 }
 
-// writeRowsText writes the rows-and-people sentences.
-func writeRowsText(b *strings.Builder, r *Report) {
+// writeRowsText writes the rows-and-people sentences, wrapped.
+func writeRowsText(p *prose, r *Report) {
 	if len(r.RowsAndPeople) == 0 {
 		return
 	}
-	b.WriteString("\nROWS AND PEOPLE\n")
+	p.b.WriteString("\nROWS AND PEOPLE\n")
 	for _, s := range r.RowsAndPeople {
-		fmt.Fprintf(b, "  %s.\n", capitalize(s))
+		p.para("  ", "    ", capitalize(s)+".")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/leakcheck/leakcheck/internal/engine"
 )
@@ -70,58 +71,166 @@ func firstClause(s string) string {
 	return s
 }
 
-// WriteText writes the report for people: verdict and the three answers
-// first, then the evidence tables.
-func WriteText(w io.Writer, r *Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "VERDICT: %s\n  %s.\n\n", strings.ToUpper(strings.ReplaceAll(string(r.Verdict), "_", " ")), r.Reason)
+// TextOptions say how the text report is laid out for its reader.
+type TextOptions struct {
+	// Width is the column at which prose wraps (never inside a word);
+	// DefaultWidth when 0. Tables are not wrapped.
+	Width int
+	// Color marks the verdict with ANSI colours: only for a terminal whose
+	// user did not set NO_COLOR (the caller decides).
+	Color bool
+}
+
+// DefaultWidth is the width prose wraps to when the terminal's is unknown.
+const DefaultWidth = 80
+
+// WriteText writes the report for people at DefaultWidth, without colour.
+func WriteText(w io.Writer, r *Report) error { return WriteTextWith(w, r, TextOptions{}) }
+
+// WriteTextWith writes the report for people: verdict and the three
+// answers first, then the evidence tables.
+func WriteTextWith(w io.Writer, r *Report, o TextOptions) error {
+	p := newProse(o)
+	b := &p.b
+	fmt.Fprintf(b, "VERDICT: %s\n", upperWords(string(r.Verdict)))
+	p.para("  ", "  ", r.Reason+".")
+	b.WriteString("\n")
 	a := r.PlainAnswers()
-	fmt.Fprintf(&b, "1. Is the registry's people's data in the dump?\n   %s\n", a.Exposure)
-	fmt.Fprintf(&b, "2. What is the dump?  %s\n   %s\n   %s.\n", strings.ToUpper(strings.ReplaceAll(string(r.Finding), "_", " ")), a.Finding, r.FindingReason)
-	fmt.Fprintf(&b, "3. Where did it come from?  %s\n   %s.\n", strings.ToUpper(strings.ReplaceAll(string(r.Source.Assessment), "_", " ")), r.Source.Summary)
+	b.WriteString("1. Is the registry's people's data in the dump?\n")
+	p.para("   ", "   ", a.Exposure)
+	fmt.Fprintf(b, "2. What is the dump?  %s\n", upperWords(string(r.Finding)))
+	p.para("   ", "   ", a.Finding)
+	p.para("   ", "   ", r.FindingReason+".")
+	fmt.Fprintf(b, "3. Where did it come from?  %s\n", upperWords(string(r.Source.Assessment)))
+	p.para("   ", "   ", r.Source.Summary+".")
 	for _, s := range r.Source.For {
-		fmt.Fprintf(&b, "   for:     %s.\n", s)
+		p.para("   for:     ", "            ", s+".")
 	}
 	for _, s := range r.Source.Against {
-		fmt.Fprintf(&b, "   against: %s.\n", s)
+		p.para("   against: ", "            ", s+".")
 	}
 	b.WriteString("\n")
 
 	f := r.Filter
-	fmt.Fprintf(&b, "Filter %s: built %s from %s dump records; fields %s\n", f.File, f.Created.UTC().Format("2006-01-02 15:04 MST"), num(f.Records), strings.Join(f.Fields, ", "))
-	fmt.Fprintf(&b, "  false-alarm rate %s (target %s), normalization v%d, phone region %s", sci(f.FalsePositiveRate), sci(f.TargetFPR), f.Normalization, f.Region)
+	p.para("", "  ", fmt.Sprintf("Filter %s: built %s from %s dump records; fields %s", f.File, f.Created.UTC().Format("2006-01-02 15:04 MST"), num(f.Records), strings.Join(f.Fields, ", ")))
+	line := fmt.Sprintf("false-alarm rate %s (target %s), normalization v%d, phone region %s", sci(f.FalsePositiveRate), sci(f.TargetFPR), f.Normalization, f.Region)
 	if f.KeyFingerprint != "" {
-		fmt.Fprintf(&b, ", key %s", f.KeyFingerprint)
+		line += fmt.Sprintf(", key %s", f.KeyFingerprint)
 	}
-	b.WriteString("\n")
+	p.para("  ", "  ", line)
 
-	writeJointText(&b, r)
-	writeAgreementText(&b, r)
-	writeIndexText(&b, r)
-	writeRowsText(&b, r)
+	writeJointText(p, r)
+	writeAgreementText(b, r)
+	writeIndexText(p, r)
+	writeRowsText(p, r)
 	if len(r.Coincidence) > 0 {
 		var parts []string
 		for _, c := range r.Coincidence {
 			parts = append(parts, fmt.Sprintf("%s %s", fieldWord(c.Field), pctOf(c.Coincidence)))
 		}
-		fmt.Fprintf(&b, "\nCoincidence (two different registry records agree on): %s\n", strings.Join(parts, ", "))
+		b.WriteString("\n")
+		p.para("", "  ", "Coincidence (two different registry records agree on): "+strings.Join(parts, ", "))
 	}
 	if len(r.DumpOnlyFields) > 0 {
-		fmt.Fprintf(&b, "\nThe dump holds fields the registry does not: %s.\n", strings.Join(r.DumpOnlyFields, ", "))
+		b.WriteString("\n")
+		p.para("", "  ", "The dump holds fields the registry does not: "+strings.Join(r.DumpOnlyFields, ", ")+".")
 	}
-	writeGroupsText(&b, r)
-	fmt.Fprintf(&b, "\nREGISTRY ROWS (%s records checked)\n", num(r.Registry.Records))
-	writeSourcesText(&b, r.Registry.Sources)
-	_, err := io.WriteString(w, PrintableLines(b.String()))
+	writeGroupsText(b, r)
+	fmt.Fprintf(b, "\nREGISTRY ROWS (%s records checked)\n", num(r.Registry.Records))
+	writeSourcesText(p, r.Registry.Sources)
+	// Escaped as a second guard (printable.go); the colour, leakcheck's own
+	// escape sequence, is put in after.
+	_, err := io.WriteString(w, p.colorVerdict(PrintableLines(b.String()), r.Verdict))
 	return err
 }
 
-func writeJointText(b *strings.Builder, r *Report) {
+// upperWords writes a code for a heading: "not_exposed" → "NOT EXPOSED".
+func upperWords(code string) string { return strings.ToUpper(strings.ReplaceAll(code, "_", " ")) }
+
+// prose builds the text report: paragraphs wrapped to the width, the
+// verdict coloured when asked.
+type prose struct {
+	b     strings.Builder
+	width int
+	color bool
+}
+
+func newProse(o TextOptions) *prose {
+	w := o.Width
+	if w <= 0 {
+		w = DefaultWidth
+	}
+	return &prose{width: w, color: o.Color}
+}
+
+// para writes text as one paragraph: its first line after first, the
+// others after rest, each line at most the width (a word longer than a line
+// stands on a line of its own, whole).
+func (p *prose) para(first, rest, text string) {
+	p.b.WriteString(Wrap(text, p.width, first, rest))
+	p.b.WriteByte('\n')
+}
+
+// Wrap breaks text into lines of at most width columns (counted in runes),
+// never inside a word: the first line starts with first, the others with
+// rest. It is the text report's only line breaker.
+func Wrap(text string, width int, first, rest string) string {
+	var b strings.Builder
+	b.WriteString(first)
+	col := utf8.RuneCountInString(first)
+	start := true
+	for _, w := range strings.Fields(text) {
+		n := utf8.RuneCountInString(w)
+		switch {
+		case start:
+		case col+1+n > width:
+			b.WriteString("\n" + rest)
+			col = utf8.RuneCountInString(rest)
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += n
+		start = false
+	}
+	return b.String()
+}
+
+// ANSI colours of the verdicts.
+const (
+	ansiRed    = "\x1b[1;31m"
+	ansiGreen  = "\x1b[1;32m"
+	ansiYellow = "\x1b[1;33m"
+	ansiReset  = "\x1b[0m"
+)
+
+// colorVerdict colours the verdict of the report's first line, when asked:
+// exposed red, not exposed green, inconclusive yellow.
+func (p *prose) colorVerdict(text string, v Verdict) string {
+	head := "VERDICT: " + upperWords(string(v))
+	if !p.color || !strings.HasPrefix(text, head) {
+		return text
+	}
+	c := ansiYellow
+	switch v {
+	case Exposed:
+		c = ansiRed
+	case NotExposed:
+		c = ansiGreen
+	}
+	return "VERDICT: " + c + upperWords(string(v)) + ansiReset + text[len(head):]
+}
+
+func writeJointText(p *prose, r *Report) {
 	if len(r.Joint) == 0 {
 		return
 	}
+	b := &p.b
 	e := r.Exposure
-	fmt.Fprintf(b, "\nJOINT EVIDENCE: registry records that match an identifier and a combination together\n  (%d test(s), each at %s: at most %s chance of a false EXPOSED in this report)\n", e.Tests, sci(e.AlphaPerTest), sci(e.Alpha))
+	b.WriteString("\n")
+	p.para("", "  ", "JOINT EVIDENCE: registry records that match an identifier and a combination together")
+	p.para("  ", "  ", fmt.Sprintf("(%s test(s), each at %s: at most %s chance of a false EXPOSED in this report)", num(int64(e.Tests)), sci(e.AlphaPerTest), sci(e.Alpha)))
 	tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "  IDENTIFIER\tCOMBINATION\tCANDIDATES\tMATCH BOTH\tBY CHANCE\tFILTER FALSE ALARMS\tP-VALUE\tRECORDS (95% CI)\tDETECTABLE")
 	for _, j := range r.Joint {
@@ -167,13 +276,18 @@ func writeAgreementText(b *strings.Builder, r *Report) {
 	tw.Flush()
 }
 
-func writeIndexText(b *strings.Builder, r *Report) {
+// writeIndexText writes the per-index table; the indexes that were not
+// checked are listed under it, with their reasons as prose, so that a long
+// reason does not widen the table.
+func writeIndexText(p *prose, r *Report) {
+	b := &p.b
 	b.WriteString("\nPER INDEX (each on its own)\n")
 	tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "INDEX\tCHECKED\tMATCHES\tWITH IDENTIFIER\tFILTER FALSE ALARMS\tOVERLAP (95% CI)\tP-VALUE\tDUMP ENTRIES MATCHED")
+	var notChecked []IndexReport
 	for _, x := range r.Indexes {
 		if x.Status != Checked {
-			fmt.Fprintf(tw, "%s\tnot checked: %s\t\t\t\t\t\t\n", x.Index, x.WhyNotChecked)
+			notChecked = append(notChecked, x)
 			continue
 		}
 		withID := "-"
@@ -192,6 +306,9 @@ func writeIndexText(b *strings.Builder, r *Report) {
 			fmtFloat(x.ExpectedFalsePositives), x.overlapWords(" (%s–%s)"), pvalue(x.PValue), share)
 	}
 	tw.Flush()
+	for _, x := range notChecked {
+		p.para("not checked: ", "  ", x.Index+": "+x.WhyNotChecked)
+	}
 }
 
 // overlapWords writes the index's overlap estimate with its interval in the format interval
@@ -204,27 +321,27 @@ func (x IndexReport) overlapWords(interval string) string {
 	return r(x.OverlapEstimate) + fmt.Sprintf(interval, r(x.OverlapCI95[0]), r(x.OverlapCI95[1]))
 }
 
-func writeSourcesText(w io.Writer, srcs []SourceAccounting) {
+func writeSourcesText(p *prose, srcs []SourceAccounting) {
 	for _, a := range srcs {
-		fmt.Fprintf(w, "  %s: %d rows read, %d used, %d skipped", a.Source, a.RowsRead, a.RowsUsed, a.SkippedTotal())
+		line := fmt.Sprintf("%s: %s rows read, %s used, %s skipped", a.Source, num(a.RowsRead), num(a.RowsUsed), num(a.SkippedTotal()))
 		if len(a.RowsSkipped) > 0 {
-			fmt.Fprintf(w, " (%s)", reasonList(a.RowsSkipped))
+			line += fmt.Sprintf(" (%s)", reasonList(a.RowsSkipped))
 		}
-		fmt.Fprintln(w)
+		p.para("  ", "    ", line)
 		if len(a.InvalidValues) > 0 {
-			fmt.Fprintf(w, "    values that did not normalize: %s\n", reasonList(a.InvalidValues))
+			p.para("    ", "      ", "values that did not normalize: "+reasonList(a.InvalidValues))
 		}
 		if a.ValuesDropped > 0 {
-			fmt.Fprintf(w, "    values dropped: %d (keys first seen after the columns were fixed from the first records)\n", a.ValuesDropped)
+			p.para("    ", "      ", fmt.Sprintf("values dropped: %s (keys first seen after the columns were fixed from the first records)", num(a.ValuesDropped)))
 		}
 		if a.Truncated {
-			fmt.Fprintf(w, "    TRUNCATED INPUT: %s; the rows after it are missing (read with --allow-partial)\n", a.TruncatedReason)
+			p.para("    ", "      ", fmt.Sprintf("TRUNCATED INPUT: %s; the rows after it are missing (read with --allow-partial)", a.TruncatedReason))
 		}
 		for _, warn := range a.Warnings {
-			fmt.Fprintf(w, "    WARNING: %s\n", warn)
+			p.para("    ", "      ", "WARNING: "+warn)
 		}
 		for _, e := range a.Examples {
-			fmt.Fprintf(w, "    %s\n", e)
+			p.para("    ", "      ", e)
 		}
 	}
 }
@@ -236,7 +353,7 @@ func reasonList(rs []Reason) string {
 		if r.Field != "" {
 			what = r.Field + ": " + what
 		}
-		parts = append(parts, fmt.Sprintf("%s: %d", what, r.Count))
+		parts = append(parts, fmt.Sprintf("%s: %s", what, num(r.Count)))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -244,7 +361,9 @@ func reasonList(rs []Reason) string {
 // WriteAccounting writes what became of every row of each input (build's
 // summary, from the engine's accounting).
 func WriteAccounting(w io.Writer, accs []*engine.Accounting) {
-	writeSourcesText(w, accountingOf(accs))
+	p := newProse(TextOptions{Width: 1 << 20}) // stderr lines: not wrapped
+	writeSourcesText(p, accountingOf(accs))
+	io.WriteString(w, p.b.String())
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

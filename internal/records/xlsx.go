@@ -228,38 +228,63 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int, setup ...func(*xlsxRe
 		return nil, err
 	}
 	x.date1904 = date1904
-	pick := -1
+	pick, err := pickSheet(sheets, sheet)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := sheetPart(zr, wbPath, sheets[pick], pick)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.readWorkbookParts(zr, path.Dir(wbPath)); err != nil {
+		return nil, err
+	}
+	rc, err := sf.Open()
+	if err != nil {
+		return nil, err
+	}
+	x.closer = rc
+	x.lim = &limitedReader{r: rc, limit: xlsxRowLimit(max)}
+	x.dec = xml.NewDecoder(x.lim)
+	if err := x.readHeader(); err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("sheet %q: %w", sheets[pick].name, err)
+	}
+	return x, nil
+}
+
+// pickSheet finds the sheet named by --sheet (exactly, else ignoring case),
+// or the first one when none is named.
+func pickSheet(sheets []sheetRef, sheet string) (int, error) {
 	if sheet == "" {
-		pick = 0
-	} else {
-		for i, s := range sheets {
-			if s.name == sheet {
-				pick = i
-				break
-			}
-		}
-		if pick < 0 {
-			for i, s := range sheets {
-				if strings.EqualFold(s.name, sheet) {
-					pick = i
-					break
-				}
-			}
-		}
-		if pick < 0 {
-			names := make([]string, len(sheets))
-			for i, s := range sheets {
-				names[i] = s.name
-			}
-			return nil, fmt.Errorf("no sheet %q (sheets: %s)", sheet, quoteNames(names))
+		return 0, nil
+	}
+	for i, s := range sheets {
+		if s.name == sheet {
+			return i, nil
 		}
 	}
+	for i, s := range sheets {
+		if strings.EqualFold(s.name, sheet) {
+			return i, nil
+		}
+	}
+	names := make([]string, len(sheets))
+	for i, s := range sheets {
+		names[i] = s.name
+	}
+	return -1, fmt.Errorf("no sheet %q (sheets: %s)", sheet, quoteNames(names))
+}
+
+// sheetPart finds the zip member of a sheet through the workbook's
+// relationships (the pick-th sheet's usual name when they do not say).
+func sheetPart(zr *zip.Reader, wbPath string, sh sheetRef, pick int) (*zip.File, error) {
 	dir := path.Dir(wbPath)
 	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
 	target := ""
 	if f := xlsxFile(zr, relsPath); f != nil {
 		err := readXMLPart(f, func(t xml.Token) {
-			if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" && attr(se, "Id") == sheets[pick].rid {
+			if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" && attr(se, "Id") == sh.rid {
 				target = attr(se, "Target")
 			}
 		})
@@ -277,38 +302,39 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int, setup ...func(*xlsxRe
 	}
 	sf := xlsxFile(zr, target)
 	if sf == nil {
-		return nil, fmt.Errorf("sheet %q: its part is missing", sheets[pick].name)
+		return nil, fmt.Errorf("sheet %q: its part is missing", sh.name)
 	}
+	return sf, nil
+}
+
+// readWorkbookParts reads the styles (which cells are dates) and the shared
+// strings of the workbook in dir.
+func (x *xlsxReader) readWorkbookParts(zr *zip.Reader, dir string) error {
 	if f := xlsxFile(zr, path.Join(dir, "styles.xml")); f != nil {
 		if err := x.readStyles(f); err != nil {
-			return nil, fmt.Errorf("styles: %w", err)
+			return fmt.Errorf("styles: %w", err)
 		}
 	}
 	if f := xlsxFile(zr, path.Join(dir, "sharedStrings.xml")); f != nil {
 		if err := x.readSharedStrings(f); err != nil {
-			return nil, fmt.Errorf("shared strings: %w", err)
+			return fmt.Errorf("shared strings: %w", err)
 		}
 	}
-	rc, err := sf.Open()
-	if err != nil {
-		return nil, err
-	}
-	x.closer = rc
-	x.lim = &limitedReader{r: rc, limit: xlsxRowLimit(max)}
-	x.dec = xml.NewDecoder(x.lim)
-	// The header: the first non-empty row (at or after x.headerRow).
+	return nil
+}
+
+// readHeader reads the header: the first non-empty row (at or after
+// x.headerRow).
+func (x *xlsxReader) readHeader() error {
 	for {
 		rn, vals, err := x.nextRow()
 		switch {
 		case err == io.EOF:
-			rc.Close()
-			return nil, fmt.Errorf("sheet %q: %w", sheets[pick].name, ErrNoHeader)
+			return ErrNoHeader
 		case isRowError(err):
-			rc.Close()
-			return nil, fmt.Errorf("sheet %q: header row: %s", sheets[pick].name, err.(*RowError).Reason)
+			return fmt.Errorf("header row: %s", err.(*RowError).Reason)
 		case err != nil:
-			rc.Close()
-			return nil, fmt.Errorf("sheet %q: %w", sheets[pick].name, err)
+			return err
 		}
 		n := lastNonEmpty(vals) + 1
 		if n == 0 || rn < x.headerRow {
@@ -320,7 +346,7 @@ func openXLSX(zr *zip.Reader, name, sheet string, max int, setup ...func(*xlsxRe
 		}
 		x.ncol = n
 		x.values = make([]string, n)
-		return x, nil
+		return nil
 	}
 }
 

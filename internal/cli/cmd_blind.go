@@ -62,24 +62,10 @@ registry, and 'check --response --state' needs it. The request goes to -o
 }
 
 func runBlind(e *env, o blindOptions, args []string) error {
-	if o.filter == "" {
-		return withHint(errors.New("no filter given"), "add --filter dump.lcf (a filter built with 'build --oprf-key')")
-	}
-	if o.state == "" {
-		return withHint(errors.New("no state file given"), "add --state FILE: it keeps the blinding secrets that 'check --state' needs, and never leaves the registry")
-	}
-	if o.batch < 1 || o.batch > exchange.MaxBatch {
-		return fmt.Errorf("--batch %d: want 1 to %d", o.batch, exchange.MaxBatch)
-	}
-	dec, file, err := openFilter(e, o.filter)
-	if err != nil {
+	if err := o.validate(); err != nil {
 		return err
 	}
-	file.Close()
-	if !dec.Header.IsOPRF() {
-		return withHint(fmt.Errorf("filter %s is in the shared-key mode: there is nothing to blind", o.filter), "check it with 'leakcheck check --key FILE'; blind is for filters built with --oprf-key")
-	}
-	u, err := openUnlocked(e, &keyFlags{}, o.filter)
+	u, err := openOPRFFilter(e, o.filter)
 	if err != nil {
 		return err
 	}
@@ -102,14 +88,8 @@ func runBlind(e *env, o blindOptions, args []string) error {
 
 	var st exchange.State
 	defer st.Wipe()
-	if _, err := io.ReadFull(keyhash.Random, st.Seed[:]); err != nil {
-		return err
-	}
-	if _, err := io.ReadFull(keyhash.Random, st.TagKey[:]); err != nil {
-		return err
-	}
-	id := make([]byte, exchange.IDSize)
-	if _, err := io.ReadFull(keyhash.Random, id); err != nil {
+	id, err := newBlindState(&st)
+	if err != nil {
 		return err
 	}
 	ins, err := e.openInputs(args, &o.inputFlags)
@@ -139,19 +119,7 @@ func runBlind(e *env, o blindOptions, args []string) error {
 		st.Header.Fields = append(st.Header.Fields, f.String())
 	}
 	st.Tags, st.Blinded = res.Tags, res.Blinded
-	if err := exchange.WriteState(stateOut, &st); err != nil {
-		return fmt.Errorf("writing %s: %w", o.state, err)
-	}
-	if err := exchange.WriteRequest(reqOut.w, &exchange.Request{Exchange: x}, res.Blinded); err != nil {
-		return fmt.Errorf("writing the request: %w", err)
-	}
-	if err := e.ctx.Err(); err != nil {
-		return err
-	}
-	if err := stateOut.Commit(); err != nil {
-		return err
-	}
-	if err := reqOut.commit(); err != nil {
+	if err := o.writeExchange(e, reqOut, stateOut, &st, res); err != nil {
 		return err
 	}
 	if !o.quiet {
@@ -164,6 +132,68 @@ func runBlind(e *env, o blindOptions, args []string) error {
 		report.WriteAccounting(e.stderr, res.Sources)
 	}
 	return nil
+}
+
+// validate checks the flags that need no file.
+func (o *blindOptions) validate() error {
+	if o.filter == "" {
+		return withHint(errors.New("no filter given"), "add --filter dump.lcf (a filter built with 'build --oprf-key')")
+	}
+	if o.state == "" {
+		return withHint(errors.New("no state file given"), "add --state FILE: it keeps the blinding secrets that 'check --state' needs, and never leaves the registry")
+	}
+	if o.batch < 1 || o.batch > exchange.MaxBatch {
+		return fmt.Errorf("--batch %d: want 1 to %d", o.batch, exchange.MaxBatch)
+	}
+	return nil
+}
+
+// openOPRFFilter reads and verifies a filter built in the OPRF key mode; a
+// shared-key filter is refused (there is nothing to blind).
+func openOPRFFilter(e *env, path string) (*unlockedFilter, error) {
+	dec, file, err := openFilter(e, path)
+	if err != nil {
+		return nil, err
+	}
+	file.Close()
+	if !dec.Header.IsOPRF() {
+		return nil, withHint(fmt.Errorf("filter %s is in the shared-key mode: there is nothing to blind", path), "check it with 'leakcheck check --key FILE'; blind is for filters built with --oprf-key")
+	}
+	return openUnlocked(e, &keyFlags{}, path)
+}
+
+// newBlindState draws the state's blinding seed and tag key, and the
+// request's id.
+func newBlindState(st *exchange.State) (id []byte, err error) {
+	if _, err := io.ReadFull(keyhash.Random, st.Seed[:]); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(keyhash.Random, st.TagKey[:]); err != nil {
+		return nil, err
+	}
+	id = make([]byte, exchange.IDSize)
+	if _, err := io.ReadFull(keyhash.Random, id); err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// writeExchange writes the state and the request and puts both in place,
+// unless the run was interrupted.
+func (o *blindOptions) writeExchange(e *env, reqOut *binaryFile, stateOut *safefile.File, st *exchange.State, res *engine.BlindResult) error {
+	if err := exchange.WriteState(stateOut, st); err != nil {
+		return fmt.Errorf("writing %s: %w", o.state, err)
+	}
+	if err := exchange.WriteRequest(reqOut.w, &exchange.Request{Exchange: st.Header.Exchange}, res.Blinded); err != nil {
+		return fmt.Errorf("writing the request: %w", err)
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	if err := stateOut.Commit(); err != nil {
+		return err
+	}
+	return reqOut.commit()
 }
 
 // blindNormalizer normalizes as the filter was built: its normalization

@@ -74,33 +74,9 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 		return withHint(errors.New("--format json prints the summary on standard output, and -o - writes the filter there"),
 			"write the merged filter to a file with -o, or leave --format out")
 	}
-	seen := map[string]string{}
-	var total int64
-	for _, p := range args {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return err
-		}
-		if prev, dup := seen[abs]; dup {
-			return withHint(fmt.Errorf("filter %s is given twice (also as %s)", p, prev), "name each shard once: its entries would be counted twice")
-		}
-		var before []string
-		for _, q := range seen {
-			before = append(before, q)
-		}
-		if prev := safefile.SameAs(p, before...); prev != "" { // a symbolic or hard link to it
-			return withHint(fmt.Errorf("filter %s is the same file as %s", p, prev), "name each shard once: its entries would be counted twice")
-		}
-		seen[abs] = p
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			total += st.Size()
-		}
-	}
-	if outAbs, err := filepath.Abs(o.output); err == nil && seen[outAbs] != "" {
-		return withHint(fmt.Errorf("output %s is one of the inputs", o.output), "write the merged filter to a new file")
-	}
-	if same := safefile.SameAs(o.output, append(args, o.keyFlags.path())...); same != "" {
-		return withHint(fmt.Errorf("output %s is the same file as %s, which merge reads", o.output, same), "write the merged filter to a new file")
+	total, err := o.checkFiles(args)
+	if err != nil {
+		return err
 	}
 	defer o.keyFlags.wipe()
 	out, err := e.createOutput(o.output, 0o644, !o.force, "a binary filter")
@@ -166,6 +142,40 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 	}
 	warnOverCapacity(e, o.output, f)
 	return nil
+}
+
+// checkFiles refuses a shard named twice (through any link) and an output
+// that is one of the inputs or the key; it returns the inputs' total size,
+// for the progress.
+func (o *mergeOptions) checkFiles(args []string) (total int64, err error) {
+	seen := map[string]string{}
+	for _, p := range args {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return 0, err
+		}
+		if prev, dup := seen[abs]; dup {
+			return 0, withHint(fmt.Errorf("filter %s is given twice (also as %s)", p, prev), "name each shard once: its entries would be counted twice")
+		}
+		var before []string
+		for _, q := range seen {
+			before = append(before, q)
+		}
+		if prev := safefile.SameAs(p, before...); prev != "" { // a symbolic or hard link to it
+			return 0, withHint(fmt.Errorf("filter %s is the same file as %s", p, prev), "name each shard once: its entries would be counted twice")
+		}
+		seen[abs] = p
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			total += st.Size()
+		}
+	}
+	if outAbs, err := filepath.Abs(o.output); err == nil && seen[outAbs] != "" {
+		return 0, withHint(fmt.Errorf("output %s is one of the inputs", o.output), "write the merged filter to a new file")
+	}
+	if same := safefile.SameAs(o.output, append(args, o.keyFlags.path())...); same != "" {
+		return 0, withHint(fmt.Errorf("output %s is the same file as %s, which merge reads", o.output, same), "write the merged filter to a new file")
+	}
+	return total, nil
 }
 
 // mergeHint says what to do about a refused merge.

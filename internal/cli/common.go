@@ -162,11 +162,7 @@ func hintMaskedIDs(e *env, accs []*engine.Accounting, ixs []bloom.Index) {
 	}
 	var masked int64
 	for _, a := range accs {
-		for k, n := range a.Invalid {
-			if strings.HasPrefix(k, "national_id: masked ID") {
-				masked += n
-			}
-		}
+		masked += a.MaskedIDs()
 	}
 	if masked > 0 {
 		e.notef("hint: %s national_id values are masked (only their last 4 digits are shown); they never count as a national_id, but can form an index such as --index phone+national_id_last4", report.Thousands(masked))

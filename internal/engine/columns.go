@@ -50,10 +50,5 @@ func columnLabel(m fields.Mapping, col int) string {
 
 // allMasked reports whether every invalid national_id value was a masked one.
 func allMasked(a *Accounting) bool {
-	for k, n := range a.Invalid {
-		if strings.HasPrefix(k, "national_id: ") && !strings.HasPrefix(k, "national_id: masked") && n > 0 {
-			return false
-		}
-	}
-	return true
+	return a.fieldBad[fields.NationalID] == a.maskedIDs
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/records"
 )
 
@@ -41,6 +42,7 @@ type Accounting struct {
 	Warnings []string `json:"warnings,omitempty"`
 
 	invalidCount int64  // values that did not normalize, in all
+	maskedIDs    int64  // national_id values that are masked IDs (fields.MaskedIDReason)
 	lastInvalid  string // the reason of the latest one
 	// Per field: rows with a valid value, and values that did not normalize.
 	fieldOK, fieldBad [numFields]int64
@@ -63,6 +65,10 @@ type Example struct {
 	Line   int64  `json:"line"`
 	Reason string `json:"reason"`
 }
+
+// MaskedIDs counts the national_id values that were masked IDs (only their
+// last 4 digits shown): never a national_id, but a national_id_last4.
+func (a *Accounting) MaskedIDs() int64 { return a.maskedIDs }
 
 // SkippedTotal is the number of rows skipped for any reason.
 func (a *Accounting) SkippedTotal() int64 {
@@ -111,6 +117,9 @@ func (a *Accounting) invalid(line int64, p problem) {
 	a.Invalid[key]++
 	a.fieldBad[p.field]++
 	a.invalidCount++
+	if p.field == fields.NationalID && p.reason == fields.MaskedIDReason {
+		a.maskedIDs++
+	}
 	a.lastInvalid = key
 	a.example(line, key)
 }
@@ -128,6 +137,7 @@ func (a *Accounting) clone() *Accounting {
 func (a *Accounting) merge(b *Accounting) {
 	a.Read += b.Read
 	a.Used += b.Used
+	a.maskedIDs += b.maskedIDs
 	for f := range numFields {
 		a.fieldOK[f] += b.fieldOK[f]
 		a.fieldBad[f] += b.fieldBad[f]

@@ -87,11 +87,16 @@ func stripSpaceDash(s string) string {
 	}, s)
 }
 
+// MaskedIDReason is why a masked national ID (XXXX XXXX 1234) is not a
+// national_id: callers count masked IDs by it (it can still form
+// national_id_last4).
+const MaskedIDReason = "masked ID: only the last 4 digits are present"
+
 // normalizeNationalID returns the 12 digits of an Aadhaar number written with or without spaces
 // and '-', after checking that the first digit is 2-9 and the last is its Verhoeff check digit.
 func normalizeNationalID(s string) (string, error) {
 	if _, ok := MaskedLast4(s); ok {
-		return "", invalid(NationalID, "masked ID: only the last 4 digits are present")
+		return "", invalid(NationalID, MaskedIDReason)
 	}
 	d := stripSpaceDash(s)
 	if !allDigits(d) {

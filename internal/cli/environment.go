@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/leakcheck/leakcheck/internal/report"
 )
 
 // envVar is an environment variable leakcheck reads. environment lists
@@ -46,7 +48,7 @@ func environmentHelp() string {
 
 `)
 	for _, v := range environment {
-		fmt.Fprintf(&b, "  %s\n      %s\n", v.name, wrapText(v.doc, 72, "      "))
+		fmt.Fprintf(&b, "  %s\n%s\n", v.name, report.Wrap(v.doc, 78, "      ", "      "))
 	}
 	b.WriteString(`
 A key is never read from an environment variable: only a key file's path is
@@ -62,25 +64,4 @@ func newEnvironmentTopic() *cobra.Command {
 		Short: "The environment variables leakcheck reads",
 		Long:  environmentHelp(),
 	}
-}
-
-// wrapText breaks s into lines of at most width characters (never inside a
-// word), the lines after the first indented by indent.
-func wrapText(s string, width int, indent string) string {
-	var b strings.Builder
-	col := 0
-	for i, w := range strings.Fields(s) {
-		switch {
-		case i == 0:
-		case col+1+len(w) > width:
-			b.WriteString("\n" + indent)
-			col = 0
-		default:
-			b.WriteByte(' ')
-			col++
-		}
-		b.WriteString(w)
-		col += len(w)
-	}
-	return b.String()
 }

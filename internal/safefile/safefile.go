@@ -4,6 +4,11 @@
 // leaves nothing behind but, at worst, the temporary file of a process
 // killed with SIGKILL (named .leakcheck-tmp-*; it never holds plaintext
 // identifiers unless the output the user asked for does).
+//
+// A destination that exists and is not a regular file or a directory (a
+// device such as /dev/null, a named pipe, a shell's process substitution
+// /dev/fd/N) is written in place: renaming over it would replace the device
+// or the pipe with a regular file (as root, /dev/null itself).
 package safefile
 
 import (
@@ -20,6 +25,7 @@ type File struct {
 	*os.File
 	path      string
 	noClobber bool
+	direct    bool // written in place: a device or a pipe
 	done      bool
 }
 
@@ -31,6 +37,17 @@ var (
 // Create starts writing path with the given permissions. With noClobber, the
 // final step fails if path exists instead of replacing it.
 func Create(path string, perm fs.FileMode, noClobber bool) (*File, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		out, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		f := &File{File: out, path: path, direct: true}
+		mu.Lock()
+		open[f] = true
+		mu.Unlock()
+		return f, nil
+	}
 	if noClobber {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, fmt.Errorf("%s already exists; choose another name or remove it first", path)
@@ -58,6 +75,12 @@ func (f *File) Commit() error {
 		return errors.New("safefile: already committed or aborted")
 	}
 	f.forget()
+	if f.direct {
+		if err := f.File.Close(); err != nil {
+			return fmt.Errorf("writing %s: %w", f.path, err)
+		}
+		return nil
+	}
 	name := f.File.Name()
 	if err := f.File.Sync(); err != nil {
 		f.File.Close()
@@ -94,7 +117,9 @@ func (f *File) Abort() {
 	}
 	f.forget()
 	f.File.Close()
-	os.Remove(f.File.Name())
+	if !f.direct {
+		os.Remove(f.File.Name())
+	}
 }
 
 func (f *File) forget() {

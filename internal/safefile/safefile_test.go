@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -83,5 +84,41 @@ func TestAbortAllRemovesTemporaries(t *testing.T) {
 	AbortAll()
 	if got := names(t, dir); len(got) != 0 {
 		t.Fatalf("left behind: %v", got)
+	}
+}
+
+// TestDeviceOrPipeWrittenInPlace: an existing destination that is not a regular file (here a
+// named pipe; /dev/null and /dev/fd/N are the same case) is written in place, with or without
+// noClobber, and stays what it was: renaming over it would replace it with a regular file (as
+// root, /dev/null itself: `check -o /dev/null --force` once did).
+func TestDeviceOrPipeWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	for _, noClobber := range []bool{false, true} {
+		got := make(chan string)
+		go func() {
+			b, _ := os.ReadFile(fifo)
+			got <- string(b)
+		}()
+		f, err := Create(fifo, 0o600, noClobber)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("report\n")
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("noClobber %v: the pipe was replaced: %v %v", noClobber, fi.Mode(), err)
+		}
+		if s := <-got; s != "report\n" {
+			t.Errorf("noClobber %v: the pipe's reader got %q", noClobber, s)
+		}
+		if n := names(t, dir); len(n) != 1 {
+			t.Errorf("noClobber %v: left behind %v", noClobber, n)
+		}
 	}
 }

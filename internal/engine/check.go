@@ -358,7 +358,7 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 		checked:  make([]int64, n),
 		matched:  make([]int64, n),
 		hll:      make([]*hll, n),
-		exact:    make([][]uint64, n),
+		exact:    make([]exactList, n),
 		overflow: make([]bool, n),
 		pairs:    make([][2]int64, len(p.pairs)),
 		pairIdx:  p.pairs,
@@ -463,7 +463,7 @@ type checkHandler struct {
 	checked  []int64
 	matched  []int64
 	hll      []*hll
-	exact    [][]uint64 // per index: matched digests' first 8 bytes, while few (probe.go)
+	exact    []exactList // per index: matched digests' first 8 bytes, while few (probe.go)
 	overflow []bool
 	pairs    [][2]int64 // per pair: records that matched base and formed combo, and matched both
 	pairIdx  [][2]int   // per pair: base and combo, positions in the formable indexes
@@ -534,12 +534,18 @@ func (c *checkHandler) countValues() {
 // exactDistinct counts the distinct matched entries of formable index i
 // from the workers' exact lists, unless some worker had too many.
 func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
-	var all []uint64
+	n := 0
 	for _, h := range hs {
 		if h.overflow[i] {
 			return 0, false
 		}
-		all = append(all, h.exact[i]...)
+		n += h.exact[i].n
+	}
+	all := make([]uint64, 0, n)
+	for _, h := range hs {
+		for _, b := range h.exact[i].blocks {
+			all = append(all, b...)
+		}
 	}
 	slices.Sort(all)
 	return uint64(len(slices.Compact(all))), true

@@ -39,15 +39,36 @@ func (c *checkHandler) probe(slot int, i int, d *[bloom.ItemSize]byte) {
 // count comes from the HyperLogLog sketch (about 1% error).
 const maxExactMatches = 1 << 20
 
+// exactChunk is the size of the blocks an exact list grows by: a list that
+// grows by appending to one slice copies itself at each growth, which cost a
+// tenth of check's time when every record matches.
+const exactChunk = 1 << 16
+
+// exactList holds matched digests' first 8 bytes in blocks that are never
+// copied.
+type exactList struct {
+	blocks [][]uint64
+	n      int
+}
+
+func (l *exactList) add(v uint64) {
+	if len(l.blocks) == 0 || len(l.blocks[len(l.blocks)-1]) == exactChunk {
+		l.blocks = append(l.blocks, make([]uint64, 0, exactChunk))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, v)
+	l.n++
+}
+
 func (c *checkHandler) exactAdd(i int, d []byte) {
 	if c.overflow[i] {
 		return
 	}
-	if len(c.exact[i]) == maxExactMatches {
-		c.exact[i], c.overflow[i] = nil, true
+	if c.exact[i].n == maxExactMatches {
+		c.exact[i], c.overflow[i] = exactList{}, true
 		return
 	}
-	c.exact[i] = append(c.exact[i], binary.LittleEndian.Uint64(d))
+	c.exact[i].add(binary.LittleEndian.Uint64(d))
 }
 
 // flushProbes tests every waiting digest and counts the waiting rows.

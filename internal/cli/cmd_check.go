@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/engine"
@@ -23,13 +24,14 @@ import (
 type checkOptions struct {
 	keyFlags
 	inputFlags
-	filters []string // --filter values: filter files or directories of *.lcf
-	formats []string // --format values: FMT or FMT=FILE
-	matches string
-	region  string
-	failOn  string
-	output  string
-	force   bool // replace existing -o, --format FMT=FILE and --matches files
+	reproduce []string // the flags the HTML report's reproduction steps repeat (reproduceFlags)
+	filters   []string // --filter values: filter files or directories of *.lcf
+	formats   []string // --format values: FMT or FMT=FILE
+	matches   string
+	region    string
+	failOn    string
+	output    string
+	force     bool // replace existing -o, --format FMT=FILE and --matches files
 	// hideMapping skips printing the registry's column mapping (printed for
 	// the first filter only when there are several).
 	hideMapping bool
@@ -77,7 +79,10 @@ exposed); 2 error (including a filter that could not be checked).`,
   leakcheck check --key engagement.key --filter dump.lcf --format html -o report.html registry.csv
   leakcheck check --key engagement.key --filter filters/ --format junit=leakcheck.xml --format html=report.html --format text registry.csv`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(e, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.reproduce = reproduceFlags(cmd.Flags())
+			return runCheck(e, o, args)
+		},
 	}
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
@@ -138,7 +143,7 @@ func runCheck(e *env, o checkOptions, args []string) error {
 	if err := checkPasses(e, o, filters, multi, args, c); err != nil {
 		return err
 	}
-	opts := report.WriteOptions{Multi: multi, Tool: "leakcheck " + version(), Generated: time.Now()}
+	opts := report.WriteOptions{Multi: multi, Tool: "leakcheck " + version(), Generated: time.Now(), Reproduce: o.reproduce}
 	if err := w.write(c, opts); err != nil {
 		return err
 	}
@@ -561,4 +566,41 @@ func (fs *unlockedFilters) wipe() {
 	for i := range fs.u {
 		fs.release(i)
 	}
+}
+
+// reproducing lists the check flags that shape what is read and counted: the HTML report's
+// reproduction steps repeat them, so that the command it prints gives the same report. (Key,
+// filter and registry inputs, and --group-by, the steps write from the report itself; the others
+// choose outputs or speed.)
+var reproducing = []string{"region", "field", "columns", "header-row", "date-order", "encoding", "exclude",
+	"format-in", "sheet", "table", "max-line-bytes", "allow-partial", "strict", "min-group"}
+
+// reproduceFlags returns the reproducing flags set on the command line, in the order listed,
+// each as one shell-quoted "--name value" (a bool flag as "--name").
+func reproduceFlags(fs *pflag.FlagSet) []string {
+	var out []string
+	for _, name := range reproducing {
+		f := fs.Lookup(name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if f.Value.String() == "true" {
+				out = append(out, "--"+name)
+			}
+			continue
+		}
+		sv, ok := f.Value.(pflag.SliceValue)
+		switch {
+		case !ok:
+			out = append(out, "--"+name+" "+report.ShellQuote(f.Value.String()))
+		case f.Value.Type() == "stringSlice":
+			out = append(out, "--"+name+" "+report.ShellQuote(strings.Join(sv.GetSlice(), ",")))
+		default:
+			for _, v := range sv.GetSlice() {
+				out = append(out, "--"+name+" "+report.ShellQuote(v))
+			}
+		}
+	}
+	return out
 }

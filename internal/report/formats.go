@@ -49,6 +49,9 @@ type WriteOptions struct {
 	Multi     bool
 	Tool      string    // "leakcheck v1.2.0", for JUnit and HTML
 	Generated time.Time // for HTML
+	// Reproduce holds the check's flags that shape what was read and counted, each one
+	// shell-quoted "--name value": HTML's reproduction steps repeat them.
+	Reproduce []string
 	Text      TextOptions
 }
 
@@ -89,7 +92,7 @@ func Write(w io.Writer, f Format, c *Check, o WriteOptions) error {
 	case FormatJUnit:
 		return WriteJUnit(w, c, JUnitOptions{Tool: o.Tool})
 	case FormatHTML:
-		return WriteHTML(w, c, HTMLOptions{Tool: o.Tool, Generated: o.Generated})
+		return WriteHTML(w, c, HTMLOptions{Tool: o.Tool, Generated: o.Generated, Flags: o.Reproduce})
 	}
 	return fmt.Errorf("unknown report format %q", f)
 }

@@ -27,6 +27,9 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlTemplateText))
 type HTMLOptions struct {
 	Tool      string    // e.g. "leakcheck v1.2.0 commit abc", shown and used in the reproduction steps
 	Generated time.Time // when the report was made
+	// Flags are the check's flags that shape what was read and counted ("--field
+	// phone=mobile", shell-quoted): the reproduction step repeats them.
+	Flags []string
 }
 
 type htmlPage struct {
@@ -114,7 +117,7 @@ func WriteHTML(w io.Writer, c *Check, o HTMLOptions) error {
 		p.Tool = "leakcheck"
 	}
 	for i, r := range c.Reports {
-		p.Reports = append(p.Reports, htmlReportOf(r, fmt.Sprintf("filter-%d", i+1), p.Tool))
+		p.Reports = append(p.Reports, htmlReportOf(r, fmt.Sprintf("filter-%d", i+1), p.Tool, o.Flags))
 	}
 	for _, s := range c.Summary {
 		hs := htmlSummary{Summary: s, Class: cssClass(s.Verdict)}
@@ -158,7 +161,7 @@ func headlineWord(verdict Verdict) string {
 	return string(verdict)
 }
 
-func htmlReportOf(r *Report, anchor, tool string) htmlReport {
+func htmlReportOf(r *Report, anchor, tool string, flags []string) htmlReport {
 	h := htmlReport{
 		R: r, Anchor: anchor, Class: cssClass(r.Verdict),
 		Created:   r.Filter.Created.UTC().Format("2 January 2006, 15:04 MST"),
@@ -249,13 +252,16 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 		h.Sources = append(h.Sources, src)
 		regs = append(regs, shellQuote(a.Source))
 	}
-	var groupBy []string
+	var opts []string // the check's flags, then its --group-by columns
+	for _, f := range flags {
+		opts = append(opts, f+" ")
+	}
 	for _, g := range r.Groups {
 		spec := g.Column
 		if g.Unit != "" {
 			spec += ":" + g.Unit
 		}
-		groupBy = append(groupBy, "--group-by "+shellQuote(spec)+" ")
+		opts = append(opts, "--group-by "+shellQuote(spec)+" ")
 	}
 	h.Chart = chartOf(r)
 	h.Groups = htmlGroupsOf(r)
@@ -264,7 +270,7 @@ func htmlReportOf(r *Report, anchor, tool string) htmlReport {
 	}
 	h.Reproduce = []string{
 		"leakcheck inspect --verify --key KEYFILE " + shellQuote(r.Filter.File),
-		"leakcheck check --key KEYFILE --filter " + shellQuote(r.Filter.File) + " " + strings.Join(groupBy, "") + strings.Join(regs, " "),
+		"leakcheck check --key KEYFILE --filter " + shellQuote(r.Filter.File) + " " + strings.Join(opts, "") + strings.Join(regs, " "),
 	}
 	h.Verify = tool
 	return h
@@ -276,6 +282,9 @@ func derefOr(p *int64) int64 {
 	}
 	return *p
 }
+
+// ShellQuote quotes a value for a shell command line when it needs it (see shellQuote).
+func ShellQuote(s string) string { return shellQuote(s) }
 
 // shellQuote quotes a file name for a shell command line when it needs it.
 func shellQuote(s string) string {

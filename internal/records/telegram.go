@@ -391,6 +391,7 @@ func (x *xEscapes) Read(p []byte) (int, error) {
 type tgHTML struct {
 	lines   *lineReader
 	msgLine int64 // line of the current message's <div class="message …">
+	ended   bool  // the page's closing </html> was read: an end of file before it is a cut page
 }
 
 func newTelegramHTML(r io.Reader, max int) *tgHTML {
@@ -402,6 +403,11 @@ var tagRE = regexp.MustCompile(`<[^>]*>`)
 func (h *tgHTML) next() (tgText, error) {
 	for {
 		data, line, tooLong, err := h.lines.next()
+		if err == io.EOF && !h.ended {
+			// Telegram Desktop ends every page with </html>: a page cut between two
+			// messages would otherwise read as a shorter chat.
+			return tgText{}, &TruncatedError{What: "Telegram export page", Rows: -1, Err: io.ErrUnexpectedEOF}
+		}
 		if err != nil {
 			return tgText{}, err
 		}
@@ -410,6 +416,8 @@ func (h *tgHTML) next() (tgText, error) {
 		}
 		t := bytes.TrimSpace(data)
 		switch {
+		case bytes.Equal(t, []byte("</html>")):
+			h.ended = true
 		case bytes.HasPrefix(t, []byte(`<div class="message `)):
 			h.msgLine = line
 		case bytes.Equal(t, []byte(`<div class="text">`)):

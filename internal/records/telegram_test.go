@@ -170,6 +170,7 @@ func TestTelegramHTML(t *testing.T) {
 		{name: "forced", in: tgHTMLPage, opts: Options{Format: "telegram-html"}, want: want},
 		{name: "other HTML is not data", in: "<html><body><div class=\"text\">\nName: A\n</div></body></html>", err: "XML or HTML input is not supported"},
 		{name: "cut inside a text", in: tgHTMLPage[:strings.Index(tgHTMLPage, "Mobile: 9876543211")], err: "truncated"},
+		{name: "cut between two messages", in: tgHTMLPage[:strings.LastIndex(tgHTMLPage, "<div class=\"message ")], err: "truncated"},
 	})
 }
 

@@ -8,13 +8,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// addProfiling gives build and check a hidden --cpuprofile FILE flag that
+// addProfiling gives build, check, blind and evaluate a hidden --cpuprofile FILE flag that
 // writes a CPU profile of the whole command (go tool pprof FILE), for
 // docs/performance.md. The profile holds function names and counts only,
 // never data.
 func addProfiling(root *cobra.Command) {
 	for _, c := range root.Commands() {
-		if c.Name() != "build" && c.Name() != "check" {
+		switch c.Name() {
+		case "build", "check", "blind", "evaluate":
+		default:
 			continue
 		}
 		var path string

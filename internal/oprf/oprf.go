@@ -360,7 +360,7 @@ func (sk *PrivateKey) evaluateBatch(blinded []Element, nonce *ristretto255.Scala
 	}
 	// ComputeCompositesFast: M = Σ d_i·C_i (public values: variable time), Z = k·M.
 	ds := compositeScalars(&sk.pub, blinded, evaluated)
-	m := ristretto255.NewElement().VarTimeMultiScalarMult(ds, cs)
+	m := varTimeMSM(ds, cs)
 	z := ristretto255.NewElement().ScalarMult(sk.k, m)
 	t2 := ristretto255.NewElement().ScalarBaseMult(nonce)
 	t3 := ristretto255.NewElement().ScalarMult(nonce, m)
@@ -377,37 +377,60 @@ func (sk *PrivateKey) evaluateBatch(blinded []Element, nonce *ristretto255.Scala
 // it reports whether evaluated[i] = k·blinded[i] for every i, for the k
 // behind pk, in this order.
 func VerifyBatch(pk *PublicKey, blinded, evaluated []Element, p *Proof) error {
-	if err := checkBatch(blinded, evaluated); err != nil {
+	_, err := verifyBatch(pk, blinded, evaluated, p)
+	return err
+}
+
+// VerifyUnblindBatch verifies a batch as VerifyBatch does and unblinds it:
+// out[i] = rInv[i]·evaluated[i], each evaluated element decoded once for
+// both (see InvertBatch for rInv).
+func VerifyUnblindBatch(pk *PublicKey, blinded, evaluated []Element, p *Proof, rInv []*Scalar, out []Element) error {
+	if len(rInv) != len(evaluated) || len(out) != len(evaluated) {
+		return fmt.Errorf("%d evaluated elements, %d inverted blinds, room for %d", len(evaluated), len(rInv), len(out))
+	}
+	zs, err := verifyBatch(pk, blinded, evaluated, p)
+	if err != nil {
 		return err
+	}
+	for i, z := range zs {
+		out[i] = encode(z.ScalarMult(rInv[i], z))
+	}
+	return nil
+}
+
+// verifyBatch verifies a batch and returns the decoded evaluated elements.
+func verifyBatch(pk *PublicKey, blinded, evaluated []Element, p *Proof) ([]*ristretto255.Element, error) {
+	if err := checkBatch(blinded, evaluated); err != nil {
+		return nil, err
 	}
 	b, err := decodeElement(pk)
 	if err != nil {
-		return fmt.Errorf("public key: %w", err)
+		return nil, fmt.Errorf("public key: %w", err)
 	}
 	cs := make([]*ristretto255.Element, len(blinded))
 	zs := make([]*ristretto255.Element, len(blinded))
 	for i := range blinded {
 		if cs[i], err = decodeElement(&blinded[i]); err != nil {
-			return fmt.Errorf("blinded element %d: %w", i, err)
+			return nil, fmt.Errorf("blinded element %d: %w", i, err)
 		}
 		if zs[i], err = decodeElement(&evaluated[i]); err != nil {
-			return fmt.Errorf("evaluated element %d: %w", i, err)
+			return nil, fmt.Errorf("evaluated element %d: %w", i, err)
 		}
 	}
 	c, s := ristretto255.NewScalar(), ristretto255.NewScalar()
 	if c.Decode(p[:ScalarSize]) != nil || s.Decode(p[ScalarSize:]) != nil {
-		return ErrInvalidProof
+		return nil, ErrInvalidProof
 	}
 	ds := compositeScalars(pk, blinded, evaluated)
-	m := ristretto255.NewElement().VarTimeMultiScalarMult(ds, cs)
-	z := ristretto255.NewElement().VarTimeMultiScalarMult(ds, zs)
+	m := varTimeMSM(ds, cs)
+	z := varTimeMSM(ds, zs)
 	t2 := ristretto255.NewElement().VarTimeDoubleScalarBaseMult(c, b, s)
 	t3 := ristretto255.NewElement().VarTimeMultiScalarMult([]*ristretto255.Scalar{s, c}, []*ristretto255.Element{m, z})
 	em, ez, et2, et3 := encode(m), encode(z), encode(t2), encode(t3)
 	if challenge(pk, &em, &ez, &et2, &et3).Equal(c) != 1 {
-		return ErrInvalidProof
+		return nil, ErrInvalidProof
 	}
-	return nil
+	return zs, nil
 }
 
 // Scalar is a ristretto255 scalar (a blind or its inverse).

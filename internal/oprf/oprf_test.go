@@ -81,8 +81,16 @@ func TestProofRefusals(t *testing.T) {
 }
 
 // TestCirclInterop runs each side of the protocol against cloudflare/circl's
-// independent implementation of RFC 9497.
+// independent implementation of RFC 9497, at a batch size below the
+// bucket method's threshold (the library's multi-scalar multiplication) and
+// at sizes above it.
 func TestCirclInterop(t *testing.T) {
+	for _, n := range []int{50, pippengerMin, 300} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) { testCirclInterop(t, n) })
+	}
+}
+
+func testCirclInterop(t *testing.T, n int) {
 	rnd := newSeeded(2)
 	sk, _ := GenerateKey(rnd)
 	var ck circl.PrivateKey
@@ -94,7 +102,7 @@ func TestCirclInterop(t *testing.T) {
 	if !bytes.Equal(cpk, pk[:]) {
 		t.Fatal("public keys differ")
 	}
-	inputs, rs, blinded := batch(t, 50, rnd)
+	inputs, rs, blinded := batch(t, n, rnd)
 
 	// circl's server evaluates our blinded elements; we verify and finalize.
 	var req circl.EvaluationRequest
@@ -120,11 +128,18 @@ func TestCirclInterop(t *testing.T) {
 		t.Fatalf("circl's proof does not verify here: %v", err)
 	}
 	inv := InvertBatch(rs)
+	unblinded := make([]Element, n)
+	if err := VerifyUnblindBatch(&pk, blinded, eval, (*Proof)(pb), inv, unblinded); err != nil {
+		t.Fatalf("circl's proof does not verify here: %v", err)
+	}
 	server := circl.NewVerifiableServer(circl.SuiteRistretto255, &ck)
 	for i := range inputs {
 		u, err := Unblind(inv[i], &eval[i])
 		if err != nil {
 			t.Fatal(err)
+		}
+		if u != unblinded[i] {
+			t.Fatalf("element %d: VerifyUnblindBatch and Unblind differ", i)
 		}
 		var out Output
 		FinalizeUnblinded(inputs[i], &u, &out)

@@ -100,6 +100,7 @@ func Evaluate(ctx context.Context, req *exchange.RequestReader, w io.Writer, sk 
 	}
 	st := &EvaluateStats{}
 	type job struct {
+		batch   int
 		in, out []exchange.Element
 		proof   exchange.Proof
 		err     error
@@ -111,50 +112,34 @@ func Evaluate(ctx context.Context, req *exchange.RequestReader, w io.Writer, sk 
 		defer rmu.Unlock()
 		return io.ReadFull(rnd, p)
 	})
-	jobs := make([]job, workers)
-	for batch := 0; ; {
-		n := 0
-		for n < workers {
-			in, err := req.Next(jobs[n].in)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			jobs[n].in = in
-			n++
-		}
-		if n == 0 {
-			break
-		}
-		if err := ctx.Err(); err != nil {
+	batch := 0
+	next := func() (*job, error) {
+		in, err := req.Next(nil)
+		if err != nil {
 			return nil, err
 		}
-		var wg sync.WaitGroup
-		for j := range jobs[:n] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				jb := &jobs[j]
-				jb.out, jb.proof, jb.err = sk.EvaluateBatch(jb.in, nonces)
-				if jb.err != nil {
-					jb.err = fmt.Errorf("batch %d: %w", batch+j+1, jb.err)
-				}
-			}()
+		batch++
+		return &job{batch: batch, in: in}, nil
+	}
+	work := func(jb *job) {
+		jb.out, jb.proof, jb.err = sk.EvaluateBatch(jb.in, nonces)
+		if jb.err != nil {
+			jb.err = fmt.Errorf("batch %d: %w", jb.batch, jb.err)
 		}
-		wg.Wait()
-		for j := range jobs[:n] {
-			if jobs[j].err != nil {
-				return nil, jobs[j].err
-			}
-			if err := rw.Write(jobs[j].out, &jobs[j].proof); err != nil {
-				return nil, err
-			}
-			st.Elements += uint64(len(jobs[j].out))
-			st.Batches++
+	}
+	emit := func(jb *job) error {
+		if jb.err != nil {
+			return jb.err
 		}
-		batch += n
+		if err := rw.Write(jb.out, &jb.proof); err != nil {
+			return err
+		}
+		st.Elements += uint64(len(jb.out))
+		st.Batches++
+		return nil
+	}
+	if err := pipeline(ctx, workers, next, work, emit); err != nil {
+		return nil, err
 	}
 	if err := rw.Close(); err != nil {
 		return nil, err
@@ -199,43 +184,32 @@ func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseRe
 	k := &Keys{salt: bytes.Clone(h.Salt), tagger: NewTagger(&st.Seed, &st.TagKey), tags: st.Tags,
 		unblinded: make([]oprf.Element, len(st.Tags)), used: make([]atomic.Uint64, (len(st.Tags)+63)/64)}
 	type job struct {
-		start int
-		eval  []exchange.Element
-		proof *exchange.Proof
-		err   error
+		batch, start int
+		eval         []exchange.Element
+		proof        *exchange.Proof
+		err          error
 	}
-	jobs := make([]job, workers)
-	for batch := 0; batch < h.Batches(); {
-		n := 0
-		for ; n < workers && batch+n < h.Batches(); n++ {
-			eval, proof, err := resp.Next(nil)
-			if err != nil {
-				return nil, err
-			}
-			jobs[n] = job{start: (batch + n) * h.Batch, eval: eval, proof: proof}
+	batch := 0
+	next := func() (*job, error) {
+		if batch == h.Batches() {
+			return nil, io.EOF
 		}
-		if err := ctx.Err(); err != nil {
+		eval, proof, err := resp.Next(nil)
+		if err != nil {
 			return nil, err
 		}
-		var wg sync.WaitGroup
-		for j := range jobs[:n] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				jb := &jobs[j]
-				jb.err = k.finalizeBatch(pk, st.Blinded[jb.start:jb.start+len(jb.eval)], jb.start, jb.eval, jb.proof)
-				if jb.err != nil {
-					jb.err = fmt.Errorf("batch %d of %d: %w", batch+j+1, h.Batches(), jb.err)
-				}
-			}()
+		batch++
+		return &job{batch: batch, start: (batch - 1) * h.Batch, eval: eval, proof: proof}, nil
+	}
+	work := func(jb *job) {
+		jb.err = k.finalizeBatch(pk, st.Blinded[jb.start:jb.start+len(jb.eval)], jb.start, jb.eval, jb.proof)
+		if jb.err != nil {
+			jb.err = fmt.Errorf("batch %d of %d: %w", jb.batch, h.Batches(), jb.err)
 		}
-		wg.Wait()
-		for j := range jobs[:n] {
-			if jobs[j].err != nil {
-				return nil, jobs[j].err
-			}
-		}
-		batch += n
+	}
+	emit := func(jb *job) error { return jb.err }
+	if err := pipeline(ctx, workers, next, work, emit); err != nil {
+		return nil, err
 	}
 	if _, _, err := resp.Next(nil); err != io.EOF {
 		if err == nil {
@@ -247,22 +221,11 @@ func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseRe
 }
 
 func (k *Keys) finalizeBatch(pk *oprf.PublicKey, blinded []exchange.Element, start int, eval []exchange.Element, proof *exchange.Proof) error {
-	if err := oprf.VerifyBatch(pk, blinded, eval, proof); err != nil {
-		return err
-	}
 	rs := make([]*oprf.Scalar, len(eval))
 	for i := range rs {
 		rs[i] = k.tagger.Blind(&k.tags[start+i])
 	}
-	inv := oprf.InvertBatch(rs)
-	for i := range eval {
-		u, err := oprf.Unblind(inv[i], &eval[i])
-		if err != nil {
-			return fmt.Errorf("element %d: %w", start+i, err)
-		}
-		k.unblinded[start+i] = u
-	}
-	return nil
+	return oprf.VerifyUnblindBatch(pk, blinded, eval, proof, oprf.InvertBatch(rs), k.unblinded[start:start+len(eval)])
 }
 
 // Key sets out to the PRF output of value of the named field, from the

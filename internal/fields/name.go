@@ -60,9 +60,9 @@ func isNameSeparator(r rune) bool {
 }
 
 // normalizeNameV2 is the version-2 name rule: the ASCII fast path when it
-// applies, else normalizeNameV2Slow.
-func normalizeNameV2(s string) (string, error) {
-	if out, ok := nameFastASCIIV2(s); ok {
+// applies (its result in sc, see Scratch), else normalizeNameV2Slow.
+func normalizeNameV2(s string, sc *Scratch) (string, error) {
+	if out, ok := nameFastASCIIV2(s, sc); ok {
 		return out, nil
 	}
 	return normalizeNameV2Slow(s)

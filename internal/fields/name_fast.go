@@ -1,7 +1,5 @@
 package fields
 
-import "strings"
-
 // nameFastASCII normalizes a name written in printable ASCII (bytes 0x20 to 0x7E, which covers
 // most registries and dumps) the way normalizeNameSlow does, in one pass and one allocation. It
 // reports false for anything else, including a name with no letter, so that the error comes from
@@ -12,7 +10,9 @@ import "strings"
 // whitespace is ' '; and every character other than a letter or digit is punctuation or a symbol,
 // so trimming removes everything but letters and digits from both ends. name_fast_test.go checks
 // the two paths agree.
-func nameFastASCII(s string) (string, bool) {
+//
+// A rewritten name is written into sc (see Scratch), or allocated when sc is nil.
+func nameFastASCII(s string, sc *Scratch) (string, bool) {
 	// Find the first and last letter or digit: everything outside is trimmed.
 	lo, hi := -1, -1
 	letter := false
@@ -47,7 +47,11 @@ func nameFastASCII(s string) (string, bool) {
 	if clean {
 		return s, true
 	}
-	b := make([]byte, 0, len(s))
+	var scratch [128]byte
+	b := scratch[:0]
+	if len(s) > len(scratch) {
+		b = make([]byte, 0, len(s))
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -58,12 +62,40 @@ func nameFastASCII(s string) (string, bool) {
 		}
 		b = append(b, c)
 	}
-	return string(b), true
+	return sc.str(b), true
 }
 
 // maxFastTokens bounds the tokens nameFastASCIIV2 sorts on the stack; a name
 // with more goes to the slow path.
 const maxFastTokens = 16
+
+// Byte classes of nameV2Byte below 'A' (no output byte is one of them).
+const (
+	nameSep     = 0 // white space, punctuation or a symbol: ends a token
+	nameDelete  = 1 // the apostrophe and the grave accent: deleted, joining what they separate
+	nameNotFast = 2 // a control byte or not ASCII: the slow path
+)
+
+// nameV2Byte maps each byte to what version 2's ASCII fast path makes of it:
+// the output byte of a letter (folded to lower case) or digit, or one of the
+// classes above.
+var nameV2Byte = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case c < 0x20 || c > 0x7e:
+			t[c] = nameNotFast
+		case c == '\'' || c == '`':
+			t[c] = nameDelete
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = nameSep
+		}
+	}
+	return t
+}()
 
 // nameFastASCIIV2 normalizes a name written in printable ASCII the way
 // normalizeNameV2Slow does, with at most one allocation (none when the name
@@ -76,64 +108,74 @@ const maxFastTokens = 16
 // every character but a-z and 0-9 is white space, punctuation or a symbol,
 // so a separator; and a token is an honorific by the same table.
 // name_fast_test.go checks the two paths agree.
-func nameFastASCIIV2(s string) (string, bool) {
-	var scratch [256]byte
+//
+// It runs in one pass that writes the folded tokens, one space apart, into a
+// buffer on the stack: for most names (no honorific, tokens already in
+// order) that buffer is the result.
+//
+// A rewritten name is written into sc (see Scratch), or allocated when sc is nil.
+func nameFastASCIIV2(s string, sc *Scratch) (string, bool) {
+	var scratch [128]byte
 	buf := scratch[:0]
 	if len(s) > len(scratch) {
 		buf = make([]byte, 0, len(s))
 	}
-	type span struct{ lo, hi int }
+	type span struct{ lo, hi int32 }
 	var spans [maxFastTokens]span
 	n, start, anyLetter := 0, -1, false
-	end := func() bool { // closes the token that started at start
-		if start < 0 {
-			return true
-		}
-		if n == maxFastTokens {
-			return false
-		}
-		spans[n] = span{start, len(buf)}
-		n++
-		start = -1
-		return true
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c > 0x7e {
-			return "", false
-		}
-		if c == '\'' || c == '`' {
-			continue
-		}
-		lc := c | 0x20
-		switch {
-		case 'a' <= lc && lc <= 'z':
-			c = lc
-			anyLetter = true
-		case '0' <= c && c <= '9':
-		default:
-			if !end() {
-				return "", false
+		c := nameV2Byte[s[i]]
+		if c > nameNotFast {
+			if start < 0 {
+				if n == maxFastTokens {
+					return "", false
+				}
+				if n > 0 {
+					buf = append(buf, ' ')
+				}
+				start = len(buf)
 			}
+			buf = append(buf, c)
+			anyLetter = anyLetter || c >= 'a'
 			continue
 		}
-		if start < 0 {
-			start = len(buf)
+		switch c {
+		case nameNotFast:
+			return "", false
+		case nameSep:
+			if start >= 0 {
+				spans[n] = span{int32(start), int32(len(buf))}
+				n++
+				start = -1
+			}
 		}
-		buf = append(buf, c)
 	}
-	if !end() || !anyLetter {
+	if start >= 0 {
+		spans[n] = span{int32(start), int32(len(buf))}
+		n++
+	}
+	if !anyLetter {
 		return "", false
 	}
 	tok := func(sp span) []byte { return buf[sp.lo:sp.hi] }
 	// Drop honorifics unless every token is one.
-	kept := 0
-	for _, sp := range spans[:n] {
+	kept, sorted := 0, true
+	for j, sp := range spans[:n] {
 		if !asciiHonorific(tok(sp)) {
 			kept++
 		}
+		if j > 0 && string(tok(sp)) < string(tok(spans[j-1])) {
+			sorted = false
+		}
 	}
-	if kept > 0 && kept < n {
+	if kept == n || kept == 0 {
+		if sorted { // the common case: buf is the name
+			if string(buf) == s {
+				return s, true
+			}
+			return sc.str(buf), true
+		}
+	} else {
 		j := 0
 		for _, sp := range spans[:n] {
 			if !asciiHonorific(tok(sp)) {
@@ -142,6 +184,17 @@ func nameFastASCIIV2(s string) (string, bool) {
 			}
 		}
 		n = j
+		// The letters may all have been in dropped honorifics ("Dr 42"):
+		// the slow path says why that is invalid.
+		letter := false
+		for _, sp := range spans[:n] {
+			for _, c := range tok(sp) {
+				letter = letter || c >= 'a'
+			}
+		}
+		if !letter {
+			return "", false
+		}
 	}
 	// Insertion sort: names have a few tokens.
 	for i := 1; i < n; i++ {
@@ -149,42 +202,21 @@ func nameFastASCIIV2(s string) (string, bool) {
 			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
-	// The letters may all have been in dropped honorifics ("Dr 42"): the
-	// slow path says why that is invalid.
-	size, letter := n-1, false
-	for _, sp := range spans[:n] {
-		size += sp.hi - sp.lo
-		for _, c := range tok(sp) {
-			letter = letter || c >= 'a'
-		}
+	var outScratch [128]byte
+	out := outScratch[:0]
+	if len(buf) > len(outScratch) {
+		out = make([]byte, 0, len(buf))
 	}
-	if !letter {
-		return "", false
-	}
-	// Already normalized: return s itself.
-	if size == len(s) {
-		same, pos := true, 0
-		for i, sp := range spans[:n] {
-			if i > 0 {
-				same = same && s[pos] == ' '
-				pos++
-			}
-			same = same && s[pos:pos+sp.hi-sp.lo] == string(tok(sp))
-			pos += sp.hi - sp.lo
-		}
-		if same {
-			return s, true
-		}
-	}
-	var b strings.Builder
-	b.Grow(size)
 	for i, sp := range spans[:n] {
 		if i > 0 {
-			b.WriteByte(' ')
+			out = append(out, ' ')
 		}
-		b.Write(tok(sp))
+		out = append(out, tok(sp)...)
 	}
-	return b.String(), true
+	if string(out) == s {
+		return s, true
+	}
+	return sc.str(out), true
 }
 
 // asciiHonorific reports whether the lower-case ASCII word w is in

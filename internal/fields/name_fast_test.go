@@ -42,7 +42,10 @@ func TestNameFastPathAgrees(t *testing.T) {
 		version int
 		fast    func(string) (string, bool)
 		slow    func(string) (string, error)
-	}{{1, nameFastASCII, normalizeNameSlow}, {2, nameFastASCIIV2, normalizeNameV2Slow}} {
+	}{
+		{1, func(s string) (string, bool) { return nameFastASCII(s, nil) }, normalizeNameSlow},
+		{2, func(s string) (string, bool) { return nameFastASCIIV2(s, nil) }, normalizeNameV2Slow},
+	} {
 		r := rand.New(rand.NewPCG(5, 5))
 		taken := 0
 		for n := range 200_000 {
@@ -74,7 +77,7 @@ func FuzzNameFastPathV2(f *testing.F) {
 	f.Add(strings.Repeat("a ", 20))
 	f.Fuzz(func(t *testing.T, s string) {
 		s = strings.TrimSpace(s)
-		fast, ok := nameFastASCIIV2(s)
+		fast, ok := nameFastASCIIV2(s, nil)
 		if !ok {
 			return
 		}

@@ -67,6 +67,18 @@ func (n *Normalizer) Version() int { return n.version }
 // (2.34568E+11), with its digits past the mantissa's lost.
 var sciNotation = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`)
 
+// hasExponentLetter reports whether s holds an 'e' or 'E': a byte loop, where
+// strings.ContainsAny builds a byte set on every call (a tenth of a phone's
+// normalization).
+func hasExponentLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 == 'e' {
+			return true
+		}
+	}
+	return false
+}
+
 // floatDigits drops the ".0" that pandas writes after a whole number in a float column
 // (a phone or Aadhaar column with a missing value becomes float64: 9876543210.0).
 func floatDigits(s string) string {
@@ -83,6 +95,17 @@ func floatDigits(s string) string {
 }
 
 func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
+	return n.normalize(f, raw, nil)
+}
+
+// NormalizeInto is Normalize with the values its fast paths rewrite (a phone
+// number, a name) written into sc instead of allocated: they are valid until
+// sc.Reset (see Scratch). The values are the same as Normalize's.
+func (n *Normalizer) NormalizeInto(sc *Scratch, f Field, raw string) (string, error) {
+	return n.normalize(f, raw, sc)
+}
+
+func (n *Normalizer) normalize(f Field, raw string, sc *Scratch) (string, error) {
 	if !f.valid() {
 		return "", fmt.Errorf("fields: unknown field %d", int(f))
 	}
@@ -102,7 +125,7 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	if f == Phone || f == NationalID {
 		// The exponent's letter first: the regular expression costs more
 		// than the rest of a phone's normalization.
-		if strings.ContainsAny(s, "eE") && sciNotation.MatchString(s) {
+		if hasExponentLetter(s) && sciNotation.MatchString(s) {
 			return "", invalid(f, "digits lost in a spreadsheet (written as a number in exponent form, such as 2.34568E+11): they cannot be recovered; export the column as text from the source")
 		}
 		s = floatDigits(s)
@@ -114,7 +137,7 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	}
 	switch f {
 	case Phone:
-		out, err = n.normalizePhone(s)
+		out, err = n.normalizePhone(s, sc)
 	case NationalID:
 		out, err = normalizeNationalID(s)
 	case NationalIDLast4:
@@ -123,9 +146,9 @@ func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 		out, err = normalizeEmail(s)
 	case Name:
 		if n.version >= 2 {
-			out, err = normalizeNameV2(s)
+			out, err = normalizeNameV2(s, sc)
 		} else {
-			out, err = normalizeName(s)
+			out, err = normalizeName(s, sc)
 		}
 	case DOB:
 		out, err = n.normalizeDOB(s)
@@ -204,8 +227,8 @@ var folder = cases.Fold() // stateless, safe for concurrent use
 // a string that is not in NFKC), collapsing every run of whitespace to one space, and trimming
 // whitespace, punctuation and symbols from both ends. The result must contain a letter.
 // Honorifics and inner punctuation stay: "Dr. Anita Sharma" → "dr. anita sharma".
-func normalizeName(s string) (string, error) {
-	if out, ok := nameFastASCII(s); ok {
+func normalizeName(s string, sc *Scratch) (string, error) {
+	if out, ok := nameFastASCII(s, sc); ok {
 		return out, nil
 	}
 	return normalizeNameSlow(s)

@@ -10,9 +10,9 @@ import (
 // normalizePhone returns s as E.164. The common Indian shapes take a fast path that gives the
 // same answer as the library (phone_test.go checks this on random inputs); everything else goes
 // through normalizePhoneSlow.
-func (n *Normalizer) normalizePhone(s string) (string, error) {
+func (n *Normalizer) normalizePhone(s string, sc *Scratch) (string, error) {
 	if n.region == "IN" {
-		if e164, ok := phoneFastIN(s); ok {
+		if e164, ok := phoneFastIN(s, sc); ok {
 			return e164, nil
 		}
 	}
@@ -26,7 +26,9 @@ func (n *Normalizer) normalizePhone(s string) (string, error) {
 //
 // All 10-digit numbers starting with 6-9 are valid Indian mobile numbers in the library's
 // metadata, so the fast path needs no further check.
-func phoneFastIN(s string) (string, bool) {
+//
+// The result is written into sc (see Scratch), or allocated when sc is nil.
+func phoneFastIN(s string, sc *Scratch) (string, bool) {
 	if len(s) > 32 {
 		return "", false
 	}
@@ -69,7 +71,7 @@ func phoneFastIN(s string) (string, bool) {
 	var out [13]byte
 	copy(out[:], "+91")
 	copy(out[3:], national)
-	return string(out[:]), true
+	return sc.str(out[:]), true
 }
 
 // normalizePhoneSlow parses s with the phone number library in the default region and accepts it

@@ -96,7 +96,7 @@ func TestPhoneFastPathMatchesLibrary(t *testing.T) {
 			r := rand.New(rand.NewPCG(2024, uint64(w)))
 			for range count / workers {
 				s := randomPhone(r)
-				got, ok := phoneFastIN(s)
+				got, ok := phoneFastIN(s, nil)
 				want, err := n.normalizePhoneSlow(s)
 				switch {
 				case ok && err != nil:

@@ -369,7 +369,13 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 		ccount:   make([]int64, len(p.coinc)),
 		ctable:   make([][]uint32, len(p.coinc)),
 		cbits:    p.cbits,
+		cbucket:  &valueBuckets{shift: uint(64 - p.cbits)},
 		bitOf:    p.bitOf,
+	}
+	if opts.Identifiers == nil {
+		// The values are hashed and forgotten (row); the OPRF key mode
+		// keeps the last identifier to reuse its PRF output (oprf.go).
+		h.r.sc = new(fields.Scratch)
 	}
 	for i := range h.hll {
 		h.hll[i] = newHLL()
@@ -476,6 +482,7 @@ type checkHandler struct {
 	ccount   []int64        // valid values of each
 	ctable   [][]uint32     // their hashed value counts
 	cbits    int            // log2 of the buckets per field
+	cbucket  *valueBuckets  // a value's bucket
 	want     bool
 	matches  []Match
 	srcNames []string
@@ -527,8 +534,39 @@ func (c *checkHandler) countValues() {
 			continue
 		}
 		c.ccount[i]++
-		c.ctable[i][valueHash(c.r.val[f])>>(64-c.cbits)]++
+		c.ctable[i][c.cbucket.of(c.r.val[f])]++
 	}
+}
+
+// valueBuckets gives a value's coincidence bucket, valueHash's top bits,
+// from tables for the short values of small domains (a year of birth, a
+// gender), whose bucket is computed once, and by hashing for the others.
+type valueBuckets struct {
+	shift  uint
+	year   [10000]uint32 // 4 ASCII digits: bucket+1, 0 while not computed
+	letter [256]uint32   // 1 byte: bucket+1, 0 while not computed
+}
+
+func (b *valueBuckets) of(v string) uint32 {
+	switch len(v) {
+	case 1:
+		p := &b.letter[v[0]]
+		if *p == 0 {
+			*p = uint32(valueHash(v)>>b.shift) + 1
+		}
+		return *p - 1
+	case 4:
+		d0, d1, d2, d3 := v[0]-'0', v[1]-'0', v[2]-'0', v[3]-'0'
+		if d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 {
+			break
+		}
+		p := &b.year[int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)]
+		if *p == 0 {
+			*p = uint32(valueHash(v)>>b.shift) + 1
+		}
+		return *p - 1
+	}
+	return uint32(valueHash(v) >> b.shift)
 }
 
 // exactDistinct counts the distinct matched entries of formable index i

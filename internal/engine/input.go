@@ -560,6 +560,11 @@ type row struct {
 	have uint64              // bit f set when val[f] is valid
 	many uint64              // bit f set when more[f] is not empty
 	id   string
+	// sc, when set, holds the values the normalizer's fast paths rewrite,
+	// for one record: extract resets it, so a handler that keeps values
+	// past the record (blind) leaves it nil. Check sets it: a record's
+	// values are hashed and forgotten before the next is read.
+	sc *fields.Scratch
 }
 
 func newExtractor(norm *fields.Normalizer, m fields.Mapping, need []fields.Field, wantID bool) *extractor {
@@ -594,6 +599,7 @@ type problem struct {
 func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
 	r.have, r.many = 0, 0
 	r.id = ""
+	r.sc.Reset()
 	if x.idCol >= 0 && x.idCol < len(rec) {
 		r.id = strings.TrimSpace(rec[x.idCol])
 	}
@@ -621,7 +627,7 @@ func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
 // add normalizes one raw value of f into r: the first valid value is val[f], further distinct
 // ones go to more[f] (several columns for a field, or a list in one cell).
 func (x *extractor) add(f fields.Field, r *row, raw string, derived bool, bad func(problem)) {
-	v, ok := x.value(f, derived, raw, bad)
+	v, ok := x.value(f, derived, raw, r.sc, bad)
 	switch {
 	case !ok:
 	case r.have&(1<<uint(f)) == 0:
@@ -669,7 +675,7 @@ func jsonList(raw string) ([]string, bool) {
 
 // value normalizes one raw value of field f, reporting a value that does not
 // normalize to bad.
-func (x *extractor) value(f fields.Field, derived bool, raw string, bad func(problem)) (string, bool) {
+func (x *extractor) value(f fields.Field, derived bool, raw string, sc *fields.Scratch, bad func(problem)) (string, bool) {
 	if strings.TrimSpace(raw) == "" {
 		return "", false
 	}
@@ -686,7 +692,7 @@ func (x *extractor) value(f fields.Field, derived bool, raw string, bad func(pro
 			return "", false
 		}
 	default:
-		v, err = x.norm.Normalize(f, raw)
+		v, err = x.norm.NormalizeInto(sc, f, raw)
 	}
 	if err != nil {
 		if !(derived && f == fields.NationalIDLast4 && x.src[fields.NationalID].cols != nil) {

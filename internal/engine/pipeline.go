@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -53,10 +54,8 @@ type Accounting struct {
 
 // valid counts the fields r has a valid value for.
 func (a *Accounting) valid(r *row) {
-	for f := range numFields {
-		if r.have&(1<<uint(f)) != 0 {
-			a.fieldOK[f]++
-		}
+	for h := r.have; h != 0; h &= h - 1 {
+		a.fieldOK[bits.TrailingZeros64(h)]++
 	}
 }
 

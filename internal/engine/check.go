@@ -579,14 +579,48 @@ func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
 		}
 		n += h.exact[i].n
 	}
-	all := make([]uint64, 0, n)
+	var blocks [][]uint64
 	for _, h := range hs {
-		for _, b := range h.exact[i].blocks {
-			all = append(all, b...)
+		blocks = append(blocks, h.exact[i].blocks...)
+	}
+	return countDistinct(blocks, n), true
+}
+
+// countDistinct counts the distinct values among the n in blocks, which are
+// digests' first bytes, so uniform: it spreads them over about n/16 buckets
+// by their top bits (a counting sort) and sorts each bucket alone. Sorting
+// all n at once cost a fifth of a 2-core check of 2 M all-matching rows.
+func countDistinct(blocks [][]uint64, n int) uint64 {
+	bits := 0
+	for bits < 20 && n>>bits > 16 {
+		bits++
+	}
+	shift := uint(64 - bits) // 64 when bits is 0: every value in bucket 0
+	start := make([]int, 1<<bits+1)
+	for _, b := range blocks {
+		for _, v := range b {
+			start[v>>shift+1]++
 		}
 	}
-	slices.Sort(all)
-	return uint64(len(slices.Compact(all))), true
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	next := slices.Clone(start[:len(start)-1])
+	all := make([]uint64, n)
+	for _, b := range blocks {
+		for _, v := range b {
+			k := v >> shift
+			all[next[k]] = v
+			next[k]++
+		}
+	}
+	var distinct uint64
+	for k := 0; k+1 < len(start); k++ {
+		bucket := all[start[k]:start[k+1]]
+		slices.Sort(bucket)
+		distinct += uint64(len(slices.Compact(bucket)))
+	}
+	return distinct
 }
 
 // valueHash is a fixed hash of a value (FNV-1a, then a 64-bit mixer), so

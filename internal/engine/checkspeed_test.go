@@ -2,6 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -24,6 +27,41 @@ func TestValueBucketsAgree(t *testing.T) {
 				if got, want := b.of(v), uint32(valueHash(v)>>(64-bits)); got != want {
 					t.Fatalf("bits %d, round %d, %q: bucket %d, valueHash gives %d", bits, round, v, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestCountDistinct: the bucketed count agrees with sorting everything, for
+// lists of every shape (empty, tiny, many duplicates, several blocks,
+// values at the extremes).
+func TestCountDistinct(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{0, 1, 2, 15, 16, 17, 100, 1000, 65_536, 300_000} {
+		for _, dup := range []int{1, 2, 50} { // about n/dup distinct values
+			var blocks [][]uint64
+			var all []uint64
+			left := n
+			for left > 0 {
+				b := make([]uint64, min(left, 1+r.IntN(70_000)))
+				for j := range b {
+					switch r.IntN(100) {
+					case 0:
+						b[j] = 0
+					case 1:
+						b[j] = math.MaxUint64
+					default:
+						b[j] = uint64(r.IntN(max(n/dup, 1))) * 0x9e3779b97f4a7c15
+					}
+				}
+				blocks = append(blocks, b)
+				all = append(all, b...)
+				left -= len(b)
+			}
+			slices.Sort(all)
+			want := uint64(len(slices.Compact(all)))
+			if got := countDistinct(blocks, n); got != want {
+				t.Fatalf("n %d, dup %d: %d distinct, want %d", n, dup, got, want)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -17,17 +18,48 @@ func WriteRequest(w io.Writer, h *Request, elems []Element) error {
 	if uint64(len(elems)) != h.Elements {
 		return fmt.Errorf("header says %d elements, got %d", h.Elements, len(elems))
 	}
-	if err := h.validate(); err != nil {
-		return fmt.Errorf("invalid request header: %w", err)
-	}
-	wr, err := newWriter(w, RequestMagic, h)
+	rw, err := NewRequestWriter(w, h)
 	if err != nil {
 		return err
 	}
 	for i := range elems {
-		wr.write(elems[i][:])
+		rw.Write(&elems[i])
 	}
-	return wr.close()
+	return rw.Close()
+}
+
+// RequestWriter writes a request element by element, so that the registry
+// need not hold them all.
+type RequestWriter struct {
+	h    Request
+	w    *writer
+	done uint64
+}
+
+// NewRequestWriter writes a request's preamble and header.
+func NewRequestWriter(w io.Writer, h *Request) (*RequestWriter, error) {
+	if err := h.validate(); err != nil {
+		return nil, fmt.Errorf("invalid request header: %w", err)
+	}
+	wr, err := newWriter(w, RequestMagic, h)
+	if err != nil {
+		return nil, err
+	}
+	return &RequestWriter{h: *h, w: wr}, nil
+}
+
+// Write writes the next element; errors are returned by Close.
+func (rw *RequestWriter) Write(e *Element) {
+	rw.done++
+	rw.w.write(e[:])
+}
+
+// Close writes the checksum after the last element.
+func (rw *RequestWriter) Close() error {
+	if rw.done != rw.h.Elements {
+		return fmt.Errorf("header says %d elements, got %d", rw.h.Elements, rw.done)
+	}
+	return rw.w.close()
 }
 
 // RequestReader reads a request batch by batch.
@@ -206,36 +238,116 @@ func (s *State) Wipe() {
 
 // WriteState writes a state file.
 func WriteState(w io.Writer, s *State) error {
-	h := &s.Header
-	if err := h.validate(); err != nil {
-		return fmt.Errorf("invalid state header: %w", err)
+	if len(s.Blinded) != len(s.Tags) {
+		return fmt.Errorf("state has %d tags and %d elements", len(s.Tags), len(s.Blinded))
 	}
-	if uint64(len(s.Tags)) != h.Elements || len(s.Blinded) != len(s.Tags) {
-		return fmt.Errorf("state has %d tags and %d elements, header says %d", len(s.Tags), len(s.Blinded), h.Elements)
-	}
-	wr, err := newWriter(w, StateMagic, h)
+	sw, err := NewStateWriter(w, &s.Header, &s.Seed, &s.TagKey)
 	if err != nil {
 		return err
 	}
-	wr.write(s.Seed[:])
-	wr.write(s.TagKey[:])
 	for i := range s.Tags {
-		wr.write(s.Tags[i][:])
+		sw.Tag(&s.Tags[i])
 	}
 	for i := range s.Blinded {
-		wr.write(s.Blinded[i][:])
+		sw.Blinded(&s.Blinded[i])
 	}
-	return wr.close()
+	return sw.Close()
+}
+
+// StateWriter writes a state file in the order of the file: every tag
+// (ascending), then every blinded element in the same order, so that the
+// registry need not hold them all.
+type StateWriter struct {
+	h              StateHeader
+	w              *writer
+	tags, elements uint64
+	last           Tag
+}
+
+// NewStateWriter writes a state file's preamble, header and secrets.
+func NewStateWriter(w io.Writer, h *StateHeader, seed, tagKey *[SecretSize]byte) (*StateWriter, error) {
+	if err := h.validate(); err != nil {
+		return nil, fmt.Errorf("invalid state header: %w", err)
+	}
+	wr, err := newWriter(w, StateMagic, h)
+	if err != nil {
+		return nil, err
+	}
+	wr.write(seed[:])
+	wr.write(tagKey[:])
+	return &StateWriter{h: *h, w: wr}, wr.err
+}
+
+// Tag writes the next tag; errors are returned by Close.
+func (sw *StateWriter) Tag(t *Tag) {
+	if sw.tags > 0 && bytes.Compare(sw.last[:], t[:]) >= 0 && sw.w.err == nil {
+		sw.w.err = errors.New("state tags out of order")
+	}
+	sw.tags++
+	sw.last = *t
+	sw.w.write(t[:])
+}
+
+// Blinded writes the next blinded element, after every tag; errors are
+// returned by Close.
+func (sw *StateWriter) Blinded(e *Element) {
+	if sw.tags != sw.h.Elements && sw.w.err == nil {
+		sw.w.err = fmt.Errorf("state has %d tags, header says %d", sw.tags, sw.h.Elements)
+	}
+	sw.elements++
+	sw.w.write(e[:])
+}
+
+// Close writes the checksum after the last element.
+func (sw *StateWriter) Close() error {
+	if sw.tags != sw.h.Elements || sw.elements != sw.h.Elements {
+		return fmt.Errorf("state has %d tags and %d elements, header says %d", sw.tags, sw.elements, sw.h.Elements)
+	}
+	return sw.w.close()
 }
 
 // ReadState reads a whole state file; size, when known (≥ 0), is checked
 // against the header before anything large is allocated.
 func ReadState(in io.Reader, size int64) (*State, error) {
-	s := &State{}
+	sr, err := NewStateReader(in, size)
+	if err != nil {
+		return nil, err
+	}
+	for n := int(sr.Header.Elements); n > 0; {
+		k := min(n, 1<<16)
+		b, err := sr.NextBlinded(k)
+		if err != nil {
+			return nil, err
+		}
+		sr.State.Blinded = append(sr.State.Blinded, b...)
+		n -= k
+	}
+	if err := sr.Finish(); err != nil {
+		return nil, err
+	}
+	return &sr.State, nil
+}
+
+// StateReader reads a state file: its header, secrets and tags at once,
+// its blinded elements in order as they are asked for (a batch at a time:
+// check need not hold them all), and its checksum at Finish.
+type StateReader struct {
+	State // without Blinded
+	r     *reader
+	left  int
+}
+
+// NewStateReader reads a state file up to its blinded elements; size, when
+// known (≥ 0), is checked against the header before anything large is
+// allocated.
+func NewStateReader(in io.Reader, size int64) (*StateReader, error) {
+	sr := &StateReader{}
+	s := &sr.State
 	r, err := newReader(in, "state file", StateMagic, &s.Header)
 	if err != nil {
 		return nil, err
 	}
+	sr.r = r
 	h := &s.Header
 	if err := h.validate(); err != nil {
 		return nil, r.fail("header", "%v", err)
@@ -256,7 +368,10 @@ func ReadState(in io.Reader, size int64) (*State, error) {
 	// size is not known in advance.
 	n := int(h.Elements)
 	const chunk = 1 << 16
-	buf := make([]byte, chunk*ElementSize)
+	buf := make([]byte, chunk*TagSize)
+	if size >= 0 {
+		s.Tags = make([]Tag, 0, n)
+	}
 	for done := 0; done < n; {
 		k := min(chunk, n-done)
 		if err := r.read(buf[:k*TagSize], "its tags"); err != nil {
@@ -267,23 +382,29 @@ func ReadState(in io.Reader, size int64) (*State, error) {
 		}
 		done += k
 	}
-	for done := 0; done < n; {
-		k := min(chunk, n-done)
-		if err := r.read(buf[:k*ElementSize], "its blinded elements"); err != nil {
-			return nil, err
-		}
-		for i := 0; i < k; i++ {
-			s.Blinded = append(s.Blinded, Element(buf[i*ElementSize:]))
-		}
-		done += k
-	}
-	if err := r.finish(); err != nil {
-		return nil, err
-	}
 	for i := 1; i < len(s.Tags); i++ {
 		if bytes.Compare(s.Tags[i-1][:], s.Tags[i][:]) >= 0 {
 			return nil, r.fail("header", "tags out of order")
 		}
 	}
-	return s, nil
+	sr.left = n
+	return sr, nil
+}
+
+// NextBlinded returns the next n blinded elements, in a new slice.
+func (sr *StateReader) NextBlinded(n int) ([]Element, error) {
+	if n > sr.left {
+		return nil, fmt.Errorf("asked for %d more blinded elements, the state file holds %d more", n, sr.left)
+	}
+	sr.left -= n
+	return sr.r.readElements(make([]Element, 0, n), n, "its blinded elements")
+}
+
+// Finish checks that every blinded element was read, then the checksum and
+// the end of the file. Until it returns nil, nothing read may be trusted.
+func (sr *StateReader) Finish() error {
+	if sr.left != 0 {
+		return fmt.Errorf("%d blinded elements of the state file were not read", sr.left)
+	}
+	return sr.r.finish()
 }

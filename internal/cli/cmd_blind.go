@@ -112,18 +112,17 @@ func runBlind(e *env, o blindOptions, args []string) error {
 	}
 	x := exchange.Exchange{
 		Created: time.Now().UTC().Truncate(time.Second), Tool: toolName(), Suite: exchange.Suite,
-		PublicKey: h.Key.OPRF.PublicKey, Salt: h.Salt, RequestID: id, Elements: uint64(len(res.Blinded)), Batch: o.batch,
+		PublicKey: h.Key.OPRF.PublicKey, Salt: h.Salt, RequestID: id, Elements: uint64(res.Elements), Batch: o.batch,
 	}
 	st.Header = exchange.StateHeader{Exchange: x, Inputs: digests}
 	for _, f := range res.Fields {
 		st.Header.Fields = append(st.Header.Fields, f.String())
 	}
-	st.Tags, st.Blinded = res.Tags, res.Blinded
 	if err := o.writeExchange(e, reqOut, stateOut, &st, res); err != nil {
 		return err
 	}
 	if !o.quiet {
-		e.notef("blinded %d distinct identifier values (%s) for filter %s; request %x", len(res.Blinded), strings.Join(st.Header.Fields, ", "), o.filter, id)
+		e.notef("blinded %d distinct identifier values (%s) for filter %s; request %x", res.Elements, strings.Join(st.Header.Fields, ", "), o.filter, id)
 		if o.output != "-" {
 			e.notef("wrote %s (send it to the analyst) and %s (mode 0600; keep it here)", o.output, o.state)
 		} else {
@@ -179,12 +178,31 @@ func newBlindState(st *exchange.State) (id []byte, err error) {
 }
 
 // writeExchange writes the state and the request and puts both in place,
-// unless the run was interrupted.
+// unless the run was interrupted. The blinded values are written as the
+// workers' sorted runs are merged (engine.BlindResult.Each), twice: the
+// state's tags, then the blinded elements to the state and the request.
 func (o *blindOptions) writeExchange(e *env, reqOut *binaryFile, stateOut *safefile.File, st *exchange.State, res *engine.BlindResult) error {
-	if err := exchange.WriteState(stateOut, st); err != nil {
+	sw, err := exchange.NewStateWriter(stateOut, &st.Header, &st.Seed, &st.TagKey)
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", o.state, err)
 	}
-	if err := exchange.WriteRequest(reqOut.w, &exchange.Request{Exchange: st.Header.Exchange}, res.Blinded); err != nil {
+	res.Each(func(t *exchange.Tag, _ *exchange.Element) error {
+		sw.Tag(t)
+		return nil
+	})
+	rw, err := exchange.NewRequestWriter(reqOut.w, &exchange.Request{Exchange: st.Header.Exchange})
+	if err != nil {
+		return fmt.Errorf("writing the request: %w", err)
+	}
+	res.Each(func(_ *exchange.Tag, b *exchange.Element) error {
+		sw.Blinded(b)
+		rw.Write(b)
+		return nil
+	})
+	if err := sw.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", o.state, err)
+	}
+	if err := rw.Close(); err != nil {
 		return fmt.Errorf("writing the request: %w", err)
 	}
 	if err := e.ctx.Err(); err != nil {

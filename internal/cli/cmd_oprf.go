@@ -87,10 +87,11 @@ func (c *oprfCheck) keys(e *env, u *unlockedFilter, filterPath string, ins []*en
 		return nil, withHint(fmt.Errorf("filter %s is in the OPRF key mode: check needs --response and --state", filterPath),
 			"run 'leakcheck blind --filter "+filterPath+" --state FILE -o request.lcq REGISTRY…', have the analyst run 'leakcheck evaluate', then 'leakcheck check --filter "+filterPath+" --response response.lcr --state FILE REGISTRY…'")
 	}
-	st, err := readState(c.state)
+	st, closeState, err := openState(c.state)
 	if err != nil {
 		return nil, err
 	}
+	defer closeState()
 	defer st.Wipe()
 	if !bytes.Equal(st.Header.PublicKey, h.Key.OPRF.PublicKey) || !bytes.Equal(st.Header.Salt, h.Salt) {
 		return nil, withHint(fmt.Errorf("state file %s was made for another filter than %s", c.state, filterPath), "use the state file blind wrote for this filter")
@@ -111,6 +112,10 @@ func (c *oprfCheck) keys(e *env, u *unlockedFilter, filterPath string, ins []*en
 	pk := oprf.PublicKey(h.Key.OPRF.PublicKey)
 	keys, err := oprfexchange.Finalize(e.ctx, st, resp, &pk, 0)
 	if err != nil {
+		var fe *exchange.FormatError
+		if errors.As(err, &fe) && fe.What == "state file" { // its blinded elements are read beside the response
+			return nil, exchangeError("state file", c.state, err)
+		}
 		if fe := exchangeError("response", c.response, err); fe != err {
 			return nil, fe
 		}
@@ -144,29 +149,32 @@ func displayPath(p string) string {
 	return p
 }
 
-// readState reads a state file, which must be private to its owner.
-func readState(path string) (*exchange.State, error) {
+// openState opens a state file, which must be private to its owner, and
+// reads it up to its blinded elements (Finalize reads those batch by batch).
+func openState(path string) (*exchange.StateReader, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening state file: %w", err)
+		return nil, nil, fmt.Errorf("opening state file: %w", err)
 	}
-	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, nil, err
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return nil, withHint(fmt.Errorf("state file %s is readable by other users (mode %04o)", path, perm), "fix with: chmod 600 "+path+"; it holds the blinding secrets of the registry's identifiers")
+		f.Close()
+		return nil, nil, withHint(fmt.Errorf("state file %s is readable by other users (mode %04o)", path, perm), "fix with: chmod 600 "+path+"; it holds the blinding secrets of the registry's identifiers")
 	}
 	size := int64(-1)
 	if fi.Mode().IsRegular() {
 		size = fi.Size()
 	}
-	st, err := exchange.ReadState(f, size)
+	st, err := exchange.NewStateReader(f, size)
 	if err != nil {
-		return nil, exchangeError("state file", path, err)
+		f.Close()
+		return nil, nil, exchangeError("state file", path, err)
 	}
-	return st, nil
+	return st, func() { f.Close() }, nil
 }
 
 // sameRegistry refuses registry inputs that differ from those blind read:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -23,14 +24,14 @@ type BlindOptions struct {
 	Tagger     *oprfexchange.Tagger
 }
 
-// BlindResult is the registry's side of a request: the distinct PRF inputs'
-// tags in ascending order and their blinded elements, and what became of
-// every row.
+// BlindResult is the registry's side of a request: the distinct PRF
+// inputs' tags and their blinded elements (Each gives them in ascending
+// order of tags, the request's order), and what became of every row.
 type BlindResult struct {
-	Fields  []fields.Field // the identifier fields blinded (anchors of indexes the registry can form)
-	Tags    []exchange.Tag
-	Blinded []exchange.Element
-	Sources []*Accounting
+	Fields   []fields.Field // the identifier fields blinded (anchors of indexes the registry can form)
+	Elements int            // distinct PRF inputs blinded
+	Sources  []*Accounting
+	runs     [][]blinded // each sorted by tag, without duplicates
 }
 
 // Blind reads the registry as Check does and blinds each distinct value of
@@ -84,21 +85,63 @@ func Blind(ctx context.Context, inputs []*Input, opts BlindOptions) (*BlindResul
 	if err != nil {
 		return nil, err
 	}
-	var all []blinded
+	res := &BlindResult{Fields: anchors, Sources: accs}
 	for _, b := range hs {
-		all = append(all, b.out...)
-		b.out = nil
+		res.runs = append(res.runs, b.runs...)
+		b.runs = nil
 	}
-	slices.SortFunc(all, func(a, b blinded) int { return bytes.Compare(a.tag[:], b.tag[:]) })
-	all = slices.CompactFunc(all, func(a, b blinded) bool { return a.tag == b.tag })
-	if len(all) == 0 {
+	res.Each(func(*exchange.Tag, *exchange.Element) error {
+		res.Elements++
+		return nil
+	})
+	if res.Elements == 0 {
 		return nil, fmt.Errorf("no registry row holds a valid value of %s: nothing to ask the analyst to evaluate", fieldNames(anchors))
 	}
-	res := &BlindResult{Fields: anchors, Sources: accs, Tags: make([]exchange.Tag, len(all)), Blinded: make([]exchange.Element, len(all))}
-	for i := range all {
-		res.Tags[i], res.Blinded[i] = all[i].tag, all[i].elem
-	}
 	return res, nil
+}
+
+// Each calls f with the tag and blinded element of every distinct PRF
+// input, in ascending order of tags, and returns f's first error. The
+// workers' sorted runs are merged as they are read: nothing but the runs
+// is held, 48 bytes per value blinded.
+func (r *BlindResult) Each(f func(*exchange.Tag, *exchange.Element) error) error {
+	h := make(runHeap, 0, len(r.runs))
+	for _, run := range r.runs {
+		if len(run) > 0 {
+			h = append(h, run)
+		}
+	}
+	heap.Init(&h)
+	var last exchange.Tag
+	for n := 0; len(h) > 0; n++ {
+		x := &h[0][0]
+		if n == 0 || x.tag != last {
+			if err := f(&x.tag, &x.elem); err != nil {
+				return err
+			}
+			last = x.tag
+		}
+		if h[0] = h[0][1:]; len(h[0]) == 0 {
+			heap.Pop(&h)
+		} else {
+			heap.Fix(&h, 0)
+		}
+	}
+	return nil
+}
+
+// runHeap orders sorted runs by their first tag.
+type runHeap [][]blinded
+
+func (h runHeap) Len() int           { return len(h) }
+func (h runHeap) Less(i, j int) bool { return bytes.Compare(h[i][0].tag[:], h[j][0].tag[:]) < 0 }
+func (h runHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)        { *h = append(*h, x.([]blinded)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func fieldNames(fs []fields.Field) string {
@@ -125,9 +168,15 @@ type blindHandler struct {
 	tagger  *oprfexchange.Tagger
 	r       row
 	buf     []byte
-	out     []blinded
+	cur     []blinded   // the run being filled
+	runs    [][]blinded // sorted, without duplicates
 	err     error
 }
+
+// blindRun is the length of a worker's runs of blinded values (1.5 MiB):
+// each is sorted by tag when full, in the worker, and the runs are merged
+// as the request and state are written.
+const blindRun = 1 << 15
 
 func (b *blindHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
 	b.x[src].extract(rec, &b.r, func(p problem) { acc.invalid(line, p) })
@@ -165,7 +214,24 @@ func (b *blindHandler) add(f fields.Field, v string, line int64) {
 		}
 		return
 	}
-	b.out = append(b.out, blinded{tag, c})
+	if b.cur == nil {
+		b.cur = make([]blinded, 0, blindRun)
+	}
+	if b.cur = append(b.cur, blinded{tag, c}); len(b.cur) == blindRun {
+		b.seal()
+	}
 }
 
-func (b *blindHandler) done() error { return b.err }
+// seal sorts the current run and starts another.
+func (b *blindHandler) seal() {
+	slices.SortFunc(b.cur, func(x, y blinded) int { return bytes.Compare(x.tag[:], y.tag[:]) })
+	b.runs = append(b.runs, slices.CompactFunc(b.cur, func(x, y blinded) bool { return x.tag == y.tag }))
+	b.cur = nil
+}
+
+func (b *blindHandler) done() error {
+	if len(b.cur) > 0 {
+		b.seal()
+	}
+	return b.err
+}

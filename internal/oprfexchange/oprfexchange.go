@@ -169,8 +169,11 @@ type Keys struct {
 // every batch's proof against pk (the filter's OPRF public key) and the
 // state's own blinded elements, and unblinds the evaluations. Any
 // mismatch — another key, another request, elements reordered, altered or
-// missing — is an error, never a partial result.
-func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseReader, pk *oprf.PublicKey, workers int) (*Keys, error) {
+// missing, a damaged state file — is an error, never a partial result. The
+// state's blinded elements are read batch by batch beside the response's:
+// what stays in memory is 48 bytes per element, its tag and its unblinded
+// evaluation.
+func Finalize(ctx context.Context, st *exchange.StateReader, resp *exchange.ResponseReader, pk *oprf.PublicKey, workers int) (*Keys, error) {
 	if err := st.Header.Exchange.Same(&resp.Header.Exchange); err != nil {
 		return nil, fmt.Errorf("the response does not answer this state's request: %w", err)
 	}
@@ -184,10 +187,10 @@ func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseRe
 	k := &Keys{salt: bytes.Clone(h.Salt), tagger: NewTagger(&st.Seed, &st.TagKey), tags: st.Tags,
 		unblinded: make([]oprf.Element, len(st.Tags)), used: make([]atomic.Uint64, (len(st.Tags)+63)/64)}
 	type job struct {
-		batch, start int
-		eval         []exchange.Element
-		proof        *exchange.Proof
-		err          error
+		batch, start  int
+		blinded, eval []exchange.Element
+		proof         *exchange.Proof
+		err           error
 	}
 	batch := 0
 	next := func() (*job, error) {
@@ -198,11 +201,15 @@ func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseRe
 		if err != nil {
 			return nil, err
 		}
+		blinded, err := st.NextBlinded(len(eval))
+		if err != nil {
+			return nil, err
+		}
 		batch++
-		return &job{batch: batch, start: (batch - 1) * h.Batch, eval: eval, proof: proof}, nil
+		return &job{batch: batch, start: (batch - 1) * h.Batch, blinded: blinded, eval: eval, proof: proof}, nil
 	}
 	work := func(jb *job) {
-		jb.err = k.finalizeBatch(pk, st.Blinded[jb.start:jb.start+len(jb.eval)], jb.start, jb.eval, jb.proof)
+		jb.err = k.finalizeBatch(pk, jb.blinded, jb.start, jb.eval, jb.proof)
 		if jb.err != nil {
 			jb.err = fmt.Errorf("batch %d of %d: %w", jb.batch, h.Batches(), jb.err)
 		}
@@ -215,6 +222,9 @@ func Finalize(ctx context.Context, st *exchange.State, resp *exchange.ResponseRe
 		if err == nil {
 			err = errors.New("more batches than the request had")
 		}
+		return nil, err
+	}
+	if err := st.Finish(); err != nil {
 		return nil, err
 	}
 	return k, nil

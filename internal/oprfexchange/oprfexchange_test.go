@@ -59,12 +59,26 @@ func flow(t *testing.T, sk *oprf.PrivateKey, n, batch int) (*exchange.State, []b
 	return st, resp.Bytes(), inputs
 }
 
+// stateReader writes st as a state file and opens it for Finalize.
+func stateReader(t *testing.T, st *exchange.State) *exchange.StateReader {
+	t.Helper()
+	var b bytes.Buffer
+	if err := exchange.WriteState(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	sr, err := exchange.NewStateReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sr
+}
+
 func TestEvaluateFinalize(t *testing.T) {
 	sk, _ := oprf.GenerateKey(keyhash.Seeded("k"))
 	pk := sk.Public()
 	st, resp, inputs := flow(t, sk, 25, 4)
 	rr, _ := exchange.NewResponseReader(bytes.NewReader(resp))
-	keys, err := Finalize(context.Background(), st, rr, &pk, 2)
+	keys, err := Finalize(context.Background(), stateReader(t, st), rr, &pk, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,13 +138,13 @@ func TestRefusals(t *testing.T) {
 	b2 := 16 + hlen + 4*32 + 64
 	copy(mixed[b2:b2+4*32+64], resp2[16+hlen2+4*32+64:])
 	rr, _ := exchange.NewResponseReader(bytes.NewReader(mixed))
-	if _, err := Finalize(context.Background(), st, rr, &pk, 2); err == nil || !errors.Is(err, oprf.ErrInvalidProof) {
+	if _, err := Finalize(context.Background(), stateReader(t, st), rr, &pk, 2); err == nil || !errors.Is(err, oprf.ErrInvalidProof) {
 		t.Errorf("a batch evaluated with another key: %v", err)
 	}
 	// The state checked against another public key.
 	otherPK := other.Public()
 	rr, _ = exchange.NewResponseReader(bytes.NewReader(resp))
-	if _, err := Finalize(context.Background(), st, rr, &otherPK, 2); err == nil {
+	if _, err := Finalize(context.Background(), stateReader(t, st), rr, &otherPK, 2); err == nil {
 		t.Error("finalized against another public key")
 	}
 }

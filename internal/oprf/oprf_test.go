@@ -85,7 +85,7 @@ func TestProofRefusals(t *testing.T) {
 // bucket method's threshold (the library's multi-scalar multiplication) and
 // at sizes above it.
 func TestCirclInterop(t *testing.T) {
-	for _, n := range []int{50, pippengerMin, 300} {
+	for _, n := range []int{50, pippengerMin, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) { testCirclInterop(t, n) })
 	}
 }

@@ -197,6 +197,10 @@ var ErrIncompatible = errors.New("filters are incompatible")
 func (f *Filter) Merge(g *Filter) error {
 	a, b := &f.Header, &g.Header
 	switch {
+	case a.Hash != b.Hash:
+		// Before the key check, which binds the hash (FORMAT.md §5.2): two
+		// hashes would otherwise read as two keys.
+		return fmt.Errorf("%w: entry hashes %s and %s", ErrIncompatible, a.Hash, b.Hash)
 	case string(a.Salt) != string(b.Salt):
 		return fmt.Errorf("%w: different salts (build shards with --salt-from)", ErrIncompatible)
 	case string(a.KeyCheck) != string(b.KeyCheck):
@@ -205,8 +209,6 @@ func (f *Filter) Merge(g *Filter) error {
 		return fmt.Errorf("%w: normalization versions %d and %d", ErrIncompatible, a.Normalization, b.Normalization)
 	case a.Region != b.Region:
 		return fmt.Errorf("%w: default phone regions %s and %s", ErrIncompatible, a.Region, b.Region)
-	case a.Hash != b.Hash:
-		return fmt.Errorf("%w: hashes %s and %s", ErrIncompatible, a.Hash, b.Hash)
 	case a.Bloom.Partitions != b.Bloom.Partitions || a.Bloom.M != b.Bloom.M || a.Bloom.K != b.Bloom.K:
 		return fmt.Errorf("%w: Bloom parameters differ (%d×%d bits, k=%d vs %d×%d bits, k=%d)", ErrIncompatible,
 			a.Bloom.Partitions, a.Bloom.M, a.Bloom.K, b.Bloom.Partitions, b.Bloom.M, b.Bloom.K)

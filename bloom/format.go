@@ -23,14 +23,21 @@ import (
 // Magic is the first eight bytes of every filter file.
 const Magic = "LCFILTER"
 
-// Format versions this package reads and writes.
+// Format versions this package reads and writes. The version follows from
+// the entry hash (FORMAT.md §9): a reader that predates a hash refuses its
+// filters by their version, before it could hash anything the wrong way.
 const (
-	MinVersion     = 1
-	MaxVersion     = 2
+	MinVersion = 1
+	MaxVersion = 3
+	// CurrentVersion is the version of shared-key filters hashed with
+	// HMAC-SHA256 (HashHMACSHA256), the first.
 	CurrentVersion = 1
 	// OPRFVersion is the version of filters in the OPRF key mode (FORMAT.md
-	// §5.4); filters in the shared-key mode are still written as version 1.
+	// §5.4).
 	OPRFVersion = 2
+	// SipHashVersion is the version of shared-key filters hashed with
+	// SipHash-2-4-128 (HashSipHash, FORMAT.md §5.5).
+	SipHashVersion = 3
 )
 
 // MaxHeaderSize bounds the JSON header.
@@ -94,10 +101,13 @@ const OPRFSuite = "ristretto255-SHA512"
 // IsOPRF reports whether the filter is in the OPRF key mode.
 func (h *Header) IsOPRF() bool { return h.Key.Source == KeySourceOPRF }
 
-// version is the format version a header is written as.
+// version is the format version a header is written as: its entry hash's.
 func (h *Header) version() int {
-	if h.IsOPRF() {
+	switch {
+	case h.IsOPRF():
 		return OPRFVersion
+	case h.Hash == HashSipHash:
+		return SipHashVersion
 	}
 	return CurrentVersion
 }
@@ -189,11 +199,20 @@ type Index struct {
 
 // Hash names used in Header.Hash.
 const (
+	// HashHMACSHA256: HMAC-SHA256 under the entry key, truncated to 128
+	// bits (FORMAT.md §5.3); version-1 filters.
 	HashHMACSHA256 = "hmac-sha256-128"
 	// HashOPRF: HMAC-SHA256 keyed with the PRF output of the entry's
-	// identifier (FORMAT.md §5.4), truncated to 128 bits.
+	// identifier (FORMAT.md §5.4), truncated to 128 bits; version 2.
 	HashOPRF = "oprf-hmac-sha256-128"
+	// HashSipHash: SipHash-2-4 with 128-bit output under a key per index
+	// (FORMAT.md §5.5); version 3.
+	HashSipHash = "siphash-2-4-128"
 )
+
+// sharedKeyHashes are the entry hashes of the shared-key mode (key sources
+// keyfile and passphrase).
+var sharedKeyHashes = []string{HashSipHash, HashHMACSHA256}
 
 // Sizes of byte fields in the header.
 const (
@@ -202,10 +221,10 @@ const (
 )
 
 func (h *Header) validate() error {
-	if want := map[bool]string{false: HashHMACSHA256, true: HashOPRF}[h.IsOPRF()]; h.Hash != want {
-		if h.Hash != HashHMACSHA256 && h.Hash != HashOPRF {
-			return fmt.Errorf("unknown entry hash %q", h.Hash)
-		}
+	if h.Hash != HashOPRF && !slices.Contains(sharedKeyHashes, h.Hash) {
+		return fmt.Errorf("unknown entry hash %q", h.Hash)
+	}
+	if (h.Hash == HashOPRF) != h.IsOPRF() {
 		return fmt.Errorf("entry hash %q does not go with key source %q", h.Hash, h.Key.Source)
 	}
 	if len(h.Salt) != SaltSize {
@@ -428,7 +447,7 @@ func NewDecoder(r io.Reader, size int64) (*Decoder, error) {
 		return nil, formatErr("header", "%v", err)
 	}
 	if want := d.Header.version(); version != want {
-		return nil, formatErr("version", "a version-%d filter with key source %q (that key source is written as version %d)", version, d.Header.Key.Source, want)
+		return nil, formatErr("version", "a version-%d filter with key source %q and entry hash %s (those are written as version %d)", version, d.Header.Key.Source, d.Header.Hash, want)
 	}
 	if size >= 0 {
 		want := d.FileSize()

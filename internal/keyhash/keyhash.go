@@ -1,14 +1,14 @@
 // Package keyhash holds leakcheck's secrets and the one function that touches
 // identifiers with them: key files, passphrase stretching, the per-filter key
 // derivation (HKDF-SHA256) and the keyed hash of an index entry
-// (HMAC-SHA256, truncated to 128 bits). bloom/FORMAT.md specifies all of it.
+// (SipHash-2-4-128 under a key per index, or HMAC-SHA256 truncated to 128
+// bits in version-1 filters). bloom/FORMAT.md specifies all of it.
 package keyhash
 
 import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -104,8 +104,12 @@ func FromPassphrase(pass []byte, p *bloom.Argon2id) (Key, error) {
 	return k, nil
 }
 
-// Keys are the per-filter keys derived from a master key and a filter's salt.
+// Keys are the per-filter keys derived from a master key and a filter's salt
+// for one entry hash.
 type Keys struct {
+	hash EntryHash
+	// entry is HMACSHA256's entry key, or SipHash128's HKDF pseudorandom
+	// key from which each index's key is expanded.
 	entry, check, mac []byte
 }
 
@@ -114,11 +118,26 @@ const (
 	infoEntry = "leakcheck v1 entry"
 	infoCheck = "leakcheck v1 key check"
 	infoMAC   = "leakcheck v1 mac"
+	// infoIndexEntry, a zero byte and an index name are the info of that
+	// index's SipHash key.
+	infoIndexEntry = "leakcheck v3 siphash-2-4-128 entry"
 )
 
-// Derive derives the entry, key-check and MAC keys of the filter with the
-// given salt: HKDF-SHA256(ikm = master, salt = salt, info = purpose), 32 bytes each.
-func Derive(master *Key, salt []byte) *Keys {
+// Key check messages, one per entry hash: the key check value binds the
+// hash, so that a filter read with another hash fails it like a wrong key.
+const (
+	keyCheckV1 = "leakcheck key check v1"
+	keyCheckV3 = "leakcheck key check v3 siphash-2-4-128"
+)
+
+// Derive derives the keys of the filter with the given salt for the
+// HMAC-SHA256 entry hash of version-1 filters (and for the key check and MAC
+// of the OPRF key mode): HKDF-SHA256(ikm = master, salt = salt, info =
+// purpose), 32 bytes each. New shared-key filters use DeriveFor.
+func Derive(master *Key, salt []byte) *Keys { return DeriveFor(HMACSHA256, master, salt) }
+
+// DeriveFor derives the keys of the filter with the given salt and entry hash.
+func DeriveFor(hash EntryHash, master *Key, salt []byte) *Keys {
 	d := func(info string) []byte {
 		out := make([]byte, 32)
 		if _, err := io.ReadFull(hkdf.New(sha256.New, master[:], salt, []byte(info)), out); err != nil {
@@ -126,15 +145,47 @@ func Derive(master *Key, salt []byte) *Keys {
 		}
 		return out
 	}
-	return &Keys{entry: d(infoEntry), check: d(infoCheck), mac: d(infoMAC)}
+	k := &Keys{hash: hash, check: d(infoCheck), mac: d(infoMAC)}
+	switch hash {
+	case SipHash128:
+		// HKDF-Extract once; each index's key is HKDF-Expand of it (indexKey).
+		k.entry = hkdf.Extract(sha256.New, master[:], salt)
+	case HMACSHA256:
+		k.entry = d(infoEntry)
+	default:
+		panic(fmt.Sprintf("keyhash: unknown entry hash %d", hash))
+	}
+	return k
 }
 
+// ForHeader derives the keys of a filter for the entry hash its header
+// names. It does not compare the key check value: see KeyCheck.
+func ForHeader(master *Key, h *bloom.Header) (*Keys, error) {
+	hash, ok := EntryHashOf(h.Hash)
+	if h.Hash == bloom.HashOPRF {
+		// The OPRF key mode's key check and MAC keys are version 1's (FORMAT.md §5.4).
+		hash, ok = HMACSHA256, true
+	}
+	if !ok {
+		return nil, fmt.Errorf("unknown entry hash %q", h.Hash)
+	}
+	return DeriveFor(hash, master, h.Salt), nil
+}
+
+// Hash is the entry hash the keys are for.
+func (k *Keys) Hash() EntryHash { return k.hash }
+
 // KeyCheck is the key check value stored in a filter: the first 16 bytes of
-// HMAC-SHA256(check key, "leakcheck key check v1"). It tells a wrong key
-// from a clean result without revealing the key.
+// HMAC-SHA256(check key, message), where the message names the entry hash
+// (FORMAT.md §5.2). It tells a wrong key from a clean result without
+// revealing the key.
 func (k *Keys) KeyCheck() []byte {
 	m := hmac.New(sha256.New, k.check)
-	m.Write([]byte("leakcheck key check v1"))
+	if k.hash == SipHash128 {
+		m.Write([]byte(keyCheckV3))
+	} else {
+		m.Write([]byte(keyCheckV1))
+	}
 	return m.Sum(nil)[:bloom.KeyCheckSize]
 }
 
@@ -146,38 +197,4 @@ func (k *Keys) Wipe() {
 	clear(k.entry)
 	clear(k.check)
 	clear(k.mac)
-}
-
-// MaxValueSize is the longest normalized value an entry can hold.
-const MaxValueSize = 1<<16 - 1
-
-// Hasher computes entry digests. It is not safe for concurrent use: give
-// each goroutine its own (NewHasher is cheap).
-type Hasher struct {
-	mac *entryMAC
-	buf []byte
-}
-
-// NewHasher returns a Hasher keyed with the entry key.
-func (k *Keys) NewHasher() *Hasher {
-	return &Hasher{mac: newEntryMAC(k.entry), buf: make([]byte, 0, 128)}
-}
-
-// Entry writes into out the digest of one index entry: HMAC-SHA256 under the
-// entry key of the message
-//
-//	u8 len(index) || index || for each value: u16be len(value) || value
-//
-// truncated to bloom.ItemSize bytes. index is the canonical index name and
-// values are the normalized field values in the index's field order.
-func (h *Hasher) Entry(index string, values []string, out *[bloom.ItemSize]byte) {
-	b := append(h.buf[:0], byte(len(index)))
-	b = append(b, index...)
-	for _, v := range values {
-		b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
-		b = append(b, v...)
-	}
-	h.buf = b
-	h.mac.sum16(b, out)
-	clear(b)
 }

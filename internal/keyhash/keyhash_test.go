@@ -52,8 +52,14 @@ func TestVectors(t *testing.T) {
 // TestEncodingUnambiguous: moving bytes between values, or between the
 // index name and a value, changes the digest.
 func TestEncodingUnambiguous(t *testing.T) {
+	for _, hash := range EntryHashes {
+		t.Run(hash.String(), func(t *testing.T) { testEncodingUnambiguous(t, hash) })
+	}
+}
+
+func testEncodingUnambiguous(t *testing.T, hash EntryHash) {
 	var master Key
-	k := Derive(&master, make([]byte, 32))
+	k := DeriveFor(hash, &master, make([]byte, 32))
 	h := k.NewHasher()
 	seen := map[[bloom.ItemSize]byte]string{}
 	for _, tc := range []struct {
@@ -65,6 +71,8 @@ func TestEncodingUnambiguous(t *testing.T) {
 		{"phone+name", []string{"abc", ""}},
 		{"phone", []string{"abc"}},
 		{"phone+yob", []string{"ab", "c"}},
+		{"phone+yob", []string{"abc"}},
+		{"email", []string{"abc"}},
 	} {
 		var out [bloom.ItemSize]byte
 		h.Entry(tc.index, tc.values, &out)
@@ -73,6 +81,36 @@ func TestEncodingUnambiguous(t *testing.T) {
 			t.Errorf("%s and %s hash alike", prev, desc)
 		}
 		seen[out] = desc
+	}
+}
+
+// TestKeyCheckBindsHash: the same key and salt give another key check value
+// under another entry hash, so a filter read with the wrong hash fails the
+// key check instead of hashing every value the wrong way; ForHeader picks
+// the header's hash.
+func TestKeyCheckBindsHash(t *testing.T) {
+	var master Key
+	salt := bytes.Repeat([]byte{7}, 32)
+	a, b := DeriveFor(HMACSHA256, &master, salt), DeriveFor(SipHash128, &master, salt)
+	if bytes.Equal(a.KeyCheck(), b.KeyCheck()) {
+		t.Fatal("the key check value does not depend on the entry hash")
+	}
+	for _, tc := range []struct {
+		name string
+		want EntryHash
+	}{{bloom.HashHMACSHA256, HMACSHA256}, {bloom.HashSipHash, SipHash128}, {bloom.HashOPRF, HMACSHA256}} {
+		k, err := ForHeader(&master, &bloom.Header{Hash: tc.name, Salt: salt})
+		if err != nil || k.Hash() != tc.want {
+			t.Errorf("ForHeader(%s) = %v, %v; want %v", tc.name, k.Hash(), err, tc.want)
+		}
+	}
+	if _, err := ForHeader(&master, &bloom.Header{Hash: "md5", Salt: salt}); err == nil {
+		t.Error("ForHeader accepted an unknown hash")
+	}
+	for _, h := range EntryHashes {
+		if got, ok := EntryHashOf(h.String()); !ok || got != h {
+			t.Errorf("EntryHashOf(%s) = %v, %v", h, got, ok)
+		}
 	}
 }
 
@@ -146,12 +184,13 @@ func FuzzParseKeyFile(f *testing.F) {
 }
 
 func BenchmarkEntry(b *testing.B) {
-	var master Key
-	h := Derive(&master, make([]byte, 32)).NewHasher()
-	var out [bloom.ItemSize]byte
-	vals := []string{"+919876543210", "anita sharma", "1990"}
-	b.ReportAllocs()
-	for b.Loop() {
-		h.Entry("phone+name+yob", vals, &out)
-	}
+	byHash(b, func(b *testing.B, keys *Keys) {
+		h := keys.NewHasher()
+		var out [bloom.ItemSize]byte
+		vals := []string{"+919876543210", "anita sharma", "1990"}
+		b.ReportAllocs()
+		for b.Loop() {
+			h.Entry("phone+name+yob", vals, &out)
+		}
+	})
 }

@@ -38,6 +38,8 @@ type buildOptions struct {
 	regionSet bool   // --region was given
 	fprSet    bool   // --fpr was given
 	format    string // --format: the summary as text (stderr) or json (stdout)
+	entryHash string // --entry-hash: the shared-key mode's entry hash (keyhash.EntryHashes)
+	hashSet   bool   // --entry-hash was given
 }
 
 // DefaultFPR is the default target false-positive rate (docs/report.md).
@@ -53,8 +55,10 @@ func newBuildCmd(e *env) *cobra.Command {
 Each record's fields are normalized (phone to E.164, names case-folded, …),
 combined into indexes (by default: each identifier present, plus phone+name,
 phone+yob, phone+name+yob and phone+name+yob+gender), and each index entry is
-hashed with HMAC-SHA256 under a key derived from --key and the filter's random
-salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
+hashed with SipHash-2-4-128 under a key derived from --key, the filter's random
+salt and the index (--entry-hash hmac-sha256-128: HMAC-SHA256, as filters of
+format version 1 were). Only those hashes go into the filter. INPUT "-" reads
+standard input.`,
 		Example: `  leakcheck build --key engagement.key -o dump.lcf forum_sample.csv
   leakcheck build --key engagement.key -o dump.lcf --index phone --index phone+name+yob dump.csv
   leakcheck build --key engagement.key -o dump.lcf --field phone="Contact No" dump.csv
@@ -63,6 +67,7 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.regionSet, o.fprSet = cmd.Flags().Changed("region"), cmd.Flags().Changed("fpr")
+			o.hashSet = cmd.Flags().Changed("entry-hash")
 			return runBuild(e, o, args)
 		},
 	}
@@ -77,6 +82,9 @@ salt. Only those hashes go into the filter. INPUT "-" reads standard input.`,
 	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
 	cmd.Flags().StringVar(&o.region, "region", "IN", "default region for phone numbers without a country code")
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
+	cmd.Flags().StringVar(&o.entryHash, "entry-hash", keyhash.DefaultEntryHash.String(), "keyed hash of the entries: "+entryHashList()+
+		" (the default; "+keyhash.HMACSHA256.String()+" writes a format-version-1 filter that older leakcheck versions can check)")
+	cmd.RegisterFlagCompletionFunc("entry-hash", cobra.FixedCompletions(entryHashNames(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVar(&o.format, "format", "text", "summary format: text (on standard error) or json (on standard output, schema leakcheck.build/v1)")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(summaryFormats, cobra.ShellCompDirectiveNoFileComp))
 	o.inputFlags.add(cmd)
@@ -192,6 +200,13 @@ func (o *buildOptions) validate() ([]index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := o.hash(); err != nil {
+		return nil, err
+	}
+	if o.oprfKey != "" && o.hashSet {
+		return nil, withHint(errors.New("--entry-hash cannot be used with --oprf-key"),
+			"the OPRF key mode has its own entry hash ("+bloom.HashOPRF+"); leave --entry-hash out")
+	}
 	if o.oprfKey != "" && (o.keyFile != "" || o.passphrase || o.saltFrom != "") {
 		return nil, withHint(fmt.Errorf("--oprf-key cannot be used with --key, --passphrase or --salt-from"),
 			"a filter is in either the shared-key mode (--key or --passphrase) or the OPRF key mode (--oprf-key); shards and merge work in the shared-key mode only")
@@ -255,9 +270,56 @@ func (o *buildOptions) buildKey(e *env, requested *[]index.Index) (*buildKeys, e
 		bk.wipe()
 		return nil, err
 	}
-	bk.keys = keyhash.Derive(&bk.master, bk.salt)
+	if bk.keys, err = o.deriveKeys(bk); err != nil {
+		bk.wipe()
+		return nil, err
+	}
 	return bk, nil
 }
+
+// deriveKeys derives the new filter's keys for its entry hash: a shard's is
+// the filter's it joins, the OPRF key mode's is its own, and otherwise
+// --entry-hash says.
+func (o *buildOptions) deriveKeys(bk *buildKeys) (*keyhash.Keys, error) {
+	hash, err := o.hash()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case bk.ids != nil:
+		return keyhash.Derive(&bk.master, bk.salt), nil
+	case bk.base != nil:
+		base := bk.base.keys.Hash()
+		if o.hashSet && hash != base {
+			return nil, withHint(fmt.Errorf("--entry-hash %s differs from %s's entry hash %s", hash, o.saltFrom, base),
+				"leave --entry-hash out: a shard takes the existing filter's entry hash")
+		}
+		hash = base
+	}
+	return keyhash.DeriveFor(hash, &bk.master, bk.salt), nil
+}
+
+// hash is the entry hash --entry-hash names.
+func (o *buildOptions) hash() (keyhash.EntryHash, error) {
+	if o.entryHash == "" { // options made in code (the demo) take the default
+		return keyhash.DefaultEntryHash, nil
+	}
+	h, ok := keyhash.EntryHashOf(o.entryHash)
+	if !ok {
+		return 0, withHint(fmt.Errorf("unknown --entry-hash %q", o.entryHash), "use one of "+entryHashList())
+	}
+	return h, nil
+}
+
+func entryHashNames() []string {
+	names := make([]string, len(keyhash.EntryHashes))
+	for i, h := range keyhash.EntryHashes {
+		names[i] = h.String()
+	}
+	return names
+}
+
+func entryHashList() string { return strings.Join(entryHashNames(), ", ") }
 
 // writeFilter writes the built filter to out, puts it in place and says what
 // was written.

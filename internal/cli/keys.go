@@ -71,7 +71,10 @@ func looksLikeKeyMaterial(s string) bool {
 // filterKeys derives a filter's keys from the master key and checks the key
 // check value: a wrong key is an error, never a clean result.
 func filterKeys(master *keyhash.Key, h *bloom.Header, filterName string) (*keyhash.Keys, error) {
-	keys := keyhash.Derive(master, h.Salt)
+	keys, err := keyhash.ForHeader(master, h)
+	if err != nil {
+		return nil, err // the header was validated: cannot happen
+	}
 	if string(keys.KeyCheck()) != string(h.KeyCheck) {
 		keys.Wipe()
 		if h.Key.Source == "passphrase" {

@@ -699,12 +699,15 @@ func TestMagicAndVersion(t *testing.T) {
 	w.want(2, []string{`failed the magic check: not a leakcheck filter`, `hint: is this a filter made by 'leakcheck build'`}, "inspect", bad)
 	w.want(2, []string{`failed the magic check`}, "check", "-q", "--key", w.key, "--filter", w.path(fixtures.Registry), w.path(fixtures.Registry))
 
-	for _, v := range []uint16{0, 2, 3, 0xffff} {
+	for _, v := range []uint16{0, 1, 2, 4, 0xffff} {
 		data := bytes.Clone(orig)
 		binary.BigEndian.PutUint16(data[8:], v)
 		writeFile(t, bad, data)
-		want := fmt.Sprintf(`failed the version check: filter format version %d; this leakcheck reads versions 1 to 2`, v)
-		if v == 2 { // the OPRF key mode's version, on a shared-key filter
+		want := fmt.Sprintf(`failed the version check: filter format version %d; this leakcheck reads versions 1 to 3`, v)
+		switch v {
+		case 1: // HMAC-SHA256's version, on a SipHash filter
+			want = `failed the version check: a version-1 filter with key source "keyfile" and entry hash siphash-2-4-128 .those are written as version 3.`
+		case 2: // the OPRF key mode's version, on a shared-key filter
 			want = `failed the version check: a version-2 filter with key source "keyfile"`
 		}
 		w.want(2, []string{want, `hint: install the leakcheck version`},

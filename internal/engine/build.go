@@ -332,7 +332,7 @@ func buildHeader(inputs []*Input, ixs []index.Index, opts BuildOptions) (bloom.H
 	h.Normalization = opts.Normalizer.Version()
 	h.Region = opts.Normalizer.Region()
 	h.CustomFields = customFieldsOf(ixs)
-	h.Hash = bloom.HashHMACSHA256
+	h.Hash = opts.Keys.Hash().String()
 	if opts.Identifiers != nil {
 		if _, err := Anchors(ixs); err != nil {
 			return h, err

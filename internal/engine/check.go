@@ -282,6 +282,10 @@ func planCheck(inputs []*Input, opts CheckOptions) (*checkPlan, error) {
 	if err := checkKeyMode(&hdr, p.ixs, opts.Identifiers); err != nil {
 		return nil, err
 	}
+	if !hdr.IsOPRF() && opts.Keys.Hash().String() != hdr.Hash {
+		// Keys of another hash would hash every record the wrong way: 0 matches.
+		return nil, fmt.Errorf("the filter's entry hash is %s, the keys are for %s", hdr.Hash, opts.Keys.Hash())
+	}
 	if len(p.ixs) > 64 {
 		return nil, fmt.Errorf("the filter has %d indexes; check handles at most 64", len(p.ixs))
 	}

@@ -734,7 +734,7 @@ func neededFields(ixs []index.Index) []fields.Field {
 // entryHasher computes the digests of the indexes a row forms, for build
 // and check alike. Each worker has its own.
 type entryHasher struct {
-	hasher *keyhash.Hasher
+	hasher []*keyhash.IndexHasher // per index, in the shared-key mode
 	ixs    []index.Index
 	masks  []uint64 // bit set of each index's fields
 	names  []string // canonical name of each index
@@ -747,11 +747,16 @@ func newEntryHasher(keys *keyhash.Keys, ixs []index.Index, ids IdentifierKeys) *
 	h := &entryHasher{ixs: ixs, masks: make([]uint64, len(ixs)), names: make([]string, len(ixs))}
 	if ids != nil {
 		h.oprf = newOPRFEntries(ids, ixs)
-	} else {
-		h.hasher = keys.NewHasher()
+	}
+	var kh *keyhash.Hasher
+	if h.oprf == nil {
+		kh = keys.NewHasher()
 	}
 	for i, ix := range ixs {
 		h.masks[i], h.names[i] = mask(ix), ix.Name()
+		if kh != nil {
+			h.hasher = append(h.hasher, kh.Index(h.names[i]))
+		}
 	}
 	return h
 }
@@ -775,7 +780,7 @@ func (h *entryHasher) entry(i int) bool {
 	if h.oprf != nil {
 		return h.oprf.entry(i, h.names[i], h.vals, &h.d)
 	}
-	h.hasher.Entry(h.names[i], h.vals, &h.d)
+	h.hasher[i].Entry(h.vals, &h.d)
 	return true
 }
 

@@ -149,7 +149,10 @@ func (x *IndexHasher) Entry(values []string, out *[bloom.ItemSize]byte) {
 	} else {
 		x.mac.sum16(b, out)
 	}
-	clear(b[x.prefix:])
+	// The buffer keeps the values until the next entry overwrites them, as
+	// the caller's strings keep them: clearing it would protect nothing that
+	// is not in memory anyway, and costs as much as the rest of the message's
+	// assembly (docs/threat-model.md, "Memory", promises to clear keys).
 }
 
 // message encodes the message of an entry in x.buf and returns it.

@@ -1,6 +1,7 @@
 package oprf
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -105,11 +106,42 @@ func BenchmarkFloor(b *testing.B) {
 	}
 }
 
-// threadCPU is the calling thread's CPU time (user+system) in nanoseconds.
+// BenchmarkMSM compares, per point, the library's Straus method with the
+// bucket method at several batch sizes: each iteration runs both on one
+// locked thread and reports their CPU times per point and the ratio
+// ("pippenger/straus" below 1: the bucket method is cheaper), so that the
+// comparison holds on a shared machine.
+//
+//	go test -run X -bench MSM -benchtime 5x ./internal/oprf/
+func BenchmarkMSM(b *testing.B) {
+	for _, n := range []int{128, 256, 512, 1024, 4096} {
+		s, p := msmInputs(n, 1)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var straus, pip int64
+			for b.Loop() {
+				t0 := threadCPU()
+				ristretto255.NewElement().VarTimeMultiScalarMult(s, p)
+				t1 := threadCPU()
+				pippenger(s, p)
+				t2 := threadCPU()
+				straus += t1 - t0
+				pip += t2 - t1
+			}
+			b.ReportMetric(float64(straus)/float64(b.N)/float64(n)/1000, "µs/point-straus")
+			b.ReportMetric(float64(pip)/float64(b.N)/float64(n)/1000, "µs/point-pippenger")
+			b.ReportMetric(float64(pip)/float64(straus), "pippenger/straus")
+		})
+	}
+}
+
+// threadCPU is the calling thread's CPU time in nanoseconds
+// (CLOCK_THREAD_CPUTIME_ID: exact, where getrusage counts in ticks).
 func threadCPU() int64 {
-	var ru unix.Rusage
-	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
 		panic(err)
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return ts.Nano()
 }

@@ -13,6 +13,7 @@ import (
 	"crypto/sha512"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"runtime"
 	"slices"
@@ -28,20 +29,26 @@ import (
 // Tagger computes the registry's tags and blinds. Safe for concurrent use.
 type Tagger struct {
 	seed, tagKey [exchange.SecretSize]byte
+	macs         sync.Pool // of keyed HMAC-SHA256 states: Reset keeps the key's pads
 }
 
 // NewTagger returns a Tagger for a state's secrets.
 func NewTagger(seed, tagKey *[exchange.SecretSize]byte) *Tagger {
-	return &Tagger{seed: *seed, tagKey: *tagKey}
+	t := &Tagger{seed: *seed, tagKey: *tagKey}
+	t.macs.New = func() any { return hmac.New(sha256.New, t.tagKey[:]) }
+	return t
 }
 
 // Tag is HMAC-SHA256(tag key, PRF input), first 16 bytes: it finds a PRF
 // input's position in the request without the state holding the input.
 func (t *Tagger) Tag(input []byte) (tag exchange.Tag) {
-	m := hmac.New(sha256.New, t.tagKey[:])
+	m := t.macs.Get().(hash.Hash)
+	m.Reset()
 	m.Write(input)
 	var sum [sha256.Size]byte
 	copy(tag[:], m.Sum(sum[:0]))
+	m.Reset()
+	t.macs.Put(m)
 	return tag
 }
 

@@ -248,6 +248,8 @@ func (d *delimitedReader) rowError(line int64, reason string) (Record, error) {
 // count returns the number of results Next would still return before io.EOF.
 func (d *delimitedReader) count(dist *distinct) (int64, error) {
 	var n int64
+	rows := rowBatch{d: dist}
+	defer rows.flush()
 	for {
 		rec, err := d.s.scan()
 		if err == io.EOF {
@@ -260,7 +262,7 @@ func (d *delimitedReader) count(dist *distinct) (int64, error) {
 			continue
 		}
 		if rec.data != nil {
-			dist.add(rowHash(rec.data))
+			rows.add(rec.data)
 		} else {
 			dist.add(uint64(n) * 0x9e3779b97f4a7c15) // skipped: count it as distinct
 		}

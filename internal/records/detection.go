@@ -1,6 +1,9 @@
 package records
 
-import "strings"
+import (
+	"bufio"
+	"strings"
+)
 
 // Detection says how an input is read and why, in words fit for a status line: the container
 // (compression, archive), the format and the text encoding chosen, each with the evidence that
@@ -17,6 +20,9 @@ type Detection struct {
 	Keyed bool
 
 	transcoded bool // the text was converted to UTF-8 (see Source.CountIsCheap)
+	// text is the buffered reader the text is read from when it is not transcoded: its
+	// Buffered bytes are read from the file but not yet given to the format's reader.
+	text *bufio.Reader
 }
 
 // String renders the detection as one line, e.g. "SQL dump (MySQL/MariaDB) (first statement

@@ -24,11 +24,25 @@ type distinct struct{ reg [1 << distinctP]uint8 }
 const distinctP = 12
 
 func rowHash(b []byte) uint64 {
-	h := uint64(14695981039346656037)
+	return fnvFinish(fnvBytes(fnvOffset, b))
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvBytes goes on with FNV-1a from h over b.
+func fnvBytes(h uint64, b []byte) uint64 {
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= 1099511628211
+		h *= fnvPrime
 	}
+	return h
+}
+
+// fnvFinish is murmur3's finaliser.
+func fnvFinish(h uint64) uint64 {
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
@@ -98,4 +112,56 @@ func (c *DistinctRows) Bad() {
 // Count returns the rows added and the estimate of the distinct ones.
 func (c *DistinctRows) Count() RowCount {
 	return RowCount{Rows: c.rows, Distinct: c.d.estimate(c.rows)}
+}
+
+// rowBatch hashes rows into a distinct sketch four at a time: FNV-1a is one multiplication
+// per byte, each waiting for the one before, so four rows' chains interleaved take little more
+// time than one. The sketch is the same as adding each row's rowHash (its registers do not
+// depend on the order rows are added in).
+type rowBatch struct {
+	d    *distinct
+	buf  []byte
+	ends [4]int
+	n    int
+}
+
+// add copies a row to hash (its bytes may be reused once add returns).
+func (b *rowBatch) add(row []byte) {
+	if b.n == 0 {
+		b.buf = b.buf[:0]
+	}
+	b.buf = append(b.buf, row...)
+	b.ends[b.n] = len(b.buf)
+	b.n++
+	if b.n == len(b.ends) {
+		b.flush()
+	}
+}
+
+// flush hashes the rows held.
+func (b *rowBatch) flush() {
+	if b.n < len(b.ends) {
+		start := 0
+		for _, end := range b.ends[:b.n] {
+			b.d.add(rowHash(b.buf[start:end]))
+			start = end
+		}
+		b.n = 0
+		return
+	}
+	r0, r1, r2, r3 := b.buf[:b.ends[0]], b.buf[b.ends[0]:b.ends[1]], b.buf[b.ends[1]:b.ends[2]], b.buf[b.ends[2]:b.ends[3]]
+	n := min(len(r0), len(r1), len(r2), len(r3))
+	h0, h1, h2, h3 := uint64(fnvOffset), uint64(fnvOffset), uint64(fnvOffset), uint64(fnvOffset)
+	r0, r1, r2, r3 = r0[:n:len(r0)], r1[:n:len(r1)], r2[:n:len(r2)], r3[:n:len(r3)]
+	for i := range r0 {
+		h0 = (h0 ^ uint64(r0[i])) * fnvPrime
+		h1 = (h1 ^ uint64(r1[i])) * fnvPrime
+		h2 = (h2 ^ uint64(r2[i])) * fnvPrime
+		h3 = (h3 ^ uint64(r3[i])) * fnvPrime
+	}
+	b.d.add(fnvFinish(fnvBytes(h0, r0[n:cap(r0)])))
+	b.d.add(fnvFinish(fnvBytes(h1, r1[n:cap(r1)])))
+	b.d.add(fnvFinish(fnvBytes(h2, r2[n:cap(r2)])))
+	b.d.add(fnvFinish(fnvBytes(h3, r3[n:cap(r3)])))
+	b.n = 0
 }

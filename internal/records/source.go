@@ -284,7 +284,12 @@ func (s *Source) CountRows(opts Options) (RowCount, error) {
 	var d distinct
 	sr := r.(*sourceReader)
 	if dr, ok := sr.r.(*delimitedReader); ok {
-		n, err := dr.count(&d)
+		var n int64
+		if start, ok := s.plainOffset(sr, opts); ok && countWorkers() > 1 && s.Size-start >= parallelMin {
+			n, err = dr.countParallel(s.path, start, countWorkers(), &d, &s.rawRead)
+		} else {
+			n, err = dr.count(&d)
+		}
 		if err != nil {
 			if err := sr.fatal(err, n); err != io.EOF {
 				return RowCount{Rows: n, Distinct: d.estimate(n)}, err
@@ -307,6 +312,19 @@ func (s *Source) CountRows(opts Options) (RowCount, error) {
 			dr.Bad()
 		}
 	}
+}
+
+// plainOffset returns the offset in the file of the first record after the header that sr's
+// delimited reader has read, when the reader reads the file's own bytes (a plain file, neither
+// compressed nor transcoded, its header on the first line; a byte order mark may have been
+// dropped), so that the file can be counted
+// from there in chunks (countParallel).
+func (s *Source) plainOffset(sr *sourceReader, opts Options) (int64, bool) {
+	if s.kind != srcFile || s.once || sr.det.Container != "" || sr.text == nil || sr.d == nil || opts.HeaderRow > 1 {
+		return 0, false
+	}
+	sc := sr.d.s
+	return sr.cnt.n.Load() - int64(sr.text.Buffered()) - int64(sc.w-sc.r), true
 }
 
 // Truncation returns why the input read by r ended early, when Options.AllowPartial let it end
@@ -459,7 +477,8 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 		}
 		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det}
+	sr := &sourceReader{r: r, name: s.Name, cnt: cnt, allowPartial: opts.AllowPartial, det: det, text: det.text}
+	sr.det.text = nil
 	sr.d, _ = r.(*delimitedReader)
 	if opts.CountRows {
 		sr.sketch = &DistinctRows{}
@@ -612,6 +631,8 @@ func (s *Source) text(cnt *counter, cs *closers, opts Options, det *Detection) (
 	if text != io.Reader(br) {
 		br = bufio.NewReaderSize(text, sniffLen)
 		det.transcoded = true
+	} else {
+		det.text = br
 	}
 	head, err := peek(br, sniffLen)
 	if err != nil {
@@ -941,6 +962,7 @@ type sourceReader struct {
 	truncated    error         // with AllowPartial: why the input ended early
 	err          error         // sticky
 	sketch       *DistinctRows // Options.CountRows: the rows' count and distinct estimate
+	text         *bufio.Reader // the file's bytes, when r reads them untranscoded (Detection.text)
 }
 
 // note adds the result of Next to the sketch: a record, or a row error.

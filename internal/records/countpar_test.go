@@ -205,3 +205,45 @@ func TestRowBatchMatchesRowHash(t *testing.T) {
 		t.Fatalf("estimate %d for 5000 random rows", want.estimate(5000))
 	}
 }
+
+// FuzzParallelCount counts any text serially and in chunks of a fuzzed size.
+func FuzzParallelCount(f *testing.F) {
+	for _, tt := range delimitedTests {
+		f.Add([]byte(tt.in), byte(3), byte(0))
+	}
+	f.Add([]byte(randomDelimited(rand.New(rand.NewPCG(1, 1)), ',', 30)), byte(5), byte(64))
+	f.Add([]byte(randomDelimited(rand.New(rand.NewPCG(1, 2)), '|', 30)), byte(1), byte(64))
+	path := filepath.Join(f.TempDir(), "fuzz.csv")
+	f.Fuzz(func(t *testing.T, data []byte, chunk, limit byte) {
+		defer func(c int64) { parallelChunk = c }(parallelChunk)
+		parallelChunk = max(int64(chunk%64)+1, int64(len(data)/256)) // at most a few hundred chunks
+		opts := Options{MaxLineBytes: int(limit)}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		src, err := single(path, opts)
+		if err != nil {
+			return
+		}
+		r, c, err := src.Open(opts)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		sr, ok := r.(*sourceReader)
+		if !ok || sr.d == nil {
+			return
+		}
+		start, ok := src.plainOffset(sr, opts)
+		if !ok {
+			return
+		}
+		var got distinct
+		var read atomic.Int64
+		n, err := sr.d.countParallel(path, start, 3, &got, &read)
+		want, wantN := serialCount(t, src, opts)
+		if err != nil || n != wantN || got != want {
+			t.Fatalf("chunks of %d: %d rows, %v; serially %d rows (sketches equal: %v)", parallelChunk, n, err, wantN, got == want)
+		}
+	})
+}

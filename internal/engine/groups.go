@@ -196,12 +196,15 @@ func (gc *groupCounts) id(raw string, norm *fields.Normalizer) int32 {
 			gc.keys, gc.raw, gc.vals = nil, nil, nil
 			return -1
 		}
+		// Kept for the whole check: copied, so as not to keep the block of records a
+		// reader cut the value from (records.Record).
+		key = strings.Clone(key)
 		id = int32(len(gc.vals))
 		gc.vals = append(gc.vals, GroupValue{Key: key, IsDate: isDate})
 		gc.keys[key] = id
 	}
 	if len(gc.raw) < maxRawCache {
-		gc.raw[raw] = id
+		gc.raw[strings.Clone(raw)] = id
 	}
 	return id
 }

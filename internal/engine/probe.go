@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 
 	"github.com/leakcheck/leakcheck/bloom"
 )
@@ -132,7 +133,7 @@ func (c *checkHandler) flushProbes() {
 			c.obs.Record(&o)
 		}
 		if c.want && hit != 0 {
-			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: r.id}
+			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: strings.Clone(r.id)} // kept: see records.Record
 			for i := range c.e.names {
 				if hit&(1<<i) != 0 {
 					m.Indexes = append(m.Indexes, c.e.names[i])

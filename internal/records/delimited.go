@@ -23,6 +23,14 @@ type delimitedReader struct {
 
 	lines lineBreaks // evidence of values with unescaped line breaks
 
+	// block holds the text of the lines after blockAt (an offset in the input), converted from
+	// the scanner's buffer at once: the unquoted records read on the fast path are cut from it,
+	// one allocation for many records instead of one each.
+	block   string
+	blockAt int64
+	class   [256]uint8 // classOf each byte: the delimiter, a quote, NUL, a non-ASCII byte
+	cuts    []int      // delimiter positions of the record being split (at most want)
+
 	// hashRows makes Next set raw to the hash of each record's bytes, as
 	// count hashes them, or raw.ok to false for a record count hashes by
 	// its position (a line too long): see sourceReader.note.
@@ -87,6 +95,7 @@ func newDelimited(r io.Reader, name string, opts Options) (*delimitedReader, err
 		}
 		d.s.delim = delim
 	}
+	d.setClasses()
 	if len(opts.Columns) > 0 {
 		// No header row: the names are given, and the first row is data.
 		d.columns = make([]string, len(opts.Columns))
@@ -170,23 +179,37 @@ func (d *delimitedReader) Next() (Record, error) {
 			break
 		}
 		data := trimCR(line)
-		q := bytes.IndexByte(data, '"')
-		if q < 0 {
-			start := s.takeLine(len(line))
+		n, flags := d.scanPlain(data, want)
+		if flags&classQuote == 0 {
 			switch {
 			case len(data) == 0:
+				s.takeLine(len(line))
 				continue // blank line
 			case len(data) > s.max:
 				d.hashed(nil)
-				return d.rowError(start, s.tooLong(false))
+				return d.rowError(s.takeLine(len(line)), s.tooLong(false))
 			case d.lines.footer(data, s.delim, want):
+				s.takeLine(len(line))
 				continue
 			}
 			d.hashed(data)
-			vals, reason := d.split(data, false, want)
-			d.lines.row(bytes.Count(data, []byte{s.delim})+1, want)
-			return d.record(start, vals, reason)
+			d.lines.row(n, want)
+			var reason string
+			switch {
+			case flags&classNUL != 0:
+				reason = "NUL byte"
+			case flags&classHigh != 0 && !utf8.Valid(data):
+				reason = "invalid UTF-8"
+			case n != want:
+				reason = ragged(n, want)
+			}
+			if reason != "" {
+				return d.rowError(s.takeLine(len(line)), reason)
+			}
+			text := d.text(len(data))
+			return Record{Line: s.takeLine(len(line)), Values: d.cutPlain(text)}, nil
 		}
+		q := bytes.IndexByte(data, '"')
 		n, reason, open := d.parseQuoted(data, want)
 		if open || reason != "" && quoteOpenAtEnd(data, q, s.delim) {
 			break // the record goes on past this line
@@ -268,6 +291,77 @@ func (d *delimitedReader) count(dist *distinct) (int64, error) {
 		}
 		n++
 	}
+}
+
+// Byte classes of the fast path (delimitedReader.class).
+const (
+	classDelim = 1 << iota
+	classQuote
+	classNUL
+	classHigh // the first byte of a multi-byte UTF-8 sequence, or not UTF-8
+)
+
+// setClasses fills d.class for the delimiter d reads.
+func (d *delimitedReader) setClasses() {
+	for c := 0x80; c < 0x100; c++ {
+		d.class[c] = classHigh
+	}
+	d.class['"'] = classQuote
+	d.class[0] = classNUL
+	d.class[d.s.delim] = classDelim
+}
+
+// scanPlain finds, in one pass over a record's bytes, its delimiters (the positions of the
+// first want-1 in d.cuts, so that a row of a million delimiters costs no memory), and which of
+// the classes of bytes it holds. n is its number of fields as an unquoted record.
+func (d *delimitedReader) scanPlain(data []byte, want int) (n int, flags uint8) {
+	cuts := d.cuts[:0]
+	n = 1
+	for i, c := range data {
+		k := d.class[c]
+		if k == 0 {
+			continue
+		}
+		flags |= k
+		if k == classDelim {
+			if n < want {
+				cuts = append(cuts, i)
+			}
+			n++
+		}
+	}
+	d.cuts = cuts
+	return n, flags
+}
+
+// cutPlain makes d.values from an unquoted record's text at the delimiters scanPlain found.
+func (d *delimitedReader) cutPlain(text string) []string {
+	vals := d.values[:0]
+	start := 0
+	for _, c := range d.cuts {
+		vals = append(vals, text[start:c])
+		start = c + 1
+	}
+	vals = append(vals, text[start:])
+	d.values = vals
+	return vals
+}
+
+// blockBytes is the most text converted into a block at once (delimitedReader.block): large
+// enough that allocations are rare, small enough that a value kept alone keeps little memory.
+const blockBytes = 8 << 10
+
+// text returns the next n bytes of the input, at the scanner's read position in its buffer, as
+// a string cut from the current block, converting a new block when they are not all in it.
+func (d *delimitedReader) text(n int) string {
+	s := d.s
+	at := s.read.Load() - int64(s.w-s.r)
+	off := at - d.blockAt
+	if off < 0 || off+int64(n) > int64(len(d.block)) {
+		m := max(min(s.w-s.r, blockBytes), n)
+		d.block, d.blockAt, off = string(s.buf[s.r:s.r+m]), at, 0
+	}
+	return d.block[off : off+int64(n)]
 }
 
 // validate checks the bytes of a record: no NUL, valid UTF-8. Delimiters and quotes are ASCII

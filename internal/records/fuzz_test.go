@@ -138,6 +138,8 @@ func FuzzDelimited(f *testing.F) {
 		case csvErr == nil && rowErrors == 0:
 		case csvErr != nil && rowErrors > 0:
 			return
+		case csvErr != nil && literalQuotes(d.s.delim):
+			return // a quote in an unquoted tab- or pipe-separated value is data here, by design
 		default:
 			t.Fatalf("encoding/csv error %v, %d row errors here", csvErr, rowErrors)
 		}

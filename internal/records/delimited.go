@@ -31,23 +31,20 @@ type delimitedReader struct {
 	class   [256]uint8 // classOf each byte: the delimiter, a quote, NUL, a non-ASCII byte
 	cuts    []int      // delimiter positions of the record being split (at most want)
 
-	// hashRows makes Next set raw to the hash of each record's bytes, as
-	// count hashes them, or raw.ok to false for a record count hashes by
-	// its position (a line too long): see sourceReader.note.
-	hashRows bool
-	raw      struct {
-		h  uint64
-		ok bool
-	}
+	// sketch, when set (Options.CountRows), takes the bytes of each record Next returns, as
+	// count hashes them; raw.ok is false for a record count hashes by its position (a line too
+	// long): see sourceReader.note.
+	sketch *DistinctRows
+	raw    struct{ ok bool }
 }
 
-// hashed notes the bytes of the record Next is about to return, for
-// hashRows; data nil means none (a record skipped by the scanner).
+// hashed notes the bytes of the record Next is about to return, for the
+// sketch; data nil means none (a record skipped by the scanner).
 func (d *delimitedReader) hashed(data []byte) {
-	if d.hashRows {
+	if d.sketch != nil {
 		d.raw.ok = data != nil
 		if data != nil {
-			d.raw.h = rowHash(data)
+			d.sketch.addBytes(data)
 		}
 	}
 }

@@ -92,9 +92,16 @@ func (d *distinct) estimate(rows int64) int64 {
 // source that is not delimited text with one, and a reader opened with Options.CountRows
 // counts every source the way CountRows does. The zero value is ready to use.
 type DistinctRows struct {
-	d    distinct
-	rows int64
-	buf  []byte
+	d     distinct
+	rows  int64
+	buf   []byte
+	batch rowBatch // rows given as bytes (addBytes), hashed four at a time
+}
+
+// addBytes hashes a row's bytes (the row itself is counted by the caller).
+func (c *DistinctRows) addBytes(row []byte) {
+	c.batch.d = &c.d
+	c.batch.add(row)
 }
 
 // Record adds a record read whole.
@@ -111,6 +118,9 @@ func (c *DistinctRows) Bad() {
 
 // Count returns the rows added and the estimate of the distinct ones.
 func (c *DistinctRows) Count() RowCount {
+	if c.batch.n > 0 {
+		c.batch.flush()
+	}
 	return RowCount{Rows: c.rows, Distinct: c.d.estimate(c.rows)}
 }
 

@@ -483,7 +483,7 @@ func (s *Source) open(opts Options) (*sourceReader, io.Closer, error) {
 	if opts.CountRows {
 		sr.sketch = &DistinctRows{}
 		if sr.d != nil {
-			sr.d.hashRows = true
+			sr.d.sketch = sr.sketch
 		}
 	}
 	s.cheap = s.kind == srcFile && !s.once && det.Container == "" && !det.transcoded && sr.d != nil
@@ -969,8 +969,7 @@ type sourceReader struct {
 func (s *sourceReader) note(rec Record, err error) {
 	switch {
 	case s.d != nil && s.d.raw.ok:
-		s.sketch.d.add(s.d.raw.h)
-		s.sketch.rows++
+		s.sketch.rows++ // its bytes went to the sketch as it was read (delimitedReader.hashed)
 	case s.d == nil && err == nil:
 		s.sketch.Record(rec.Values)
 	default:

@@ -74,7 +74,7 @@ standard input.`,
 	cmd.Flags().StringVar(&o.keyFile, "key", "", "key file (or set "+KeyFileEnv+")")
 	o.keyFlags.addPassphraseFlag(cmd)
 	cmd.Flags().StringVar(&o.oprfKey, "oprf-key", "", "build in the OPRF key mode with this OPRF key file (made with 'keygen --oprf'): the filter holds its public key, and a registry checks it through 'blind' and 'evaluate' instead of a shared key")
-	cmd.Flags().StringVar(&o.saltFrom, "salt-from", "", "build a shard of the dump that FILTER was built from: same key, salt, indexes, region and Bloom parameters, so that 'leakcheck merge' can combine them")
+	cmd.Flags().StringVar(&o.saltFrom, "salt-from", "", "build a shard of the dump that FILTER was built from: same key, salt, indexes, region, entry hash and Bloom parameters, so that 'leakcheck merge' can combine them")
 	cmd.Flags().Uint64Var(&o.capacity, "capacity", 0, "size the filter for this many entries instead of rows × indexes (for the first shard: the whole dump's count)")
 	cmd.Flags().StringVar(&o.sign, "sign", "", "sign the filter with this Ed25519 signing key file (made with 'keygen --signing'); see 'leakcheck verify'")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "filter file to write (required; \"-\": standard output, never a terminal)")

@@ -82,8 +82,8 @@ standard input.`,
 	cmd.Flags().Float64Var(&o.fpr, "fpr", DefaultFPR, "target false-positive rate of the filter")
 	cmd.Flags().StringVar(&o.region, "region", "IN", "default region for phone numbers without a country code")
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace OUT if it exists")
-	cmd.Flags().StringVar(&o.entryHash, "entry-hash", keyhash.DefaultEntryHash.String(), "keyed hash of the entries: "+entryHashList()+
-		" (the default; "+keyhash.HMACSHA256.String()+" writes a format-version-1 filter that older leakcheck versions can check)")
+	cmd.Flags().StringVar(&o.entryHash, "entry-hash", keyhash.DefaultEntryHash.String(), "keyed hash of the entries, one of "+entryHashList()+
+		"; "+keyhash.HMACSHA256.String()+" writes a filter of format version 1, which leakcheck releases older than format version 3 can check")
 	cmd.RegisterFlagCompletionFunc("entry-hash", cobra.FixedCompletions(entryHashNames(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVar(&o.format, "format", "text", "summary format: text (on standard error) or json (on standard output, schema leakcheck.build/v1)")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(summaryFormats, cobra.ShellCompDirectiveNoFileComp))

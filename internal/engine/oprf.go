@@ -8,6 +8,7 @@ import (
 	"github.com/leakcheck/leakcheck/internal/fields"
 	"github.com/leakcheck/leakcheck/internal/index"
 	"github.com/leakcheck/leakcheck/internal/keyhash"
+	"github.com/leakcheck/leakcheck/internal/oprfexchange"
 )
 
 // This file is the OPRF key mode's side of the entry hash (bloom/FORMAT.md
@@ -25,6 +26,20 @@ type IdentifierKeys interface {
 	// stops the run.
 	Key(field, value string, out *keyhash.IdentifierKey) error
 }
+
+// heldBytes is the memory an IdentifierKeys holds for the whole run, if it
+// says (the registry's: 48 bytes per value of its request): a live part of
+// the heap that the soft memory limit must leave room for, or past it the
+// collector would run without pause (memory.go).
+func heldBytes(ids IdentifierKeys) uint64 {
+	if h, ok := ids.(interface{ HeldBytes() uint64 }); ok {
+		return h.HeldBytes()
+	}
+	return 0
+}
+
+// The registry's keys say what they hold.
+var _ interface{ HeldBytes() uint64 } = (*oprfexchange.Keys)(nil)
 
 // Anchor returns the first identifying field of ix: the field whose PRF
 // output keys ix's entries in the OPRF key mode.

@@ -260,6 +260,12 @@ func (k *Keys) Key(field, value string, out *keyhash.IdentifierKey) error {
 	return nil
 }
 
+// HeldBytes is the memory the keys hold: a tag, an unblinded element and a
+// bit per value of the request (the check's soft memory limit counts it).
+func (k *Keys) HeldBytes() uint64 {
+	return uint64(len(k.tags))*(exchange.TagSize+oprf.ElementSize) + uint64(len(k.used))*8
+}
+
 // Unused counts the request's elements no lookup asked for: after a check
 // of the same registry, a value that blind saw and check did not.
 func (k *Keys) Unused() int {

@@ -82,6 +82,9 @@ func TestEvaluateFinalize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := keys.HeldBytes(); got != 25*48+8 {
+		t.Errorf("HeldBytes = %d for 25 values, want 25·48 + one word of bits", got)
+	}
 	salt := st.Header.Salt
 	d := keyhash.DirectOPRF{Private: sk, Salt: salt}
 	for i := 0; i < 25; i++ {

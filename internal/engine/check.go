@@ -504,7 +504,12 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	var formed uint64 // bit i: index i formed
 	slot := len(c.pend)
 	for i := range c.e.ixs {
-		if c.e.each(&c.r, i, func() { c.probe(slot, i, &c.e.d) }) == 0 {
+		if c.r.many&c.e.masks[i] == 0 { // one value per field: at most one entry
+			if !c.e.digest(&c.r, i) {
+				continue
+			}
+			c.probe(slot, i, &c.e.d)
+		} else if c.e.each(&c.r, i, func() { c.probe(slot, i, &c.e.d) }) == 0 {
 			continue
 		}
 		formed |= 1 << i

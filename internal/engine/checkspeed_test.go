@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,15 @@ func TestCountDistinct(t *testing.T) {
 			if got := countDistinct(blocks, n); got != want {
 				t.Fatalf("n %d, dup %d: %d distinct, want %d", n, dup, got, want)
 			}
+		}
+	}
+}
+
+// TestStartsList: the first-byte shortcut answers as trimming does.
+func TestStartsList(t *testing.T) {
+	for _, s := range []string{"", "[", " [1]", "\t\n[", "x[", "9876543210", " 98", "\u00a0[1]", "\u2003[", "\u00a0x", "]", "\x00[", "\x85["} {
+		if got, want := startsList(s), strings.HasPrefix(strings.TrimSpace(s), "["); got != want {
+			t.Errorf("%q: %v, want %v", s, got, want)
 		}
 	}
 }

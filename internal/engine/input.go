@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -607,7 +608,7 @@ func (x *extractor) extract(rec []string, r *row, bad func(problem)) {
 		s := &x.src[f]
 		r.more[f] = r.more[f][:0]
 		for _, c := range s.cols {
-			if !s.derived && listField(f) && strings.HasPrefix(strings.TrimSpace(rec[c]), "[") {
+			if !s.derived && listField(f) && startsList(rec[c]) {
 				if items, ok := jsonList(rec[c]); ok {
 					if len(items) > maxListValues {
 						bad(problem{f, fmt.Sprintf("list of more than %d values: only the first %d are used", maxListValues, maxListValues)})
@@ -637,6 +638,28 @@ func (x *extractor) add(f fields.Field, r *row, raw string, derived bool, bad fu
 		r.more[f] = append(r.more[f], v)
 		r.many |= 1 << uint(f)
 	}
+}
+
+// startsList reports whether raw, trimmed, starts with '[': a JSON list. The
+// common cell (an ASCII letter or digit first) is answered from its first
+// byte, without trimming.
+func startsList(raw string) bool {
+	if raw == "" {
+		return false
+	}
+	if c := raw[0]; c < utf8.RuneSelf && c != '[' && !asciiSpace(c) {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimSpace(raw), "[")
+}
+
+// asciiSpace reports the ASCII bytes strings.TrimSpace trims.
+func asciiSpace(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return true
+	}
+	return false
 }
 
 // maxListValues bounds the values taken from one cell.

@@ -596,12 +596,15 @@ func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
 }
 
 // countDistinct counts the distinct values among the n in blocks, which are
-// digests' first bytes, so uniform: it spreads them over about n/16 buckets
-// by their top bits (a counting sort) and sorts each bucket alone. Sorting
-// all n at once cost a fifth of a 2-core check of 2 M all-matching rows.
+// digests' first bytes, so uniform: one pass spreads them over up to 256
+// buckets by their top bits (few enough that each bucket's next slot stays
+// in the cache), then each bucket's distinct values are counted in a hash
+// table that fits in the cache (distinctIn). Sorting all n at once cost a
+// fifth of a 2-core check of 2 M all-matching rows; this takes about half
+// the time of sorting buckets of 16 values.
 func countDistinct(blocks [][]uint64, n int) uint64 {
 	bits := 0
-	for bits < 20 && n>>bits > 16 {
+	for bits < 8 && n>>bits > 2048 {
 		bits++
 	}
 	shift := uint(64 - bits) // 64 when bits is 0: every value in bucket 0
@@ -624,12 +627,51 @@ func countDistinct(blocks [][]uint64, n int) uint64 {
 		}
 	}
 	var distinct uint64
+	var table []uint64
 	for k := 0; k+1 < len(start); k++ {
-		bucket := all[start[k]:start[k+1]]
-		slices.Sort(bucket)
-		distinct += uint64(len(slices.Compact(bucket)))
+		distinct += distinctIn(all[start[k]:start[k+1]], &table)
 	}
 	return distinct
+}
+
+// distinctIn counts the distinct values of vals in an open-addressing table
+// of at least twice their number (reused through table), 0 standing for an
+// empty slot and the value 0 counted apart.
+func distinctIn(vals []uint64, table *[]uint64) uint64 {
+	logSize := 1
+	for 1<<logSize < 2*len(vals) {
+		logSize++
+	}
+	if cap(*table) < 1<<logSize {
+		*table = make([]uint64, 1<<logSize)
+	}
+	t := (*table)[:1<<logSize]
+	clear(t)
+	mask := uint64(len(t) - 1)
+	var n uint64
+	zero := false
+	for _, v := range vals {
+		if v == 0 {
+			if !zero {
+				zero = true
+				n++
+			}
+			continue
+		}
+		// Fibonacci hashing: the values are uniform, but nothing here
+		// needs to rely on it.
+		for i := (v * 0x9e3779b97f4a7c15) >> (64 - logSize); ; i = (i + 1) & mask {
+			if t[i] == v {
+				break
+			}
+			if t[i] == 0 {
+				t[i] = v
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // valueHash is a fixed hash of a value (FNV-1a, then a 64-bit mixer), so

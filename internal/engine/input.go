@@ -12,7 +12,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -641,26 +640,13 @@ func (x *extractor) add(f fields.Field, r *row, raw string, derived bool, bad fu
 }
 
 // startsList reports whether raw, trimmed, starts with '[': a JSON list. The
-// common cell (an ASCII letter or digit first) is answered from its first
-// byte, without trimming.
+// common cell, a number (a digit or '+' first), is answered inline from its
+// first byte, without trimming.
 func startsList(raw string) bool {
-	if raw == "" {
-		return false
-	}
-	if c := raw[0]; c < utf8.RuneSelf && c != '[' && !asciiSpace(c) {
-		return false
-	}
-	return strings.HasPrefix(strings.TrimSpace(raw), "[")
+	return len(raw) > 0 && raw[0]-'0' > 9 && raw[0] != '+' && trimmedList(raw)
 }
 
-// asciiSpace reports the ASCII bytes strings.TrimSpace trims.
-func asciiSpace(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\v', '\f', '\r':
-		return true
-	}
-	return false
-}
+func trimmedList(raw string) bool { return strings.HasPrefix(strings.TrimSpace(raw), "[") }
 
 // maxListValues bounds the values taken from one cell.
 const maxListValues = 32

@@ -226,9 +226,13 @@ func Lookup(name string) (Field, bool) {
 
 // Custom returns the declaration of f and whether f is a custom field.
 func (f Field) Custom() (CustomSpec, bool) {
-	if f < numFields {
+	if f < numFields { // inlined: a built-in field (every value normalized asks)
 		return CustomSpec{}, false
 	}
+	return f.declared()
+}
+
+func (f Field) declared() (CustomSpec, bool) {
 	registry.RLock()
 	defer registry.RUnlock()
 	i := int(f - numFields)

@@ -27,6 +27,10 @@ import (
 // tests can cut small inputs into many chunks.
 var parallelChunk int64 = 32 << 20
 
+// maxChunks bounds the chunks a file is cut into (larger files get larger chunks); a variable
+// so that tests can cut a small input into thousands.
+var maxChunks int64 = 1024
+
 // parallelMin is the least size, after the header, worth counting on several cores.
 var parallelMin int64 = 16 << 20
 
@@ -53,8 +57,10 @@ func (d *delimitedReader) countParallel(path string, start int64, workers int, d
 		return 0, err
 	}
 	size := fi.Size()
+	// At most maxChunks chunks, whose sketches (4 KiB each) wait to be merged.
+	chunk := max(parallelChunk, (size-start)/maxChunks+1)
 	starts := []int64{start}
-	for off := start + parallelChunk; off < size; off += parallelChunk {
+	for off := start + chunk; off < size; off += chunk {
 		s, err := lineStart(f, off, size)
 		if err != nil {
 			return 0, err

@@ -70,7 +70,8 @@ func randomDelimited(rng *rand.Rand, delim byte, rows int) string {
 // requires the same rows and the same distinct-row sketch, register for register.
 func TestParallelCountMatchesSerial(t *testing.T) {
 	dir := t.TempDir()
-	defer func(c int64) { parallelChunk = c }(parallelChunk)
+	defer func(c, m int64) { parallelChunk, maxChunks = c, m }(parallelChunk, maxChunks)
+	maxChunks = 1 << 30
 	rng := rand.New(rand.NewPCG(15, 1))
 	for i := range 40 {
 		delim := []byte{',', ';', '|', '\t'}[i%4]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestValueBucketsAgree: the tables for short values give valueHash's bucket,
@@ -73,6 +74,19 @@ func TestStartsList(t *testing.T) {
 	for _, s := range []string{"", "[", " [1]", "\t\n[", "x[", "9876543210", " 98", "\u00a0[1]", "\u2003[", "\u00a0x", "]", "\x00[", "\x85["} {
 		if got, want := startsList(s), strings.HasPrefix(strings.TrimSpace(s), "["); got != want {
 			t.Errorf("%q: %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestOwnLines: the counters fill whole cache lines, on a line boundary.
+func TestOwnLines(t *testing.T) {
+	for n := range 20 {
+		a, b := ownLines[int64](n), ownLines[[2]int64](n)
+		if len(a) != n || len(b) != n || cap(a)*8%64 != 0 || cap(b)*16%64 != 0 {
+			t.Fatalf("n %d: len %d cap %d, len %d cap %d", n, len(a), cap(a), len(b), cap(b))
+		}
+		if p := uintptr(unsafe.Pointer(unsafe.SliceData(a))); p%64 != 0 {
+			t.Errorf("n %d: counters at %#x, not on a 64-byte line", n, p)
 		}
 	}
 }

@@ -70,7 +70,7 @@ type IndexResult struct {
 	Checked  int64  `json:"checked"`
 	Matches  int64  `json:"matches"`
 	// DistinctMatched counts the distinct filter entries the matches hit:
-	// exactly (DistinctExact) up to about a million matches per worker,
+	// exactly (DistinctExact) up to 2^20 matches of the index in all,
 	// past that estimated by HyperLogLog (about 1% error).
 	DistinctMatched uint64 `json:"distinct_matched"`
 	DistinctExact   bool   `json:"distinct_exact"`
@@ -365,6 +365,7 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 		hll:      make([]*hll, n),
 		exact:    make([]exactList, n),
 		overflow: make([]bool, n),
+		maxExact: maxExactMatches,
 		pairs:    ownLines[[2]int64](len(p.pairs)),
 		pairIdx:  p.pairs,
 		evid:     p.evid,
@@ -490,6 +491,7 @@ type checkHandler struct {
 	hll      []*hll
 	exact    []exactList // per index: matched digests' first 8 bytes, while few (probe.go)
 	overflow []bool
+	maxExact int        // maxExactMatches; lower in tests
 	pairs    [][2]int64 // per pair: records that matched base and formed combo, and matched both
 	pairIdx  [][2]int   // per pair: base and combo, positions in the formable indexes
 	evid     [][2]uint64
@@ -594,7 +596,9 @@ func (b *valueBuckets) of(v string) uint32 {
 }
 
 // exactDistinct counts the distinct matched entries of formable index i
-// from the workers' exact lists, unless some worker had too many.
+// from the workers' exact lists, unless the workers together had more than
+// maxExact matches (whatever their split, so the answer does not depend on
+// the scheduling).
 func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
 	n := 0
 	for _, h := range hs {
@@ -602,6 +606,9 @@ func exactDistinct(hs []*checkHandler, i int) (uint64, bool) {
 			return 0, false
 		}
 		n += h.exact[i].n
+	}
+	if len(hs) > 0 && n > hs[0].maxExact {
+		return 0, false
 	}
 	var blocks [][]uint64
 	for _, h := range hs {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -250,5 +252,42 @@ func TestObserverSeesEveryRecord(t *testing.T) {
 	}
 	if len(lines) != len(got) {
 		t.Errorf("%d distinct lines in %d outcomes", len(lines), len(got))
+	}
+}
+
+// TestExactDistinctIndependentOfWorkers: whether the distinct matched
+// entries are counted exactly depends on the total number of matches, not
+// on how the rows fell between the workers. With a limit per worker, two
+// workers of ~10,000 phone matches each stayed exact where one worker of
+// 20,000 did not, so one input could give different reports from run to
+// run (batches of 4096 rows go to whichever worker is free).
+func TestExactDistinctIndependentOfWorkers(t *testing.T) {
+	const rows = 20000
+	var b strings.Builder
+	b.WriteString("phone,name,yob\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "+9198%08d,Person %d,%d\n", i, i, 1950+i%50)
+	}
+	reg := filepath.Join(t.TempDir(), "registry.csv")
+	if err := os.WriteFile(reg, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := build(t, []string{reg}, 1)
+	defer func(n int) { maxExactMatches = n }(maxExactMatches)
+	for _, limit := range []int{rows, rows - 1, 15000} {
+		maxExactMatches = limit
+		for _, w := range []int{1, 2, 7} {
+			c := check(t, f.Filter, []string{reg}, w)
+			ir := c.Indexes[0]
+			if ir.Matches != rows {
+				t.Fatalf("phone matches %d, want %d", ir.Matches, rows)
+			}
+			if want := limit >= rows; ir.DistinctExact != want {
+				t.Errorf("limit %d, %d workers: exact %v, want %v", limit, w, ir.DistinctExact, want)
+			}
+			if ir.DistinctExact && ir.DistinctMatched != rows {
+				t.Errorf("limit %d, %d workers: %d distinct, want %d", limit, w, ir.DistinctMatched, rows)
+			}
+		}
 	}
 }

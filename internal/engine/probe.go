@@ -35,10 +35,15 @@ func (c *checkHandler) probe(slot int, i int, d *[bloom.ItemSize]byte) {
 	c.b.add(d, uint32(slot)<<6|uint32(i))
 }
 
-// maxExactMatches is how many matches per index a worker keeps exactly (8
-// bytes each) to count distinct matched dump entries exactly; past it the
-// count comes from the HyperLogLog sketch (about 1% error).
-const maxExactMatches = 1 << 20
+// maxExactMatches is how many matches of one index, over all workers
+// together, are kept exactly (8 bytes each) to count the distinct matched
+// dump entries exactly; past it the count comes from the HyperLogLog sketch
+// (about 1% error). The limit is on the total, which does not depend on how
+// the rows fell between the workers: a per-worker limit made the same check
+// exact in one run and estimated in the next. A worker keeps its list until
+// its own matches pass the limit (then the total has too), so a worker holds
+// at most maxExactMatches values per index.
+var maxExactMatches = 1 << 20 // a variable so that tests can lower it
 
 // exactChunk is the size of the blocks an exact list grows by: a list that
 // grows by appending to one slice copies itself at each growth, which cost a
@@ -65,7 +70,7 @@ func (c *checkHandler) exactAdd(i int, d []byte) {
 	if c.overflow[i] {
 		return
 	}
-	if c.exact[i].n == maxExactMatches {
+	if c.exact[i].n == c.maxExact {
 		c.exact[i], c.overflow[i] = exactList{}, true
 		return
 	}

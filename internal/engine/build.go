@@ -166,11 +166,18 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	ropts := opts.Options
 	ropts.countRows = f == nil
 	accs, err := run(ctx, inputs, ropts, func(w int) handler {
-		return &buildHandler{
+		b := &buildHandler{
 			x:    extractors(inputs, opts.Normalizer, need, false),
 			e:    newEntryHasher(opts.Keys, ixs, opts.Identifiers),
 			sink: sinks[w],
 		}
+		if opts.Identifiers == nil {
+			// A record's values are hashed and forgotten before the next
+			// is read, so the normalizer may rewrite them into one buffer
+			// (as check does); the OPRF key mode keeps the last identifier.
+			b.r.sc = new(fields.Scratch)
+		}
+		return b
 	})
 	if err != nil {
 		return nil, err

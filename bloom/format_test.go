@@ -145,11 +145,11 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestGolden pins the exact bytes of a small filter, so that any change to
-// the format is deliberate (run with -update and bump the version).
-func TestGolden(t *testing.T) {
-	data, _ := buildFilter(t, 64, 40, nil)
-	path := filepath.Join("testdata", "golden-v1.lcf")
+// matchGolden compares data with testdata/name (writing it first with
+// -update) and returns the golden bytes.
+func matchGolden(t *testing.T, name string, data []byte) []byte {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -162,6 +162,14 @@ func TestGolden(t *testing.T) {
 	if !bytes.Equal(data, want) {
 		t.Fatalf("encoding changed (%d bytes, golden %d); if deliberate, bump the format version and run go test ./bloom -update", len(data), len(want))
 	}
+	return want
+}
+
+// TestGolden pins the exact bytes of a small filter, so that any change to
+// the format is deliberate (run with -update and bump the version).
+func TestGolden(t *testing.T) {
+	data, _ := buildFilter(t, 64, 40, nil)
+	want := matchGolden(t, "golden-v1.lcf", data)
 	f, err := decode(want, testMACKey, true)
 	if err != nil {
 		t.Fatal(err)

@@ -30,20 +30,7 @@ func TestGoldenV3(t *testing.T) {
 	if _, err := f.WriteTo(&buf, testMACKey, nil); err != nil {
 		t.Fatal(err)
 	}
-	data := buf.Bytes()
-	path := filepath.Join("testdata", "golden-v3.lcf")
-	if *update {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(data, want) {
-		t.Fatalf("encoding changed (%d bytes, golden %d); if deliberate, bump the format version and run go test ./bloom -update", len(data), len(want))
-	}
+	want := matchGolden(t, "golden-v3.lcf", buf.Bytes())
 	if v := binary.BigEndian.Uint16(want[8:]); v != SipHashVersion {
 		t.Fatalf("written as version %d, want %d", v, SipHashVersion)
 	}

@@ -392,10 +392,35 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 	if opts.Observe != nil {
 		h.obs = opts.Observe(w)
 	}
+	h.sizePending(n)
 	for i := range inputs {
 		h.srcNames = append(h.srcNames, inputs[i].Display())
 	}
 	return h
+}
+
+// sizePending makes the pending rows' arrays at the most rows a flush can
+// find waiting (each row adds at least one digest to the buckets), so that
+// they never grow by copying: growing them cost 3 % of a check of 10 M rows.
+func (c *checkHandler) sizePending(n int) {
+	rows := min(maxPendingRows, len(c.b.n)*c.b.per)
+	c.pend.formed = make([]uint64, 0, rows)
+	if c.obs != nil || c.want {
+		c.pend.src = make([]int32, 0, rows)
+		c.pend.line = make([]int64, 0, rows)
+	}
+	if c.want {
+		c.pend.id = make([]string, 0, rows)
+	}
+	c.narrow = n <= 8
+	if c.narrow {
+		c.hits8 = make([]uint8, rows)
+	} else {
+		c.hits64 = make([]uint64, rows)
+	}
+	if c.narrow && c.obs == nil && !c.want {
+		c.combos = make([]int64, 1<<16)
+	}
 }
 
 // ownLines makes a slice of n counters that shares no cache line with
@@ -508,10 +533,16 @@ type checkHandler struct {
 	matches  []Match
 	srcNames []string
 	r        row
-	b        *buckets     // digests waiting to be tested (probe.go)
-	pend     []pendingRow // the rows they belong to
-	hits     []uint64     // bit i of hits[k]: pend[k] matched index i
+	b        *buckets    // digests waiting to be tested (probe.go)
+	pend     pendingRows // the rows they belong to
+	narrow   bool        // at most 8 indexes: hits8, else hits64
+	hits8    []uint8     // bit i of hits[k]: pending row k matched index i
+	hits64   []uint64
 	hit      []bool
+	// combos, when no observer or matched ids need the rows one by one,
+	// counts the pending rows of each combination of formed (high byte) and
+	// matched (low byte) indexes, at most 8 of them (countCombos).
+	combos []int64
 }
 
 func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) bool {
@@ -519,7 +550,7 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	c.countValues()
 	acc.valid(&c.r)
 	var formed uint64 // bit i: index i formed
-	slot := len(c.pend)
+	slot := c.pend.len()
 	for i := range c.e.ixs {
 		if c.r.many&c.e.masks[i] == 0 { // one value per field: at most one entry
 			if !c.e.digest(&c.r, i) {
@@ -536,8 +567,15 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 		if ro, ok := c.obs.(RowObserver); ok {
 			ro.Row(slot, src, rec)
 		}
-		c.pend = append(c.pend, pendingRow{src: src, line: line, id: c.r.id, formed: formed})
-		if c.b.full || len(c.pend) == maxPendingRows {
+		c.pend.formed = append(c.pend.formed, formed)
+		if c.obs != nil || c.want {
+			c.pend.src = append(c.pend.src, int32(src))
+			c.pend.line = append(c.pend.line, line)
+			if c.want {
+				c.pend.id = append(c.pend.id, c.r.id)
+			}
+		}
+		if c.b.full || c.pend.len() == maxPendingRows {
 			c.flushProbes()
 		}
 	}
@@ -546,6 +584,7 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 
 func (c *checkHandler) done() error {
 	c.flushProbes()
+	c.countCombos()
 	if c.obs != nil {
 		c.obs.Done()
 	}

@@ -12,18 +12,24 @@ import (
 // by filter partition and are tested a partition at a time (see buckets),
 // then each waiting row's matches are counted at once.
 
-// pendingRow is a registry row whose digests wait to be tested. Its matches
-// are in checkHandler.hits, which is kept apart so that the random updates of
-// a flush touch 8 bytes per row rather than a whole row.
-type pendingRow struct {
-	src    int
-	line   int64
-	id     string
-	formed uint64 // bit i: index i formed
+// pendingRows are the registry rows whose digests wait to be tested, one
+// slot each, column by column: what every check needs (which indexes a row
+// formed, and at the flush which it matched) in small arrays without
+// pointers, and where a row came from only for the observer and the matched
+// ids, which need it. The random updates of a flush then touch one byte (up
+// to 8 indexes) or 8 bytes per row, in an array that stays in the cache,
+// rather than a whole row.
+type pendingRows struct {
+	formed []uint64
+	src    []int32  // with an observer or matches
+	line   []int64  // with an observer or matches
+	id     []string // with matches
 }
 
-// maxPendingRows bounds the rows waiting (~50 bytes each): with one index,
-// every digest in the buckets would otherwise be a row of its own.
+func (p *pendingRows) len() int { return len(p.formed) }
+
+// maxPendingRows bounds the rows waiting: with one index, every digest in
+// the buckets would otherwise be a row of its own.
 const maxPendingRows = 1 << 18
 
 // maxRowProbes bounds the digests one row adds (check handles at most 64
@@ -79,10 +85,25 @@ func (c *checkHandler) exactAdd(i int, d []byte) {
 
 // flushProbes tests every waiting digest and counts the waiting rows.
 func (c *checkHandler) flushProbes() {
-	if cap(c.hits) < len(c.pend) {
-		c.hits = make([]uint64, len(c.pend), cap(c.pend))
+	n := c.pend.len()
+	if c.narrow {
+		flushRows(c, c.hits8[:n])
+	} else {
+		flushRows(c, c.hits64[:n])
 	}
-	hits := c.hits[:len(c.pend)]
+	c.records += int64(n)
+	c.pend.formed = c.pend.formed[:0]
+	c.pend.src = c.pend.src[:0]
+	c.pend.line = c.pend.line[:0]
+	clear(c.pend.id) // drop the ids
+	c.pend.id = c.pend.id[:0]
+}
+
+// flushRows tests the waiting digests, setting in hits[k] bit i when pending
+// row k matched index i, then counts the rows. With at most 8 indexes the
+// hits are bytes: a flush sets them in random order, and 256 KiB of them
+// stay in a core's cache where 2 MiB of uint64 did not.
+func flushRows[T uint8 | uint64](c *checkHandler, hits []T) {
 	clear(hits)
 	c.b.each(func(p int, d [][bloom.ItemSize]byte, tag []uint32) {
 		if cap(c.hit) < len(d) {
@@ -99,54 +120,81 @@ func (c *checkHandler) flushProbes() {
 			}
 		}
 	})
-	c.records += int64(len(c.pend))
-	for k := range c.pend {
-		r, hit := &c.pend[k], hits[k]
-		// A row matches an index once, however many of its entries (one per
-		// phone column, say) are in the filter.
-		for h := hit; h != 0; h &= h - 1 {
-			c.matched[bits.TrailingZeros64(h)]++
+	formed := c.pend.formed[:len(hits)]
+	if c.combos != nil {
+		// Nobody needs the rows one by one: count each combination of
+		// formed and matched indexes, and countCombos counts them at the end
+		// as if row by row.
+		for k, h := range hits {
+			c.combos[uint16(formed[k])<<8|uint16(h)]++
 		}
-		for i, p := range c.pairIdx {
-			if hit&(1<<p[0]) != 0 && r.formed&(1<<p[1]) != 0 {
-				c.pairs[i][0]++
-				if hit&(1<<p[1]) != 0 {
-					c.pairs[i][1]++
-				}
+		return
+	}
+	for k, h := range hits {
+		c.countRow(k, formed[k], uint64(h))
+	}
+}
+
+// countRow counts pending row k, which formed and matched the indexes of the
+// bits of formed and hit, and hands its outcome to the observer and its
+// matches to the list.
+func (c *checkHandler) countRow(k int, formed, hit uint64) {
+	exposed := c.count(formed, hit, 1)
+	if c.obs != nil {
+		o := Outcome{Src: int(c.pend.src[k]), Line: c.pend.line[k], Exposed: exposed, Slot: k}
+		for i, b := range c.bitOf {
+			if formed&(1<<i) != 0 {
+				o.Formed |= b
+			}
+			if hit&(1<<i) != 0 {
+				o.Matched |= b
 			}
 		}
-		exposed := false
-		for _, e := range c.evid {
-			if hit&e[0] != 0 && hit&e[1] != 0 {
-				exposed = true
-				break
+		c.obs.Record(&o)
+	}
+	if c.want && hit != 0 {
+		m := Match{Source: c.srcNames[c.pend.src[k]], Line: c.pend.line[k], ID: strings.Clone(c.pend.id[k])} // kept: see records.Record
+		for i := range c.e.names {
+			if hit&(1<<i) != 0 {
+				m.Indexes = append(m.Indexes, c.e.names[i])
 			}
 		}
-		if exposed {
-			c.exposed++
-		}
-		if c.obs != nil {
-			o := Outcome{Src: r.src, Line: r.line, Exposed: exposed, Slot: k}
-			for i, b := range c.bitOf {
-				if r.formed&(1<<i) != 0 {
-					o.Formed |= b
-				}
-				if hit&(1<<i) != 0 {
-					o.Matched |= b
-				}
+		c.matches = append(c.matches, m)
+	}
+}
+
+// count adds n rows that formed and matched the indexes of the bits of formed
+// and hit to the matches, the pairs and the exposed records, and reports
+// whether such a row is evidence of exposure.
+func (c *checkHandler) count(formed, hit uint64, n int64) (exposed bool) {
+	// A row matches an index once, however many of its entries (one per
+	// phone column, say) are in the filter.
+	for h := hit; h != 0; h &= h - 1 {
+		c.matched[bits.TrailingZeros64(h)] += n
+	}
+	for i, p := range c.pairIdx {
+		if hit&(1<<p[0]) != 0 && formed&(1<<p[1]) != 0 {
+			c.pairs[i][0] += n
+			if hit&(1<<p[1]) != 0 {
+				c.pairs[i][1] += n
 			}
-			c.obs.Record(&o)
-		}
-		if c.want && hit != 0 {
-			m := Match{Source: c.srcNames[r.src], Line: r.line, ID: strings.Clone(r.id)} // kept: see records.Record
-			for i := range c.e.names {
-				if hit&(1<<i) != 0 {
-					m.Indexes = append(m.Indexes, c.e.names[i])
-				}
-			}
-			c.matches = append(c.matches, m)
 		}
 	}
-	clear(c.pend) // drop the ids
-	c.pend = c.pend[:0]
+	for _, e := range c.evid {
+		if hit&e[0] != 0 && hit&e[1] != 0 {
+			c.exposed += n
+			return true
+		}
+	}
+	return false
+}
+
+// countCombos counts the rows flushRows counted by combination.
+func (c *checkHandler) countCombos() {
+	for k, n := range c.combos {
+		if n != 0 {
+			c.count(uint64(k>>8), uint64(k&0xff), n)
+		}
+	}
+	clear(c.combos)
 }

@@ -239,6 +239,14 @@ func (n *Normalizer) dayMonth(a, b string) (day, month, why string) {
 // or, for a date that is only ambiguous in its day and month order, its year all the same
 // (03/04/1990 is of 1990 either way).
 func (n *Normalizer) DOBYear(raw string) (string, error) {
+	if y, ok := n.dobYearFast(raw); ok {
+		return y, nil
+	}
+	return n.dobYearRef(raw)
+}
+
+// dobYearRef is DOBYear's general path, the reference for dobYearFast.
+func (n *Normalizer) dobYearRef(raw string) (string, error) {
 	v, err := n.Normalize(DOB, raw)
 	if inv, ok := err.(*Invalid); ok && inv.Reason == ReasonAmbiguousOrder {
 		v, err = n.WithDateOrder(DMY).Normalize(DOB, raw)

@@ -27,6 +27,7 @@ type Normalizer struct {
 	maxYear   int       // latest year accepted in dob and yob: the current year at construction
 	dateOrder DateOrder // how numeric dates are read (date.go); see WithDateOrder
 	version   int       // MinVersion..Version
+	regionIN  bool      // region is "IN": Indian mobile numbers take a fast path (fast.go)
 }
 
 // NewNormalizer returns a Normalizer of the current Version whose default phone region is region,
@@ -47,9 +48,10 @@ func NewNormalizerVersion(region string, version int) (*Normalizer, error) {
 		return nil, fmt.Errorf("unknown region %q: want an ISO 3166-1 alpha-2 code such as IN", region)
 	}
 	return &Normalizer{
-		region:  r,
-		maxYear: time.Now().Year(),
-		version: version,
+		region:   r,
+		maxYear:  time.Now().Year(),
+		version:  version,
+		regionIN: r == "IN",
 	}, nil
 }
 
@@ -59,10 +61,6 @@ func (n *Normalizer) Region() string { return n.region }
 // Version returns the normalization version n implements.
 func (n *Normalizer) Version() int { return n.version }
 
-// Normalize returns the canonical form of raw for field f, or an *Invalid error whose reason
-// never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
-// docs/normalization.md), returns ("", nil): the value is missing, not invalid. An ID is only
-// trimmed. Any other value that is not valid UTF-8, or longer than 1024 bytes, is invalid.
 // sciNotation matches a number in exponent form, as a spreadsheet shows a long number
 // (2.34568E+11), with its digits past the mantissa's lost.
 var sciNotation = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`)
@@ -94,6 +92,10 @@ func floatDigits(s string) string {
 	return d
 }
 
+// Normalize returns the canonical form of raw for field f, or an *Invalid error whose reason
+// never contains raw. A blank raw value, or a placeholder such as "NA", "null" or "-" (see
+// docs/normalization.md), returns ("", nil): the value is missing, not invalid. An ID is only
+// trimmed. Any other value that is not valid UTF-8, or longer than 1024 bytes, is invalid.
 func (n *Normalizer) Normalize(f Field, raw string) (string, error) {
 	return n.normalize(f, raw, nil)
 }
@@ -105,7 +107,19 @@ func (n *Normalizer) NormalizeInto(sc *Scratch, f Field, raw string) (string, er
 	return n.normalize(f, raw, sc)
 }
 
+// normalize tries the front fast path of f (fast.go), which answers the
+// common shapes of a value, and otherwise the general path, normalizeRef.
 func (n *Normalizer) normalize(f Field, raw string, sc *Scratch) (string, error) {
+	if out, ok := n.normalizeFast(f, raw, sc); ok {
+		return out, nil
+	}
+	return n.normalizeRef(f, raw, sc)
+}
+
+// normalizeRef is the general path: the reference the fast paths of
+// fast.go are checked against, and the one that answers every value they
+// decline.
+func (n *Normalizer) normalizeRef(f Field, raw string, sc *Scratch) (string, error) {
 	if !f.valid() {
 		return "", fmt.Errorf("fields: unknown field %d", int(f))
 	}
@@ -183,10 +197,21 @@ func isPlaceholder(s string) bool {
 	default:
 		return false
 	}
-	for _, p := range placeholders {
-		if strings.EqualFold(s, p) {
-			return true
+	// Every placeholder is ASCII and has no 'k' or 's' (which Unicode
+	// folds the Kelvin sign and the long s to), so strings.EqualFold with
+	// one is equality with s's ASCII letters lower-cased (TestIsPlaceholder
+	// checks this against EqualFold).
+	var b [len("undefined")]byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		b[i] = c
+	}
+	switch string(b[:len(s)]) {
+	case "-", "--", "---", "na", "n/a", "n.a.", "#n/a", "nan", "nil", "null", "none", "undefined":
+		return true
 	}
 	return false
 }

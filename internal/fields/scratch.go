@@ -39,3 +39,37 @@ func (sc *Scratch) str(b []byte) string {
 	sc.buf = append(sc.buf, b...)
 	return unsafe.String(&sc.buf[start], len(b))
 }
+
+// e164IN returns "+91" followed by national, a copy in sc's buffer (or
+// allocated when sc is nil), as str would of the two joined.
+func (sc *Scratch) e164IN(national string) string {
+	if sc == nil {
+		return "+91" + national
+	}
+	n := 3 + len(national)
+	if cap(sc.buf)-len(sc.buf) < n {
+		sc.buf = make([]byte, 0, max(2*cap(sc.buf), n, scratchMin))
+	}
+	start := len(sc.buf)
+	sc.buf = append(sc.buf, "+91"...)
+	sc.buf = append(sc.buf, national...)
+	return unsafe.String(&sc.buf[start], n)
+}
+
+// spare returns n bytes of sc's spare room, to write a value into before
+// deciding to keep it (commit) or not: nothing is kept until commit, and
+// the next str, e164IN or spare may overwrite them.
+func (sc *Scratch) spare(n int) []byte {
+	if cap(sc.buf)-len(sc.buf) < n {
+		sc.buf = make([]byte, 0, max(2*cap(sc.buf), n, scratchMin))
+	}
+	return sc.buf[len(sc.buf) : len(sc.buf)+n]
+}
+
+// commit keeps the first n bytes written into the room spare returned and
+// returns them as a string, valid until Reset.
+func (sc *Scratch) commit(n int) string {
+	start := len(sc.buf)
+	sc.buf = sc.buf[:start+n]
+	return unsafe.String(&sc.buf[start], n)
+}

@@ -1,6 +1,9 @@
 package fields
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The front fast paths. normalize tries normalizeFast first, on the raw
 // value, before any of the general path's steps (trimming, placeholder, length
@@ -170,36 +173,189 @@ func (n *Normalizer) nameFast(raw string, sc *Scratch) (string, bool) {
 const maxFrontName = 64
 
 // nameFrontV2 is nameFastASCIIV2 for the common names: printable ASCII of at
-// most maxFrontName bytes, with a letter, at most maxFastTokens tokens and no
-// honorific. It reports false for the rest, which the general path answers
-// (nameFastASCIIV2 drops honorifics; the slow path takes the rest).
+// most maxFrontName bytes, with at most maxFastTokens tokens, and a letter
+// outside the honorifics it drops. It reports false for the rest, which the
+// general path answers (nameFastASCIIV2, or the slow path).
 //
 // It writes the folded tokens, one space apart, straight into sc's spare
-// room (or a buffer on the stack when sc is nil): for a name whose tokens
-// are in order, that is the result, kept without a copy.
+// room (or a buffer on the stack when sc is nil): for a name with no
+// honorific whose tokens are in order, that is the result, kept without a
+// copy; otherwise the kept tokens are joined in order after them.
 func nameFrontV2(s string, sc *Scratch) (string, bool) {
 	if len(s) > maxFrontName {
 		return "", false
 	}
-	var stack [maxFrontName]byte
+	var stack [2 * maxFrontName]byte
 	var buf []byte
 	if sc != nil {
-		buf = sc.spare(maxFrontName)
+		buf = sc.spare(2 * maxFrontName)
 	} else {
 		buf = stack[:]
 	}
-	// One pass: fold and copy the token bytes, a space between tokens
-	// (never more bytes than s has: each space stands for at least one
-	// separator), and note where each token ends.
 	var ends [maxFastTokens]uint8
-	j, n, in := 0, 0, false
+	j, n, ok := nameSimpleWords(s, buf, &ends)
+	if !ok {
+		if j, n, ok = nameTokens(s, buf, &ends); !ok {
+			return "", false
+		}
+	}
+	// The tokens that are not honorifics, and whether they are in order.
+	var kept [maxFastTokens]span
+	nk, sorted := 0, true
+	lo := 0
+	for k := range n {
+		hi := int(ends[k])
+		tok := buf[lo:hi]
+		if !maybeHonorific(tok) || !asciiHonorific(tok) {
+			if nk > 0 && tokenLess(tok, buf[kept[nk-1].lo:kept[nk-1].hi]) {
+				sorted = false
+			}
+			kept[nk] = span{uint8(lo), uint8(hi)}
+			nk++
+		}
+		lo = hi + 1
+	}
+	switch {
+	case nk == 0:
+		return "", false // only honorifics, which then stay: nameFastASCIIV2
+	case nk == n && sorted:
+		if string(buf[:j]) == s {
+			return s, true
+		}
+		if sc != nil {
+			return sc.commit(0, j), true
+		}
+		return string(buf[:j]), true
+	}
+	out := joinTokens(buf[j:j], buf[:j], kept[:nk], sorted)
+	if nk < n && !hasLetter(out) {
+		return "", false // "Dr 42": the slow path says why it is invalid
+	}
+	if sc != nil {
+		return sc.commit(j, len(out)), true
+	}
+	return string(out), true
+}
+
+// span is a token's place in a buffer.
+type span struct{ lo, hi uint8 }
+
+// joinTokens appends to dst the tokens of src at spans, sorted unless
+// sorted says they are, one space apart.
+func joinTokens(dst, src []byte, spans []span, sorted bool) []byte {
+	tok := func(sp span) []byte { return src[sp.lo:sp.hi] }
+	if !sorted {
+		for i := 1; i < len(spans); i++ { // insertion sort: names have a few tokens
+			for j := i; j > 0 && tokenLess(tok(spans[j]), tok(spans[j-1])); j-- {
+				spans[j], spans[j-1] = spans[j-1], spans[j]
+			}
+		}
+	}
+	for i, sp := range spans {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, tok(sp)...)
+	}
+	return dst
+}
+
+// hasLetter reports whether the folded name b holds a letter.
+func hasLetter(b []byte) bool {
+	for _, c := range b {
+		if c >= 'a' {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenLess reports whether the token a sorts before b (both non-empty) as
+// strings do, deciding most pairs on their first byte.
+func tokenLess(a, b []byte) bool {
+	if a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return string(a) < string(b)
+}
+
+// Byte classes of nameClass.
+const (
+	nameLetter = 1 << iota // A-Z, a-z
+	nameDigit              // 0-9
+	nameSpace              // ' '
+	nameOther              // anything else
+)
+
+// nameClass and nameFold classify and fold the bytes of a name for
+// nameSimpleWords.
+var nameClass, nameFold = func() (cl, fold [256]byte) {
+	for c := range 256 {
+		fold[c] = byte(c)
+		switch {
+		case 'a' <= c && c <= 'z':
+			cl[c] = nameLetter
+		case 'A' <= c && c <= 'Z':
+			cl[c], fold[c] = nameLetter, byte(c)+'a'-'A'
+		case '0' <= c && c <= '9':
+			cl[c] = nameDigit
+		case c == ' ':
+			cl[c] = nameSpace
+		default:
+			cl[c] = nameOther
+		}
+	}
+	return cl, fold
+}()
+
+// nameSimpleWords is nameTokens for the commonest names: ASCII letters and digits
+// in words one space apart, with a letter. It folds s into buf in one pass
+// without branches (a word's length cannot be guessed), notes the spaces in
+// a bit mask, and reads the words' ends from it. It reports false for any
+// other s (nameTokens reads those), or when s has more than maxFastTokens
+// words.
+func nameSimpleWords(s string, buf []byte, ends *[maxFastTokens]uint8) (j, n int, ok bool) {
+	if len(s) == 0 || len(s) > maxFrontName || len(buf) < len(s) {
+		return 0, 0, false
+	}
+	var cl byte
+	var spaces uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		buf[i] = nameFold[c]
+		cl |= nameClass[c]
+		spaces |= uint64(nameClass[c]>>2) << i // nameSpace is 1<<2
+	}
+	last := uint64(1) << (len(s) - 1)
+	if cl&(nameOther|nameLetter) != nameLetter || spaces&(spaces>>1|1|last) != 0 {
+		return 0, 0, false // not letters, digits and single inner spaces only
+	}
+	n = bits.OnesCount64(spaces) + 1
+	if n > maxFastTokens {
+		return 0, 0, false
+	}
+	for k := 0; spaces != 0; k++ {
+		ends[k] = uint8(bits.TrailingZeros64(spaces))
+		spaces &= spaces - 1
+	}
+	ends[n-1] = uint8(len(s))
+	return len(s), n, true
+}
+
+// nameTokens writes the folded tokens of s into buf, one space apart (never
+// more bytes than s has: each space stands for at least one separator), and
+// notes where each token ends, in one pass. It reports false when s has a
+// byte that is not printable ASCII, no letter, or more than maxFastTokens
+// tokens.
+func nameTokens(s string, buf []byte, ends *[maxFastTokens]uint8) (j, n int, ok bool) {
+	in := false
 	var bits byte
 	for i := 0; i < len(s); i++ {
 		c := nameV2Byte[s[i]]
 		if c > nameNotFast {
 			if !in {
 				if n == maxFastTokens {
-					return "", false
+					return 0, 0, false
 				}
 				if n > 0 {
 					buf[j] = ' '
@@ -213,7 +369,7 @@ func nameFrontV2(s string, sc *Scratch) (string, bool) {
 			continue
 		}
 		if c == nameNotFast {
-			return "", false
+			return 0, 0, false
 		}
 		if c == nameSep && in {
 			ends[n] = uint8(j)
@@ -226,76 +382,9 @@ func nameFrontV2(s string, sc *Scratch) (string, bool) {
 		n++
 	}
 	if bits&0x40 == 0 { // no letter (a-z have bit 0x40; digits and ' ' do not)
-		return "", false
+		return 0, 0, false
 	}
-	sorted := true
-	lo, prevLo := 0, 0
-	for k := range n {
-		hi := int(ends[k])
-		tok := buf[lo:hi]
-		if maybeHonorific(tok) && asciiHonorific(tok) {
-			return "", false
-		}
-		if k > 0 && tokenLess(tok, buf[prevLo:lo-1]) {
-			sorted = false
-		}
-		prevLo, lo = lo, hi+1
-	}
-	if sorted {
-		if string(buf[:j]) == s {
-			return s, true
-		}
-		if sc != nil {
-			return sc.commit(j), true
-		}
-		return string(buf[:j]), true
-	}
-	return sortedTokens(buf[:j], ends[:n], sc), true
-}
-
-// sortedTokens returns the tokens of joined (one space apart, ending at
-// ends, not in order) sorted and joined again: the name, in sc's buffer (or
-// allocated when sc is nil). joined may be sc's spare room: the result is
-// built on the stack first.
-func sortedTokens(joined []byte, ends []uint8, sc *Scratch) string {
-	var stack [maxFrontName]byte
-	out := stack[:0]
-	if len(ends) == 2 { // given name and surname, the other way round
-		out = append(out, joined[ends[0]+1:ends[1]]...)
-		out = append(out, ' ')
-		out = append(out, joined[:ends[0]]...)
-		return sc.str(out)
-	}
-	type span struct{ lo, hi uint8 }
-	var spans [maxFastTokens]span
-	lo := 0
-	for k, e := range ends {
-		spans[k] = span{uint8(lo), e}
-		lo = int(e) + 1
-	}
-	tok := func(sp span) []byte { return joined[sp.lo:sp.hi] }
-	n := len(ends)
-	for i := 1; i < n; i++ { // insertion sort: names have a few tokens
-		for j := i; j > 0 && tokenLess(tok(spans[j]), tok(spans[j-1])); j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
-	for i, sp := range spans[:n] {
-		if i > 0 {
-			out = append(out, ' ')
-		}
-		out = append(out, tok(sp)...)
-	}
-	return sc.str(out)
-}
-
-// tokenLess reports whether the token a sorts before b (both non-empty) as
-// strings do, deciding most pairs on their first byte.
-func tokenLess(a, b []byte) bool {
-	if a[0] != b[0] {
-		return a[0] < b[0]
-	}
-	return string(a) < string(b)
+	return j, n, true
 }
 
 // honorificLens has, for the first two letters of each ASCII honorific

@@ -66,10 +66,10 @@ func (sc *Scratch) spare(n int) []byte {
 	return sc.buf[len(sc.buf) : len(sc.buf)+n]
 }
 
-// commit keeps the first n bytes written into the room spare returned and
-// returns them as a string, valid until Reset.
-func (sc *Scratch) commit(n int) string {
+// commit keeps the bytes written into the room spare returned up to
+// off+n, and returns the n from off as a string, valid until Reset.
+func (sc *Scratch) commit(off, n int) string {
 	start := len(sc.buf)
-	sc.buf = sc.buf[:start+n]
-	return unsafe.String(&sc.buf[start], n)
+	sc.buf = sc.buf[:start+off+n]
+	return unsafe.String(&sc.buf[start+off], n)
 }

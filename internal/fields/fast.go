@@ -25,6 +25,16 @@ var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r':
 // and ends with an ASCII byte (TrimSpace would test a non-ASCII end for a
 // Unicode space). It reports false otherwise.
 func trimASCII(s string) (string, bool) {
+	// Both ends printable ASCII other than ' ' (0x21-0x7F): nothing to trim.
+	if len(s) > 0 && s[0]-0x21 < 0x5f && s[len(s)-1]-0x21 < 0x5f {
+		return s, true
+	}
+	return trimASCIIEnds(s)
+}
+
+// trimASCIIEnds is trimASCII for a value that starts or ends with a byte
+// that may be white space.
+func trimASCIIEnds(s string) (string, bool) {
 	lo, hi := 0, len(s)
 	for lo < hi && asciiSpace[s[lo]] {
 		lo++
@@ -154,7 +164,7 @@ func (n *Normalizer) nameFast(raw string, sc *Scratch) (string, bool) {
 		return "", false
 	}
 	s, ok := trimASCII(raw)
-	if !ok || s == "" || isPlaceholder(s) {
+	if !ok || s == "" || maybePlaceholder(s) {
 		return "", false
 	}
 	var out string
@@ -163,7 +173,7 @@ func (n *Normalizer) nameFast(raw string, sc *Scratch) (string, bool) {
 	} else {
 		out, ok = nameFastASCII(s, sc)
 	}
-	if !ok || isPlaceholder(out) {
+	if !ok || maybePlaceholder(out) {
 		return "", false
 	}
 	return out, true
@@ -237,12 +247,23 @@ func nameFrontV2(s string, sc *Scratch) (string, bool) {
 	return string(out), true
 }
 
+// maybePlaceholder is isPlaceholder, answered inline for most values: those
+// longer than any placeholder.
+func maybePlaceholder(s string) bool {
+	return len(s) <= len("undefined") && isPlaceholder(s)
+}
+
 // span is a token's place in a buffer.
 type span struct{ lo, hi uint8 }
 
 // joinTokens appends to dst the tokens of src at spans, sorted unless
 // sorted says they are, one space apart.
 func joinTokens(dst, src []byte, spans []span, sorted bool) []byte {
+	if len(spans) == 2 && !sorted { // given name and surname, the other way round
+		dst = append(dst, src[spans[1].lo:spans[1].hi]...)
+		dst = append(dst, ' ')
+		return append(dst, src[spans[0].lo:spans[0].hi]...)
+	}
 	tok := func(sp span) []byte { return src[sp.lo:sp.hi] }
 	if !sorted {
 		for i := 1; i < len(spans); i++ { // insertion sort: names have a few tokens

@@ -86,52 +86,52 @@ func phoneFastRaw(raw string, sc *Scratch) (string, bool) {
 	return phoneFrontIN(floatDigits(s), sc)
 }
 
-// Classes of phoneByte.
+// Classes of phoneByte, bits that a pass over the value can OR together.
 const (
-	phoneOther = iota // not in an Indian mobile number as phoneFastIN reads it
-	phoneDigit
-	phoneSep // ' ', '-', '.', '(' and ')', which phoneFastIN drops
+	phoneDigit = 1 << iota
 	phonePlus
+	phoneOther // not in an Indian mobile number as phoneFastIN reads it
+	// phoneSep (0): ' ', '-', '.', '(' and ')', which phoneFastIN drops
 )
 
 var phoneByte = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = phoneOther
+	}
 	for c := '0'; c <= '9'; c++ {
 		t[c] = phoneDigit
 	}
 	for _, c := range " -.()" {
-		t[c] = phoneSep
+		t[c] = 0
 	}
 	t['+'] = phonePlus
 	return t
 }()
 
-// phoneFrontIN is phoneFastIN (the same shapes, the same result) by a table
-// of byte classes, writing the result straight into sc.
+// phoneFrontIN is phoneFastIN (the same shapes, the same result) in one pass
+// without branches on the bytes: every byte is written to the digits and
+// only a digit advances them; what may not be there (another byte, a second
+// '+', a '+' after a digit) is noted in bits and looked at once, after.
 func phoneFrontIN(s string, sc *Scratch) (string, bool) {
 	if len(s) > 32 {
 		return "", false
 	}
-	var d [16]byte
+	var d [32]byte
 	nd := 0
-	plus := false
+	var block, bad, plusN uint8
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; phoneByte[c] {
-		case phoneDigit:
-			if nd == len(d) {
-				return "", false
-			}
-			d[nd] = c
-			nd++
-		case phoneSep:
-		case phonePlus:
-			if plus || nd > 0 {
-				return "", false
-			}
-			plus = true
-		default:
-			return "", false
-		}
+		c := s[i]
+		k := phoneByte[c]
+		d[nd&31] = c
+		bad |= k & (block | phoneOther) // a '+' after a digit or a '+', or another byte
+		block |= (k | k<<1) & phonePlus // after a digit or a '+', a '+' is bad
+		plusN |= k & phonePlus
+		nd += int(k & phoneDigit)
 	}
+	if bad != 0 || nd > 16 {
+		return "", false
+	}
+	plus := plusN != 0
 	var national []byte
 	switch {
 	case plus:
@@ -329,12 +329,13 @@ var nameClass, nameFold = func() (cl, fold [256]byte) {
 	return cl, fold
 }()
 
-// nameSimpleWords is nameTokens for the commonest names: ASCII letters and digits
-// in words one space apart, with a letter. It folds s into buf in one pass
-// without branches (a word's length cannot be guessed), notes the spaces in
-// a bit mask, and reads the words' ends from it. It reports false for any
-// other s (nameTokens reads those), or when s has more than maxFastTokens
-// words.
+// nameSimpleWords is nameTokens for the commonest names: ASCII letters and
+// digits in words separated by spaces, with a letter. It folds s into buf in
+// one pass without branches (a word's length cannot be guessed) and notes
+// the spaces in a bit mask; it reads the words' ends from the mask, moving
+// the words together where a run of spaces separated them. It reports false
+// for any other s (nameTokens reads those), or when s has more than
+// maxFastTokens words.
 func nameSimpleWords(s string, buf []byte, ends *[maxFastTokens]uint8) (j, n int, ok bool) {
 	if len(s) == 0 || len(s) > maxFrontName || len(buf) < len(s) {
 		return 0, 0, false
@@ -348,19 +349,35 @@ func nameSimpleWords(s string, buf []byte, ends *[maxFastTokens]uint8) (j, n int
 		spaces |= uint64(nameClass[c]>>2) << i // nameSpace is 1<<2
 	}
 	last := uint64(1) << (len(s) - 1)
-	if cl&(nameOther|nameLetter) != nameLetter || spaces&(spaces>>1|1|last) != 0 {
-		return 0, 0, false // not letters, digits and single inner spaces only
+	if cl&(nameOther|nameLetter) != nameLetter || spaces&(1|last) != 0 {
+		return 0, 0, false // not letters, digits and inner spaces only
 	}
-	n = bits.OnesCount64(spaces) + 1
+	first := spaces &^ (spaces << 1) // the first space of each run
+	final := spaces &^ (spaces >> 1) // the last
+	n = bits.OnesCount64(first) + 1
 	if n > maxFastTokens {
 		return 0, 0, false
 	}
-	for k := 0; spaces != 0; k++ {
-		ends[k] = uint8(bits.TrailingZeros64(spaces))
-		spaces &= spaces - 1
+	lo := 0
+	for k := range n - 1 {
+		hi := bits.TrailingZeros64(first)
+		first &= first - 1
+		if j != lo {
+			copy(buf[j:], buf[lo:hi])
+		}
+		j += hi - lo
+		ends[k] = uint8(j)
+		buf[j] = ' '
+		j++
+		lo = bits.TrailingZeros64(final) + 1
+		final &= final - 1
 	}
-	ends[n-1] = uint8(len(s))
-	return len(s), n, true
+	if j != lo {
+		copy(buf[j:], buf[lo:len(s)])
+	}
+	j += len(s) - lo
+	ends[n-1] = uint8(j)
+	return j, n, true
 }
 
 // nameTokens writes the folded tokens of s into buf, one space apart (never

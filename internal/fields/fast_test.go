@@ -324,3 +324,37 @@ func TestIsPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+// TestPhoneFrontIN: the branch-free phoneFrontIN gives phoneFastIN's answer
+// on random strings of their alphabet (and a letter), up to 40 bytes.
+func TestPhoneFrontIN(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	const alpha = "0123456789 +-.()x96"
+	answered := 0
+	for i := range 300_000 {
+		b := make([]byte, r.IntN(41))
+		for j := range b {
+			b[j] = alpha[r.IntN(len(alpha))]
+		}
+		if i%2 == 0 && len(b) >= 10 { // mostly digits: the shapes that answer
+			for j := range b {
+				if r.IntN(6) > 0 {
+					b[j] = byte('0' + r.IntN(10))
+				}
+			}
+		}
+		s := string(b)
+		got, ok := phoneFrontIN(s, nil)
+		want, wantOK := phoneFastIN(s, nil)
+		if got != want || ok != wantOK {
+			t.Fatalf("%q: phoneFrontIN %q, %v; phoneFastIN %q, %v", s, got, ok, want, wantOK)
+		}
+		if ok {
+			answered++
+		}
+	}
+	if answered < 1000 {
+		t.Errorf("only %d of the random strings were phone numbers; the test no longer exercises the fast path", answered)
+	}
+	t.Logf("%d answered", answered)
+}

@@ -6,6 +6,10 @@ import (
 	"testing"
 )
 
+// benchRowsN is how many rows benchRows returns: a power of 2, so that a
+// benchmark picks its row with a mask rather than a division.
+const benchRowsN = 1024
+
 // benchRows returns rows shaped like scripts/benchdata's: the registry's tidy
 // rows (name, bare 10-digit mobile, year, gender) and the dump's messy ones
 // (+91 / 0 / 91 prefixes, a dash, names in upper, lower or doubled-space
@@ -14,7 +18,7 @@ func benchRows(dump bool) [][4]string {
 	given := []string{"Aarav", "Aditi", "Harish", "Lakshmi", "Rupa", "Zoya", "Fatima", "Vikram", "Sita", "Kiran"}
 	sur := []string{"Agarwal", "Bhat", "Kapoor", "Kumari", "Pillai", "Yadav", "Sharma", "Das", "Iyer", "Singh"}
 	r := rand.New(rand.NewPCG(1, 2))
-	rows := make([][4]string, 1024)
+	rows := make([][4]string, benchRowsN)
 	for i := range rows {
 		phone := fmt.Sprint(6_000_000_000 + r.Uint64N(4_000_000_000))
 		name := given[r.IntN(len(given))] + " " + sur[r.IntN(len(sur))]
@@ -81,7 +85,7 @@ func BenchmarkNormalizeRow(b *testing.B) {
 			b.ReportAllocs()
 			defer reportCPU(b)()
 			for i := 0; b.Loop(); i++ {
-				r := &rows[i%len(rows)]
+				r := &rows[i&(benchRowsN-1)]
 				_, e1 := n.Normalize(Phone, r[0])
 				_, e2 := n.Normalize(Name, r[1])
 				_, e3 := n.Normalize(YOB, r[2])
@@ -95,7 +99,7 @@ func BenchmarkNormalizeRow(b *testing.B) {
 			defer reportCPU(b)()
 			var sc Scratch
 			for i := 0; b.Loop(); i++ {
-				r := &rows[i%len(rows)]
+				r := &rows[i&(benchRowsN-1)]
 				sc.Reset()
 				_, e1 := n.NormalizeInto(&sc, Phone, r[0])
 				_, e2 := n.NormalizeInto(&sc, Name, r[1])
@@ -120,7 +124,7 @@ func BenchmarkNormalizeField(b *testing.B) {
 				var sc Scratch
 				for i := 0; b.Loop(); i++ {
 					sc.Reset()
-					if _, err := n.NormalizeInto(&sc, f, rows[i%len(rows)][col]); err != nil {
+					if _, err := n.NormalizeInto(&sc, f, rows[i&(benchRowsN-1)][col]); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -138,5 +142,35 @@ func reportCPU(b *testing.B) func() {
 		if end := processCPU(); end > start && b.N > 0 {
 			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 		}
+	}
+}
+
+// BenchmarkNormalizeDOB is a date of birth in the common numeric shapes (and
+// one with a time, which the general path reads), and DOBYear of the same,
+// as build derives a year of birth from a dob column.
+func BenchmarkNormalizeDOB(b *testing.B) {
+	n := newIN(b).WithDateOrder(DMY)
+	dates := []string{"12/03/1990", "1990-03-12", "25-12-1985", "3/7/2001", "1990-03-12T00:00:00Z"}
+	for _, d := range dates {
+		b.Run("dob/"+d, func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			var sc Scratch
+			for b.Loop() {
+				sc.Reset()
+				if _, err := n.NormalizeInto(&sc, DOB, d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("year/"+d, func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := n.DOBYear(d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -445,13 +445,14 @@ func maybeHonorific(w []byte) bool {
 
 // yobFast answers a year of birth written as 4 ASCII digits, optionally
 // followed by '.' and one or more '0's, in range: normalizeYOB's result for
-// it. Such a value is no placeholder, short and ASCII, and neither is the
-// year it gives.
+// it. Such a value is no placeholder and ASCII, and neither is the year it
+// gives; one longer than maxValueLen (many '0's) is left to the general
+// path, which refuses it.
 func (n *Normalizer) yobFast(raw string) (string, bool) {
 	s := raw
 	if len(s) != 4 {
 		var ok bool
-		if s, ok = trimASCII(raw); !ok || len(s) < 4 {
+		if s, ok = trimASCII(raw); !ok || len(s) < 4 || len(s) > maxValueLen {
 			return "", false
 		}
 		if len(s) > 4 {
@@ -510,13 +511,22 @@ func genderFast(raw string) (string, bool) {
 	return g, ok
 }
 
-// dobFast answers a numeric date with no time, d/m/yyyy or yyyy/m/d with one
-// of "-/." twice, that reads one way in n's date order and exists in range:
-// normalizeDOB's result for it. Such a value is no placeholder, short and
-// ASCII; its output is neither.
+// dobFast answers a numeric date, d/m/yyyy or yyyy/m/d with one of "-/."
+// twice, optionally followed by a time that normalizeDOB's own cutTime
+// removes ("1990-03-12T00:00:00Z", "12/03/1990 00:00"), that reads one way
+// in n's date order and exists in range: normalizeDOB's result for it. Such
+// a value is no placeholder and ASCII, and its output is neither; a value
+// longer than maxValueLen (spaces before a zone can make one) is left to
+// the general path, which refuses it.
 func (n *Normalizer) dobFast(raw string, sc *Scratch) (string, bool) {
+	if len(raw) > maxValueLen {
+		return "", false
+	}
 	s, ok := trimASCII(raw)
 	if !ok {
+		return "", false
+	}
+	if s, ok = cutTime(s); !ok {
 		return "", false
 	}
 	y, m, d, _, ok := n.numericDate(s, false)
@@ -536,8 +546,14 @@ func (n *Normalizer) dobFast(raw string, sc *Scratch) (string, bool) {
 // them day-first, as numericDate does when told to): the 4 digits of the
 // year, as written, which are those of the normalized date.
 func (n *Normalizer) dobYearFast(raw string) (string, bool) {
+	if len(raw) > maxValueLen {
+		return "", false
+	}
 	s, ok := trimASCII(raw)
 	if !ok {
+		return "", false
+	}
+	if s, ok = cutTime(s); !ok {
 		return "", false
 	}
 	_, _, _, yearFirst, ok := n.numericDate(s, true)

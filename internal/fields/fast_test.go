@@ -55,6 +55,7 @@ var trickyValues = map[Field][]string{
 		"1990..0", "1879", "1880", "2026", "2027", "9999", "0990", "199", "19900", "１９９０",
 		"1990\u00a0", "\u00a01990", "\t1990", "1990\n", "1990e0", "NA", "-", "", "+1990", "-1990",
 		"1990 0", "199O", "1990\x00", "\xff1990", "1935", "2005", "१९९०", "1990.0 ", " 1990.00\t",
+		"1990." + strings.Repeat("0", 1019), "1990." + strings.Repeat("0", 1020), " 1990." + strings.Repeat("0", 1019) + " ",
 	},
 	DOB: {
 		"12/03/1990", "12-03-1990", "12.03.1990", "1990-03-12", "1990/3/12", "1990.3.2", "3/12/1990",
@@ -70,6 +71,10 @@ var trickyValues = map[Field][]string{
 		"12 03 1990", "12/03/1990.", "1990-3-12", "1990-03-1", "1-3-1990", "12/3/1990", "12/13/1990",
 		"13/12/1990", "12/12/1990", "1990/12/12", "12-03/1990", "1990-03/12", "२५/१२/१९९०",
 		"25/12/1990\x00", "\xff25/12/1990", "1990/02/29", "2000/02/29", "99/99/9999", "1/2/3",
+		"1990-03-12T00:00:00Z", "1990-03-12T00:00", "12/03/1990 00:00", "12/03/1990 23:59:59.123 +05:30",
+		"12/03/1990  10:30 PM", "12/03/1990 24:00", "12/03/1990 00:60", "12/03/1990T00:00", "12/03/1990:00",
+		"03/04/1990 00:00", "12/03/1990 00:00 IST", "12/03/1990 0:00", "12/03/1990 00:00:00.", "1990-03-12t00:00z",
+		"12/03/1990 00:00" + strings.Repeat(" ", 1100) + "Z", "12/03/1990" + strings.Repeat(" ", 1100) + "00:00",
 	},
 	Gender: {
 		"Male", "MALE", "male", "M", "m", "F", "f", "Female", "FEMALE", "m.", "M.", "(M)", "Non-Binary",
@@ -283,7 +288,16 @@ func FuzzFastPathMatchesReference(f *testing.F) {
 	var sc Scratch
 	f.Fuzz(func(t *testing.T, which, norm uint8, raw string) {
 		fd := Field(int(which) % int(numFields))
-		checkFast(t, ns[int(norm)%len(ns)], &sc, fd, raw)
+		n := ns[int(norm)%len(ns)]
+		checkFast(t, n, &sc, fd, raw)
+		// The same value stretched past maxValueLen by repeating its last
+		// byte: fuzzed inputs are rarely that long.
+		if len(raw) > 0 && len(raw) < maxValueLen {
+			c := raw[len(raw)-1:]
+			for _, at := range []int{len(raw) - 1, len(raw) / 2} {
+				checkFast(t, n, &sc, fd, raw[:at]+strings.Repeat(c, maxValueLen+1-len(raw))+raw[at:])
+			}
+		}
 		sc.Reset()
 	})
 }

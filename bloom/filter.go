@@ -128,8 +128,8 @@ func New(h Header) (*Filter, error) {
 		return nil, err
 	}
 	f := &Filter{Header: h, parts: make([]*bbloom.BloomFilter, h.Bloom.Partitions)}
-	for i := range f.parts {
-		f.parts[i] = bbloom.FromWithM(make([]uint64, h.Bloom.words()), uint(h.Bloom.M), uint(h.Bloom.K))
+	for i, words := range partitionWords(h.Bloom.Partitions, h.Bloom.words()) {
+		f.parts[i] = bbloom.FromWithM(words, uint(h.Bloom.M), uint(h.Bloom.K))
 	}
 	return f, nil
 }

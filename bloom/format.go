@@ -500,6 +500,12 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 	defer feed.close()
 	f := &Filter{Header: d.Header, parts: make([]*bbloom.BloomFilter, p.Partitions)}
 	nwords := p.words()
+	var region [][]uint64
+	if d.size >= 0 {
+		// The header's sizes were checked against the file's size, so all
+		// partitions are allocated at once, in one region (partitionWords).
+		region = partitionWords(p.Partitions, nwords)
+	}
 	for i := range f.parts {
 		head, err := feed.read(d.r, 24)
 		if err != nil {
@@ -509,11 +515,10 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 		if m != p.M || k != p.K || length != p.M {
 			return nil, formatErr("header", "partition %d has m=%d k=%d length=%d, header says m=%d k=%d", i, m, k, length, p.M, p.K)
 		}
-		// With the file size known, the header's sizes were checked against
-		// it; otherwise memory grows only as data actually arrives.
+		// Without the file's size, memory grows only as data arrives.
 		var words []uint64
-		if d.size >= 0 {
-			words = make([]uint64, nwords)
+		if region != nil {
+			words = region[i]
 		} else {
 			words = make([]uint64, 0, min(nwords, 1<<16))
 		}

@@ -3,6 +3,7 @@ package bloom
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -229,6 +230,62 @@ func BenchmarkAddRuns(b *testing.B) {
 				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "items/s")
 				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(n), "ns/item")
 			})
+		}
+	}
+}
+
+// BenchmarkAddScale inserts runs of items, each run into one partition (in
+// partition order, as the engine's buckets give them), into filters planned
+// for 40 M entries (144 MB, 275 partitions) and 400 M entries (1.35 GiB,
+// 2757 partitions), warmed (AddItems) and cold (setBits alone), with and
+// without huge pages. Run lengths are what the engine's buckets give a
+// partition: a few hundred to 8192.
+func BenchmarkAddScale(b *testing.B) {
+	for _, n := range []uint64{40e6, 400e6} {
+		for _, huge := range []bool{false, true} {
+			hugePages = huge
+			f, err := New(testHeader(b, n, 1e-6))
+			hugePages = hugePagesAvailable
+			if err != nil {
+				b.Fatal(err)
+			}
+			np := uint64(f.Partitions())
+			r := rand.New(rand.NewPCG(9, 9))
+			its := make([][ItemSize]byte, 1<<22)
+			for i := range its {
+				binary.LittleEndian.PutUint64(its[i][:], r.Uint64())
+				binary.LittleEndian.PutUint64(its[i][8:], r.Uint64())
+			}
+			for i := range its { // fault the pages in
+				f.Add(its[i][:])
+			}
+			for _, run := range []int{256, 1024, 4096} {
+				for _, mode := range []string{"warm", "cold"} {
+					b.Run(fmt.Sprintf("entries=%dM/huge=%v/run=%d/%s", n/1e6, huge, run, mode), func(b *testing.B) {
+						isNew := make([]bool, run)
+						p, i := uint64(0), 0
+						for b.Loop() {
+							items := its[i : i+run]
+							lo, _ := bits.Div64(p, 0, np)
+							for j := range items { // make them belong to p
+								binary.BigEndian.PutUint64(items[j][:], lo+binary.LittleEndian.Uint64(items[j][8:])%(^uint64(0)/np))
+							}
+							words, d, k := f.partition(int(p))
+							switch mode {
+							case "warm":
+								f.AddItems(int(p), items, isNew)
+							case "cold":
+								for j := range items {
+									setBits(words, d, k, &items[j])
+								}
+							}
+							p = (p + 1) % np
+							i = (i + run) % (len(its) - run)
+						}
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*run), "ns/item")
+					})
+				}
+			}
 		}
 	}
 }

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package bloom
+
+const hugePagesAvailable = false
+
+func adviseHuge([]uint64) {}

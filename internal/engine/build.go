@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -143,12 +142,12 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	nw := opts.workers()
 	sinks := make([]entrySink, nw)
-	var direct []*sink
+	var direct []*stage
 	var stores []*digestStore
 	if f != nil {
-		mu := make([]sync.Mutex, f.Partitions())
+		ins := newInserts(f)
 		for w := range sinks {
-			s := &sink{f: f, mu: mu, b: newBuckets(f, nw), newEntries: make([]uint64, len(ixs))}
+			s := ins.stage(len(ixs))
 			sinks[w], direct = s, append(direct, s)
 		}
 	} else {
@@ -436,56 +435,13 @@ func (b *buildHandler) done() error {
 	return b.sink.finish()
 }
 
-// entrySink takes one worker's digests: straight into the filter (sink), or
+// entrySink takes one worker's digests: straight into the filter (stage), or
 // into a digestStore until the filter can be sized.
 type entrySink interface {
 	add(d *[bloom.ItemSize]byte, ix uint8)
 	// finish is called after the worker's last digest; it returns the
 	// first error.
 	finish() error
-}
-
-// sink is one worker's way into a filter already sized: its digests are
-// grouped by partition (buckets) and inserted a partition at a time under
-// that partition's lock, so that the bits an insert sets are in the cache
-// and workers inserting into different partitions never wait for each other.
-type sink struct {
-	f          *bloom.Filter
-	mu         []sync.Mutex // one per partition, shared by the workers
-	b          *buckets
-	isNew      []bool
-	newEntries []uint64
-	err        error
-}
-
-func (s *sink) add(d *[bloom.ItemSize]byte, ix uint8) {
-	s.b.add(d, uint32(ix))
-	if s.b.full {
-		s.err = s.finish()
-	}
-}
-
-// finish empties the buckets into the filter. After an error it does
-// nothing and returns that error.
-func (s *sink) finish() error {
-	if s.err != nil {
-		return s.err
-	}
-	s.b.each(func(p int, d [][bloom.ItemSize]byte, tag []uint32) {
-		if cap(s.isNew) < len(d) {
-			s.isNew = make([]bool, s.b.per)
-		}
-		isNew := s.isNew[:len(d)]
-		s.mu[p].Lock()
-		s.f.AddItems(p, d, isNew)
-		s.mu[p].Unlock()
-		for i, n := range isNew {
-			if n {
-				s.newEntries[tag[i]]++
-			}
-		}
-	})
-	return nil
 }
 
 // dropEmptyIndexes removes from h the indexes without entries (an entry's

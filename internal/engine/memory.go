@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime/debug"
 	"sync"
+	"unsafe"
 )
 
 // heapAllowance is what the heap may hold besides the filters while a
@@ -64,4 +65,32 @@ func (m *memoryLimiter) apply() {
 		return
 	}
 	debug.SetMemoryLimit(int64(want))
+}
+
+// hugePageSize is the size of a transparent huge page on Linux x86-64 and
+// arm64 with 4 KiB base pages.
+const hugePageSize = 2 << 20
+
+// hugeSlice returns a zeroed slice of n elements for data that is written
+// at random places, such as the buckets that group digests by partition.
+// From a few huge pages on, it is aligned to hugePageSize and advised to be
+// backed by transparent huge pages (where the system has them: adviseHuge):
+// scattered writes then rarely miss the TLB, which on a virtual machine
+// costs a two-level page walk each. It is ordinary Go memory, freed by the
+// collector.
+func hugeSlice[T any](n int) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if size == 0 || n*size < hugePageSize || !hugePagesAvailable {
+		return make([]T, n)
+	}
+	extra := (hugePageSize + size - 1) / size
+	buf := make([]T, n+extra)
+	off := 0
+	if r := int(uintptr(unsafe.Pointer(&buf[0])) % hugePageSize); r != 0 {
+		off = (hugePageSize - r + size - 1) / size
+	}
+	s := buf[off : off+n : off+n]
+	adviseHuge(unsafe.Pointer(&s[0]), uintptr(n*size))
+	return s
 }

@@ -30,6 +30,11 @@
 // (Normalize returns "" and no error), and a value longer than 1024 bytes or not valid UTF-8 is
 // invalid.
 //
+// Each field's common shapes (an Indian mobile number, a name in printable ASCII, a 4-digit year,
+// a numeric date, an ASCII gender) are answered by a fast path on the raw value (fast.go), which
+// declines everything it cannot answer exactly as the general path does; tests and a fuzz target
+// compare the two.
+//
 // Errors never contain the value they are about, nor any part of it: an *Invalid carries a field
 // and a reason only ("12 digits expected, got 10"). Values are personal data and errors end up in
 // logs and terminals.

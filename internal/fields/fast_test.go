@@ -339,8 +339,9 @@ func TestIsPlaceholder(t *testing.T) {
 	}
 }
 
-// TestPhoneFrontIN: the branch-free phoneFrontIN gives phoneFastIN's answer
-// on random strings of their alphabet (and a letter), up to 40 bytes.
+// TestPhoneFrontIN: the branch-free phoneFrontIN, and phoneFastRaw with its
+// shortcuts, give phoneFastIN's answer on random strings of their alphabet
+// (and a letter), up to 40 bytes, bare and behind "+91".
 func TestPhoneFrontIN(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
 	const alpha = "0123456789 +-.()x96"
@@ -362,6 +363,13 @@ func TestPhoneFrontIN(t *testing.T) {
 		want, wantOK := phoneFastIN(s, nil)
 		if got != want || ok != wantOK {
 			t.Fatalf("%q: phoneFrontIN %q, %v; phoneFastIN %q, %v", s, got, ok, want, wantOK)
+		}
+		for _, raw := range []string{s, "+91" + s, "+91 " + s, " " + s + ".0"} {
+			got, ok := phoneFastRaw(raw, nil)
+			want, wantOK := phoneFastIN(floatDigits(strings.TrimSpace(raw)), nil)
+			if got != want || ok != wantOK {
+				t.Fatalf("%q: phoneFastRaw %q, %v; phoneFastIN %q, %v", raw, got, ok, want, wantOK)
+			}
 		}
 		if ok {
 			answered++

@@ -23,9 +23,18 @@ import (
 // distinct-row sketch (a HyperLogLog: registers merge by maximum, in any order) are the serial
 // ones, bit for bit (TestParallelCountMatchesSerial).
 
-// parallelChunk is the size of the chunks a file is cut into for counting; a variable so that
-// tests can cut small inputs into many chunks.
+// parallelChunk is the largest chunk a file is cut into for counting; a variable so that tests
+// can cut small inputs into many chunks.
 var parallelChunk int64 = 32 << 20
+
+// chunksPerWorker is how many chunks each counting goroutine gets at least, file size
+// allowing (minChunk): the goroutines take chunks in turn, and with a few large ones the last
+// was counted alone while the other cores waited (a 97 MB file made 3 chunks of 32 MiB for 2
+// goroutines).
+const chunksPerWorker = 16
+
+// minChunk is the smallest chunk made to share a file among more goroutines.
+const minChunk = 1 << 20
 
 // maxChunks bounds the chunks a file is cut into (larger files get larger chunks); a variable
 // so that tests can cut a small input into thousands.
@@ -57,8 +66,11 @@ func (d *delimitedReader) countParallel(path string, start int64, workers int, d
 		return 0, err
 	}
 	size := fi.Size()
-	// At most maxChunks chunks, whose sketches (4 KiB each) wait to be merged.
-	chunk := max(parallelChunk, (size-start)/maxChunks+1)
+	// Chunks of at most parallelChunk bytes, chunksPerWorker for each goroutine when they are
+	// not made smaller than minChunk for it, and at most maxChunks, whose sketches (4 KiB each)
+	// wait to be merged.
+	chunk := min(parallelChunk, max((size-start)/int64(workers*chunksPerWorker)+1, minChunk))
+	chunk = max(chunk, (size-start)/maxChunks+1)
 	starts := []int64{start}
 	for off := start + chunk; off < size; off += chunk {
 		s, err := lineStart(f, off, size)

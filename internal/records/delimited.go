@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // delimitedReader reads delimited text with a header row (RFC 4180 quoting).
@@ -24,8 +23,13 @@ type delimitedReader struct {
 
 	lines lineBreaks // evidence of values with unescaped line breaks
 
-	class [256]uint8 // classOf each byte: the delimiter, a quote, NUL, a non-ASCII byte
-	cuts  []int      // delimiter positions of the record being split (at most want)
+	// block holds the text of the lines after blockAt (an offset in the input), converted from
+	// the scanner's buffer at once: the unquoted records read on the fast path are cut from it,
+	// one allocation for many records instead of one each.
+	block   string
+	blockAt int64
+	class   [256]uint8 // classOf each byte: the delimiter, a quote, NUL, a non-ASCII byte
+	cuts    []int      // delimiter positions of the record being split (at most want)
 
 	// sketch, when set (Options.CountRows), takes the bytes of each record Next returns, as
 	// count hashes them; raw.ok is false for a record count hashes by its position (a line too
@@ -340,14 +344,21 @@ func (d *delimitedReader) cutPlain(text string) []string {
 	return vals
 }
 
-// text returns the next n bytes of the input, at the scanner's read position in its buffer,
-// as a string over those bytes: no copy. The buffer is pinned, so that the scanner reads on into
-// a new one rather than over them (window.fill); a string kept keeps its buffer (128 KiB) alive.
-// Copying the text into strings, in blocks of 8 KiB, was 3 % of a check's CPU time.
+// blockBytes is the most text converted into a block at once (delimitedReader.block): large
+// enough that allocations are rare, small enough that a value kept alone keeps little memory.
+const blockBytes = 8 << 10
+
+// text returns the next n bytes of the input, at the scanner's read position in its buffer, as
+// a string cut from the current block, converting a new block when they are not all in it.
 func (d *delimitedReader) text(n int) string {
 	s := d.s
-	s.pinned = true
-	return unsafe.String(&s.buf[s.r], n)
+	at := s.read.Load() - int64(s.w-s.r)
+	off := at - d.blockAt
+	if off < 0 || off+int64(n) > int64(len(d.block)) {
+		m := max(min(s.w-s.r, blockBytes), n)
+		d.block, d.blockAt, off = string(s.buf[s.r:s.r+m]), at, 0
+	}
+	return d.block[off : off+int64(n)]
 }
 
 // validate checks the bytes of a record: no NUL, valid UTF-8. Delimiters and quotes are ASCII

@@ -28,10 +28,6 @@ type window struct {
 	eof  bool
 	max  int
 	read atomic.Int64 // bytes taken from src
-	// pinned is set when strings were made over buf[:r] without copying
-	// (delimitedReader.text): fill then never writes over those bytes again,
-	// but reads on into a new buffer.
-	pinned bool
 }
 
 func newWindow(src io.Reader, max int) window {
@@ -41,13 +37,7 @@ func newWindow(src io.Reader, max int) window {
 // fill reads more input, keeping buf[r:w]; it grows the buffer up to max+2
 // bytes. At end of input it sets eof.
 func (b *window) fill() error {
-	if b.pinned {
-		// Strings hold bytes before r: read on after w, and once the buffer
-		// is full move the unread bytes to a new one instead of over the old.
-		if b.w == len(b.buf) {
-			b.renew()
-		}
-	} else if b.r == b.w {
+	if b.r == b.w {
 		b.r, b.w = 0, 0
 	} else if b.w == len(b.buf) {
 		if b.r > 0 {
@@ -76,26 +66,6 @@ func (b *window) fill() error {
 		}
 	}
 	return io.ErrNoProgress
-}
-
-// renewBufSize is the size of the buffers a pinned window reads on into:
-// twice the bufio.Reader's under it (the sources' sniffLen), so that most
-// reads go straight into the buffer instead of through bufio's.
-const renewBufSize = 2 * sniffLen
-
-// renew moves the unread bytes of a pinned buffer to a new one: of
-// renewBufSize, or, when they fill half of it (a long record), twice the
-// current size, up to max+2.
-func (b *window) renew() {
-	size := min(renewBufSize, b.max+2)
-	if b.w-b.r >= size/2 {
-		size = max(size, min(2*len(b.buf), b.max+2))
-	}
-	nb := make([]byte, size)
-	b.w = copy(nb, b.buf[b.r:b.w])
-	b.r = 0
-	b.buf = nb
-	b.pinned = false
 }
 
 // next returns the next line without its LF or CRLF terminator and its number. A line longer

@@ -66,9 +66,8 @@ var ErrNotCountable = errors.New("input can be read only once, so it cannot be c
 // Record is one input row. Values are positional, matching Reader.Columns(). The slice may be
 // reused by the next call to Next: callers copy what they keep. The strings themselves are never
 // modified; keeping one keeps the memory of its whole row alive, and for delimited text that of
-// the rows read with it (up to 128 KiB: the reader cuts short rows' values out of its read buffer
-// without copying them, and reads on into a new buffer), so a value kept long (a match's id, a
-// group's key) is best copied with strings.Clone.
+// the rows read with it (up to 8 KiB: the reader converts many short rows at once), so a value
+// kept long (a match's id, a group's key) is best copied with strings.Clone.
 type Record struct {
 	Line   int64 // 1-based line number in the source where the record starts (physical line)
 	Values []string

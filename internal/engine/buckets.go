@@ -6,12 +6,14 @@ import (
 	"github.com/leakcheck/leakcheck/bloom"
 )
 
-// buckets holds one worker's pending digests grouped by filter partition
-// (a radix scatter on the partition number), so that inserts and tests run
-// partition by partition: bloom.Filter.AddItems and TestItems then find a
-// partition in the core's cache instead of paying a main-memory access for
-// most of the k bits of every item. Each digest carries a tag for the
-// caller: the index number (build), or a row slot and index number (check).
+// buckets holds one check worker's pending digests grouped by filter
+// partition (a radix scatter on the partition number), so that tests run
+// partition by partition: bloom.Filter.TestItems then finds a partition in
+// the core's cache instead of paying a main-memory access for most of the k
+// bits of every item. Each digest carries a tag for the caller: a row slot
+// and index number. They are emptied all at once, so that a row's digests
+// are tested together (build, which has no rows, shares its buckets between
+// the workers and inserts each when full: see inserts).
 type buckets struct {
 	f    *bloom.Filter
 	per  int // capacity of one bucket
@@ -21,27 +23,33 @@ type buckets struct {
 	full bool    // some bucket is full: flush before adding more
 }
 
-// bucketBudget is the number of pending digests (20 bytes each) all
-// workers together hold at most, 2 Mi ≈ 40 MiB, and a worker at most half
-// of it. With the 512 KiB partitions of bloom.Plan, a 144 MB filter (10 M
-// records × 4 indexes at 1e-6) has 275 partitions, so with 2 workers each
-// flush brings ~3800 digests to each partition.
+// bucketBudget is the number of pending digests (20 bytes each) all check
+// workers together hold when their buckets are emptied, 2 Mi ≈ 40 MiB, and
+// a worker at most half of it; the buckets' capacity is half as much again
+// (bucketCap). With the 512 KiB partitions of bloom.Plan, a 144 MB filter
+// (10 M records × 4 indexes at 1e-6) has 275 partitions, so with 2 workers
+// each flush brings ~3800 digests to each partition.
 const bucketBudget = 2 << 20
 
 // bucketCap is the capacity of each of np buckets of one of nw workers: the
-// budget shared out, but at most 8192 digests per partition, and at least
-// 128 (room for two check rows of maxRowProbes). Below a few hundred digests
+// budget shared out with half as much again as slack, but at most 8192
+// digests per partition, and at least 128 (room for two check rows of
+// maxRowProbes). The slack is there because the buckets are emptied when the
+// first of them is nearly full, and digests fall into them at random: with
+// 2757 partitions (a 1.35 GiB filter) and no slack, the fullest bucket
+// reaches its capacity when the mean is at ~70 % of it, so each partition
+// was warmed for ~260 tests; with it, ~380 (the pending-rows limit, 1 Mi
+// digests a worker on 4 indexes, comes first). Below a few hundred digests
 // per partition a flush no longer pays for bringing the partition into the
-// cache (bloom.AddItems then probes it at random, as an unsorted insert
-// would); with 2 workers that happens for filters over ~2 GiB. Over 4 GiB
-// the floor of 128 makes the buckets grow with the filter: 0.5 % of its
-// size per worker.
+// cache (bloom.TestItems then probes it at random); with 2 workers that
+// happens for filters over ~2 GiB. Over 4 GiB the floor of 128 makes the
+// buckets grow with the filter: 0.5 % of its size per worker.
 func bucketCap(np, nw int) int {
 	if np == 1 {
 		return 4096 // one partition: nothing to sort, only batching
 	}
 	perWorker := min(bucketBudget/max(nw, 1), bucketBudget/2)
-	return min(max(perWorker/np, 2*maxRowProbes), 8192)
+	return min(max(perWorker/np*3/2, 2*maxRowProbes), 8192)
 }
 
 func newBuckets(f *bloom.Filter, workers int) *buckets {

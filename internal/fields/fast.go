@@ -544,6 +544,21 @@ func genderFast(raw string) (string, bool) {
 	return g, ok
 }
 
+// dateFront is what the date fast paths read of a raw value: the value
+// trimmed of ASCII space and of a time that cutTime removes. It reports
+// false for a value the general path must answer: longer than maxValueLen,
+// with a non-ASCII end, or with a time cutTime does not take.
+func dateFront(raw string) (string, bool) {
+	if len(raw) > maxValueLen {
+		return "", false
+	}
+	s, ok := trimASCII(raw)
+	if !ok {
+		return "", false
+	}
+	return cutTime(s)
+}
+
 // dobFast answers a numeric date, d/m/yyyy or yyyy/m/d with one of "-/."
 // twice, optionally followed by a time that normalizeDOB's own cutTime
 // removes ("1990-03-12T00:00:00Z", "12/03/1990 00:00"), that reads one way
@@ -552,14 +567,8 @@ func genderFast(raw string) (string, bool) {
 // longer than maxValueLen (spaces before a zone can make one) is left to
 // the general path, which refuses it.
 func (n *Normalizer) dobFast(raw string, sc *Scratch) (string, bool) {
-	if len(raw) > maxValueLen {
-		return "", false
-	}
-	s, ok := trimASCII(raw)
+	s, ok := dateFront(raw)
 	if !ok {
-		return "", false
-	}
-	if s, ok = cutTime(s); !ok {
 		return "", false
 	}
 	y, m, d, _, ok := n.numericDate(s, false)
@@ -579,14 +588,8 @@ func (n *Normalizer) dobFast(raw string, sc *Scratch) (string, bool) {
 // them day-first, as numericDate does when told to): the 4 digits of the
 // year, as written, which are those of the normalized date.
 func (n *Normalizer) dobYearFast(raw string) (string, bool) {
-	if len(raw) > maxValueLen {
-		return "", false
-	}
-	s, ok := trimASCII(raw)
+	s, ok := dateFront(raw)
 	if !ok {
-		return "", false
-	}
-	if s, ok = cutTime(s); !ok {
 		return "", false
 	}
 	_, _, _, yearFirst, ok := n.numericDate(s, true)

@@ -28,6 +28,9 @@ type CheckOptions struct {
 	// Identifiers gives each identifier's PRF output for a filter in the
 	// OPRF key mode (the evaluated request; see Blind); nil otherwise.
 	Identifiers IdentifierKeys
+	// TempDir holds the temporary files of digests (never plaintext) of a
+	// check against a large filter (checkspill.go). "" = os.TempDir().
+	TempDir string
 }
 
 // Observer receives the outcome of each checked registry record. An
@@ -227,10 +230,13 @@ func CheckMany(ctx context.Context, inputs []*Input, common Options, filters []C
 	for _, p := range live {
 		p.hs = make([]*checkHandler, nw)
 	}
+	// A handler whose temporary file fails stops the whole pass.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	accs, err := runLanes(ctx, inputs, common, len(live), func(w int) []handler {
 		hs := make([]handler, len(live))
 		for l, p := range live {
-			p.hs[w] = p.newHandler(inputs, w, nw)
+			p.hs[w] = p.newHandler(ctx, stop, inputs, w, nw)
 			hs[l] = p.hs[w]
 		}
 		return hs
@@ -354,9 +360,11 @@ func (p *checkPlan) checkInputs(inputs []*Input) error {
 }
 
 // newHandler makes worker w's handler (of nw).
-func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
+func (p *checkPlan) newHandler(ctx context.Context, stop context.CancelCauseFunc, inputs []*Input, w, nw int) *checkHandler {
 	opts, f, n := p.opts, p.opts.Filter, len(p.formable)
 	h := &checkHandler{
+		ctx:      ctx,
+		stop:     stop,
 		x:        extractors(inputs, opts.Normalizer, p.need, opts.WantMatches),
 		e:        newEntryHasher(opts.Keys, p.formable, opts.Identifiers),
 		f:        f,
@@ -370,7 +378,6 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 		pairIdx:  p.pairs,
 		evid:     p.evid,
 		want:     opts.WantMatches,
-		b:        newBuckets(f, nw),
 		cfield:   p.coinc,
 		ccount:   ownLines[int64](len(p.coinc)),
 		ctable:   make([][]uint32, len(p.coinc)),
@@ -392,6 +399,11 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 	if opts.Observe != nil {
 		h.obs = opts.Observe(w)
 	}
+	if p.useCheckSpill(nw) {
+		h.sp = newCheckSpill(opts.TempDir, nw)
+	} else {
+		h.b = newBuckets(f, nw)
+	}
 	h.sizePending(n)
 	for i := range inputs {
 		h.srcNames = append(h.srcNames, inputs[i].Display())
@@ -403,6 +415,13 @@ func (p *checkPlan) newHandler(inputs []*Input, w, nw int) *checkHandler {
 // find waiting (each row adds at least one digest to the buckets), so that
 // they never grow by copying: growing them cost 3 % of a check of 10 M rows.
 func (c *checkHandler) sizePending(n int) {
+	if c.sp != nil {
+		// The epoch spill mode: formed in c.sp, hits8 and combos.
+		c.narrow = true
+		c.hits8 = make([]uint8, cap(c.sp.formed))
+		c.combos = make([]int64, 1<<16)
+		return
+	}
 	rows := min(maxPendingRows, len(c.b.n)*c.b.per)
 	c.pend.formed = make([]uint64, 0, rows)
 	if c.obs != nil || c.want {
@@ -508,6 +527,9 @@ func indexNames(ixs []index.Index) string {
 }
 
 type checkHandler struct {
+	ctx      context.Context
+	stop     context.CancelCauseFunc // stops the pass (fail)
+	err      error                   // the epoch spill mode's first error
 	x        []*extractor
 	e        *entryHasher
 	f        *bloom.Filter
@@ -533,7 +555,8 @@ type checkHandler struct {
 	matches  []Match
 	srcNames []string
 	r        row
-	b        *buckets    // digests waiting to be tested (probe.go)
+	b        *buckets    // digests waiting to be tested (probe.go), or
+	sp       *checkSpill // in the epoch spill mode, their store (checkspill.go)
 	pend     pendingRows // the rows they belong to
 	narrow   bool        // at most 8 indexes: hits8, else hits64
 	hits8    []uint8     // bit i of hits[k]: pending row k matched index i
@@ -551,6 +574,9 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 	acc.valid(&c.r)
 	var formed uint64 // bit i: index i formed
 	slot := c.pend.len()
+	if c.sp != nil {
+		slot = len(c.sp.formed)
+	}
 	for i := range c.e.ixs {
 		if c.r.many&c.e.masks[i] == 0 { // one value per field: at most one entry
 			if !c.e.digest(&c.r, i) {
@@ -562,6 +588,13 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 		}
 		formed |= 1 << i
 		c.checked[i]++
+	}
+	if formed != 0 && c.sp != nil {
+		c.sp.formed = append(c.sp.formed, uint8(formed))
+		if len(c.sp.formed) == cap(c.sp.formed) {
+			c.flushEpoch()
+		}
+		return true
 	}
 	if formed != 0 {
 		if ro, ok := c.obs.(RowObserver); ok {
@@ -583,7 +616,20 @@ func (c *checkHandler) row(src int, line int64, rec []string, acc *Accounting) b
 }
 
 func (c *checkHandler) done() error {
-	c.flushProbes()
+	if c.sp != nil {
+		if c.err == nil && c.ctx.Err() == nil {
+			c.flushEpoch()
+		}
+		c.sp.store.close()
+		if c.err != nil {
+			return c.err
+		}
+		if c.ctx.Err() != nil {
+			return context.Cause(c.ctx)
+		}
+	} else {
+		c.flushProbes()
+	}
 	c.countCombos()
 	if c.obs != nil {
 		c.obs.Done()

@@ -38,6 +38,10 @@ const maxRowProbes = 64
 
 // probe queues the digest of index i of the row that will be pending slot.
 func (c *checkHandler) probe(slot int, i int, d *[bloom.ItemSize]byte) {
+	if c.sp != nil {
+		c.sp.store.addTag(d, uint32(slot)<<6|uint32(i))
+		return
+	}
 	c.b.add(d, uint32(slot)<<6|uint32(i))
 }
 

@@ -27,9 +27,13 @@ import (
 // adjacent partitions: insertAll inserts range by range, and each partition
 // receives all of its digests in one run, while it is in the cache.
 
-// spillRecord is the size of one stored digest: 16 bytes and the index
-// number.
-const spillRecord = bloom.ItemSize + 1
+// spillRecord is the size of one digest build stores: 16 bytes and the
+// index number. Check's epoch spill (checkspill.go) stores a 4-byte tag
+// instead: tagRecord.
+const (
+	spillRecord = bloom.ItemSize + 1
+	tagRecord   = bloom.ItemSize + 4
+)
 
 const (
 	spillRangeBits = 8
@@ -55,11 +59,14 @@ type chunkRef struct {
 	n   int32 // digests
 }
 
-// digestStore is one worker's digests, grouped by range.
+// digestStore is one worker's digests, grouped by range. Each record is a
+// digest and its tag: build's index number (1 byte, spillRecord), check's
+// row slot and index number (4 bytes, little-endian, tagRecord).
 type digestStore struct {
 	dir    string // for the temporary file; "" = os.TempDir()
 	budget int    // bytes of chunks kept in memory
-	stage  [spillRanges][spillStage * spillRecord]byte
+	rec    int    // bytes per record: spillRecord or tagRecord
+	stage  [spillRanges][spillStage * tagRecord]byte
 	staged [spillRanges]uint8
 	fill   [spillRanges][]byte // the chunk being filled, capacity spillChunk digests
 	chunks [spillRanges][]chunkRef
@@ -71,7 +78,7 @@ type digestStore struct {
 }
 
 func newDigestStore(dir string, workers int) *digestStore {
-	return &digestStore{dir: dir, budget: spillMemBudget / max(workers, 1)}
+	return &digestStore{dir: dir, budget: spillMemBudget / max(workers, 1), rec: spillRecord}
 }
 
 // rangeOf is the range of a digest: its top spillRangeBits bits.
@@ -79,8 +86,8 @@ func rangeOf(d *[bloom.ItemSize]byte) int {
 	return int(binary.BigEndian.Uint16(d[:2]) >> (16 - spillRangeBits))
 }
 
-// add stores one digest of index ix. After an error, it does nothing: see
-// finish.
+// add stores one digest of index ix (a store of spillRecord). After an
+// error, it does nothing: see finish.
 func (s *digestStore) add(d *[bloom.ItemSize]byte, ix uint8) {
 	r := rangeOf(d)
 	i := int(s.staged[r]) * spillRecord
@@ -93,16 +100,29 @@ func (s *digestStore) add(d *[bloom.ItemSize]byte, ix uint8) {
 	}
 }
 
+// addTag stores one digest with a 4-byte tag (a store of tagRecord).
+func (s *digestStore) addTag(d *[bloom.ItemSize]byte, tag uint32) {
+	r := rangeOf(d)
+	i := int(s.staged[r]) * tagRecord
+	st := &s.stage[r]
+	*(*[bloom.ItemSize]byte)(st[i : i+bloom.ItemSize]) = *d
+	binary.LittleEndian.PutUint32(st[i+bloom.ItemSize:i+tagRecord], tag)
+	s.n++
+	if s.staged[r]++; s.staged[r] == spillStage {
+		s.unstage(r)
+	}
+}
+
 // unstage moves range r's staged digests to its chunk, storing the chunk
 // when it is full.
 func (s *digestStore) unstage(r int) {
-	n := int(s.staged[r]) * spillRecord
+	n := int(s.staged[r]) * s.rec
 	s.staged[r] = 0
 	if s.fill[r] == nil {
 		s.fill[r] = s.newChunk()
 	}
 	s.fill[r] = append(s.fill[r], s.stage[r][:n]...)
-	if len(s.fill[r]) < spillChunk*spillRecord {
+	if len(s.fill[r]) < spillChunk*s.rec {
 		return
 	}
 	b := s.fill[r]
@@ -124,14 +144,14 @@ func (s *digestStore) newChunk() []byte {
 		s.free = s.free[:n-1]
 		return b
 	}
-	return make([]byte, 0, spillChunk*spillRecord)
+	return make([]byte, 0, spillChunk*s.rec)
 }
 
 // spill writes the chunks held in memory to the temporary file; their
 // buffers are used again.
 func (s *digestStore) spill() error {
 	if s.file == nil {
-		f, err := newSpillFile(s.dir)
+		f, err := newSpillFile(s.dir, s.rec)
 		if err != nil {
 			return err
 		}
@@ -147,7 +167,7 @@ func (s *digestStore) spill() error {
 				return err
 			}
 			s.chunks[r][i] = chunkRef{off: off, n: c.n}
-			if cap(c.mem) == spillChunk*spillRecord {
+			if cap(c.mem) == spillChunk*s.rec {
 				s.free = append(s.free, c.mem[:0])
 			}
 		}
@@ -169,7 +189,7 @@ func (s *digestStore) finish() error {
 	}
 	for r, b := range s.fill {
 		if len(b) > 0 {
-			s.chunks[r] = append(s.chunks[r], chunkRef{mem: b, n: int32(len(b) / spillRecord)})
+			s.chunks[r] = append(s.chunks[r], chunkRef{mem: b, n: int32(len(b) / s.rec)})
 			s.held += len(b)
 			s.fill[r] = nil
 		}
@@ -179,6 +199,23 @@ func (s *digestStore) finish() error {
 		return s.spill()
 	}
 	return nil
+}
+
+// reset empties the store for new digests: the temporary file, if any, is
+// closed (the next spill makes a new one, with a new key, so that no
+// keystream is used twice), and the chunks held in memory are kept for
+// reuse.
+func (s *digestStore) reset() {
+	s.close()
+	for r := range s.chunks {
+		for _, c := range s.chunks[r] {
+			if c.mem != nil && cap(c.mem) == spillChunk*s.rec {
+				s.free = append(s.free, c.mem[:0])
+			}
+		}
+		s.chunks[r] = s.chunks[r][:0]
+	}
+	s.held, s.n, s.err = 0, 0, nil
 }
 
 // spilled reports whether any digest went to a temporary file.
@@ -201,7 +238,7 @@ func (s *digestStore) read(r int, parts [][]byte, buf []byte) ([][]byte, []byte,
 			continue
 		}
 		n := len(buf)
-		buf = append(buf, make([]byte, int(c.n)*spillRecord)...)
+		buf = append(buf, make([]byte, int(c.n)*s.rec)...)
 		if err := s.file.readAt(buf[n:], c.off); err != nil {
 			return nil, nil, err
 		}
@@ -231,21 +268,22 @@ type spillFile struct {
 	iv    [aes.BlockSize]byte
 	end   int64
 	buf   []byte // encrypted bytes being written
+	rec   int    // bytes per record, for the error messages
 }
 
 // spillPattern names the file in the directory for the moment it has a name
 // (only where O_TMPFILE is missing).
 const spillPattern = ".leakcheck-spill-*"
 
-func newSpillFile(dir string) (*spillFile, error) {
+func newSpillFile(dir string, rec int) (*spillFile, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
 	f, name, err := createUnnamed(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w (set TMPDIR to a directory with room for about 17 bytes per index entry)", err)
+		return nil, fmt.Errorf("%w (set TMPDIR to a directory with room for about %d bytes per index entry)", err, rec)
 	}
-	s := &spillFile{f: f, name: name}
+	s := &spillFile{f: f, name: name, rec: rec}
 	rand.Read(s.key[:])
 	rand.Read(s.iv[:])
 	if s.block, err = aes.NewCipher(s.key[:]); err != nil {
@@ -282,7 +320,7 @@ func (s *spillFile) write(b []byte) (int64, error) {
 	enc := s.buf[:len(b)]
 	s.stream(off).XORKeyStream(enc, b)
 	if _, err := s.f.WriteAt(enc, off); err != nil {
-		return 0, fmt.Errorf("writing temporary file of digests (set TMPDIR to a directory with room for about 17 bytes per index entry): %w", err)
+		return 0, fmt.Errorf("writing temporary file of digests (set TMPDIR to a directory with room for about %d bytes per index entry): %w", s.rec, err)
 	}
 	s.end += int64(len(b))
 	return off, nil

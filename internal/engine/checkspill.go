@@ -81,10 +81,9 @@ type checkSpill struct {
 	// them, and the range's digests sorted by partition.
 	parts [][]byte
 	buf   []byte
-	part  []uint32 // each digest's partition, less the range's first
+	at    []uint32 // each stored digest's partition, then its sorted place
 	items [][bloom.ItemSize]byte
-	tags  []uint32
-	hit   []bool
+	hit   []bool // per sorted place
 	end   []int
 }
 
@@ -133,7 +132,7 @@ func (c *checkHandler) testEpoch() error {
 	if err := s.finish(); err != nil {
 		return err
 	}
-	if testHookSpilled != nil && s.file != nil {
+	if testHookSpilled != nil && s.file != nil && s.file.end > 0 {
 		testHookSpilled(s.file.f)
 	}
 	for r := range spillRanges {
@@ -150,7 +149,10 @@ func (c *checkHandler) testEpoch() error {
 // testRange tests the digests of range r: read back, sorted by partition
 // (a counting sort: PartitionOf is monotone in a digest's first 8 bytes, so
 // a range covers a few adjacent partitions), each partition's tested in one
-// call, and the matches recorded as flushRows records them.
+// call, and the matches recorded as flushRows records them, in the order
+// they were stored: that of the rows, so that the updates of hits run
+// forward through the epoch's rows (in the order of the partitions, they
+// missed the cache at nearly every digest).
 func (c *checkHandler) testRange(r int) error {
 	sp := c.sp
 	parts, buf, err := sp.store.read(r, sp.parts[:0], sp.buf[:0])
@@ -172,21 +174,20 @@ func (c *checkHandler) testRange(r int) error {
 	if cap(sp.items) < n {
 		n2 := n + n/4
 		sp.items = make([][bloom.ItemSize]byte, n2)
-		sp.tags = make([]uint32, n2)
-		sp.part = make([]uint32, n2)
+		sp.at = make([]uint32, n2)
 		sp.hit = make([]bool, n2)
 	}
 	if cap(sp.end) < span {
 		sp.end = make([]int, span)
 	}
-	items, tags, part, end := sp.items[:n], sp.tags[:n], sp.part[:n], sp.end[:span]
+	items, at, hit, end := sp.items[:n], sp.at[:n], sp.hit[:n], sp.end[:span]
 	clear(end)
 	i := 0
 	for _, b := range parts {
 		for o := 0; o < len(b); o += tagRecord {
 			hi, _ := bits.Mul64(binary.BigEndian.Uint64(b[o:o+8]), np)
 			p := uint32(int(hi) - first)
-			part[i] = p
+			at[i] = p
 			end[p]++
 			i++
 		}
@@ -195,37 +196,39 @@ func (c *checkHandler) testRange(r int) error {
 		at += end[j]
 		end[j] = at - end[j] // the partition's start, advanced as it is filled
 	}
-	// A stable sort: within a partition the digests stay in row order, so
-	// the updates of hits below run forward through the epoch's rows.
 	i = 0
 	for _, b := range parts {
 		for o := 0; o < len(b); o += tagRecord {
-			p := part[i]
+			p := at[i]
 			j := end[p]
 			end[p]++
 			items[j] = [bloom.ItemSize]byte(b[o : o+bloom.ItemSize])
-			tags[j] = binary.LittleEndian.Uint32(b[o+bloom.ItemSize : o+tagRecord])
+			at[i] = uint32(j)
 			i++
 		}
 	}
-	hits := c.hits8
 	lo := 0
 	for p := range span {
 		hi := end[p]
-		if hi == lo {
-			continue
-		}
-		d, tag, hit := items[lo:hi], tags[lo:hi], sp.hit[lo:hi]
-		c.f.TestItems(first+p, d, hit)
-		for j, h := range hit {
-			if h {
-				slot, ix := tag[j]>>6, tag[j]&63
-				hits[slot] |= 1 << ix
-				c.hll[ix].add(d[j][:])
-				c.exactAdd(int(ix), d[j][:])
-			}
+		if hi > lo {
+			c.f.TestItems(first+p, items[lo:hi], hit[lo:hi])
 		}
 		lo = hi
+	}
+	hits := c.hits8
+	i = 0
+	for _, b := range parts {
+		for o := 0; o < len(b); o += tagRecord {
+			if hit[at[i]] {
+				tag := binary.LittleEndian.Uint32(b[o+bloom.ItemSize : o+tagRecord])
+				slot, ix := tag>>6, tag&63
+				hits[slot] |= 1 << ix
+				d := b[o : o+bloom.ItemSize]
+				c.hll[ix].add(d)
+				c.exactAdd(int(ix), d)
+			}
+			i++
+		}
 	}
 	return nil
 }

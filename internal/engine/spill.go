@@ -201,12 +201,15 @@ func (s *digestStore) finish() error {
 	return nil
 }
 
-// reset empties the store for new digests: the temporary file, if any, is
-// closed (the next spill makes a new one, with a new key, so that no
-// keystream is used twice), and the chunks held in memory are kept for
-// reuse.
+// reset empties the store for new digests. The temporary file, if any, is
+// written again from its start under a new random key, so that no
+// keystream is used twice (overwriting its pages costs the kernel less
+// than freeing them and allocating others); the chunks held in memory are
+// kept for reuse.
 func (s *digestStore) reset() {
-	s.close()
+	if s.file != nil {
+		s.file.rekey()
+	}
 	for r := range s.chunks {
 		for _, c := range s.chunks[r] {
 			if c.mem != nil && cap(c.mem) == spillChunk*s.rec {
@@ -284,12 +287,21 @@ func newSpillFile(dir string, rec int) (*spillFile, error) {
 		return nil, fmt.Errorf("%w (set TMPDIR to a directory with room for about %d bytes per index entry)", err, rec)
 	}
 	s := &spillFile{f: f, name: name, rec: rec}
+	s.rekey()
+	return s, nil
+}
+
+// rekey draws a new key and IV and makes the file empty: what it held is
+// overwritten from its start, and past the new end it can no longer be
+// decrypted.
+func (s *spillFile) rekey() {
 	rand.Read(s.key[:])
 	rand.Read(s.iv[:])
+	var err error
 	if s.block, err = aes.NewCipher(s.key[:]); err != nil {
 		panic(err) // a 32-byte key is always valid
 	}
-	return s, nil
+	s.end = 0
 }
 
 // stream returns the keystream from byte off of the file on.

@@ -270,3 +270,37 @@ func TestCheckSpillErrors(t *testing.T) {
 		t.Fatalf("interrupted check: %v, %v", res, err)
 	}
 }
+
+// TestCheckSpillOPRF: in the OPRF key mode, whose entries are keyed per
+// identifier but tested like any other, the epoch spill mode counts what
+// the in-memory path counts.
+func TestCheckSpillOPRF(t *testing.T) {
+	dir := t.TempDir()
+	dump := writeColliding(t, dir, "dump.csv", 1, 2000, 4000)
+	reg := writeColliding(t, dir, "registry.csv", 2, 6000, 4000)
+	f, ids, err := buildOPRF(t, []string{dump}, benchIndexes(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(e, m, f int) { checkEpochRows, checkSpillMem, forceCheckSpill = e, m, f }(checkEpochRows, checkSpillMem, forceCheckSpill)
+	checkEpochRows, checkSpillMem = 500, 0
+	var res [2]*CheckResult
+	for i, force := range []int{-1, 1} {
+		forceCheckSpill = force
+		ins, err := Open([]string{reg}, MapOptions{}, records.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm, _ := fields.NewNormalizer("IN")
+		keys, _ := testKeys()
+		res[i], err = Check(context.Background(), ins, CheckOptions{Options: Options{Workers: 2}, Normalizer: norm, Keys: keys, Filter: f, Identifiers: ids, TempDir: dir})
+		CloseAll(ins)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res[0].Indexes[0].Matches < 1000 {
+		t.Fatalf("too few matches to compare: %+v", res[0].Indexes)
+	}
+	sameCheck(t, "OPRF key mode", res[1], res[0])
+}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,8 +117,8 @@ func TestCheckSpillMatchesInMemory(t *testing.T) {
 		t.Fatalf("the narrow filter has %d partitions", narrow.Partitions())
 	}
 	defer func(e, m, x, f int) { checkEpochRows, checkSpillMem, maxExactMatches, forceCheckSpill = e, m, x, f }(checkEpochRows, checkSpillMem, maxExactMatches, forceCheckSpill)
-	spilled := 0
-	testHookSpilled = func(*os.File) { spilled++ }
+	var spilled atomic.Int64 // the hook runs on the workers
+	testHookSpilled = func(*os.File) { spilled.Add(1) }
 	defer func() { testHookSpilled = nil }()
 	for _, fc := range []struct {
 		name string
@@ -148,7 +149,7 @@ func TestCheckSpillMatchesInMemory(t *testing.T) {
 			}
 		}
 	}
-	if spilled == 0 {
+	if spilled.Load() == 0 {
 		t.Error("no check wrote a temporary file")
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 2 { // the two CSV files

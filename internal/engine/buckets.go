@@ -144,10 +144,16 @@ const (
 	insertCap    = 8192
 )
 
+// insertsPer is the capacity of each shared bucket of a filter of np
+// partitions.
+func insertsPer(np int) int {
+	per := min(max(insertBudget/np, stageSize), insertCap)
+	return per - per%stageSize
+}
+
 func newInserts(f *bloom.Filter) *inserts {
 	np := f.Partitions()
-	per := min(max(insertBudget/np, stageSize), insertCap)
-	per -= per % stageSize
+	per := insertsPer(np)
 	s := &inserts{
 		f:   f,
 		per: per,

@@ -144,7 +144,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	sinks := make([]entrySink, nw)
 	var direct []*stage
 	var stores []*digestStore
-	if f != nil {
+	if f != nil && !storeFirst(f) {
 		ins := newInserts(f)
 		for w := range sinks {
 			s := ins.stage(len(ixs))
@@ -189,11 +189,17 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	res.Sources = accs
 	entries := make([]uint64, len(ixs))
-	if f == nil {
+	switch {
+	case f == nil:
 		if f, entries, err = insertStored(ctx, h, inputs, ixs, opts, res, stores); err != nil {
 			return nil, err
 		}
 		defer memLimit.limit(f.Header.Bloom.BodySize())()
+	case stores != nil:
+		if entries, err = insertAll(ctx, stores, f, len(ixs), len(stores)); err != nil {
+			return nil, err
+		}
+		res.Spilled = spilledAny(stores)
 	}
 	for _, s := range direct {
 		for i, n := range s.newEntries {
@@ -211,6 +217,39 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	res.Filter = f
 	return res, nil
+}
+
+// storeFirst reports whether a counted build into f should still keep its
+// digests in digest stores and insert them range by range at the end, as a
+// build read once does, rather than through shared buckets while it reads.
+// A bucket holds its share of a fixed budget (insertBudget), so the larger
+// the filter, the fewer digests each visit to a partition brings, and every
+// visit reads and writes back the whole partition (docs/performance.md,
+// "What the limit is"): below storeFirstBelow digests a visit, writing the
+// digests to the store and reading them back once costs less than the
+// extra visits. With bloom.Plan's 512 KiB partitions that is a filter of
+// more than ~384 MiB (~28 M records on 4 indexes at 1e-6).
+func storeFirst(f *bloom.Filter) bool {
+	if storeFirstHook != nil {
+		return *storeFirstHook
+	}
+	return insertsPer(f.Partitions()) < storeFirstBelow
+}
+
+// storeFirstBelow is the digests a partition visit must bring for the
+// shared buckets to be used (storeFirst).
+const storeFirstBelow = 4096
+
+// storeFirstHook, when set by a test, decides storeFirst.
+var storeFirstHook *bool
+
+func spilledAny(stores []*digestStore) bool {
+	for _, s := range stores {
+		if s.spilled() {
+			return true
+		}
+	}
+	return false
 }
 
 // countFirst reports whether every input is better counted in a pass of its
@@ -317,9 +356,7 @@ func insertStored(ctx context.Context, h bloom.Header, inputs []*Input, ixs []in
 		res.DistinctRows += c.Distinct
 		capacity += capacityFor(in, ixs, c)
 	}
-	for _, s := range stores {
-		res.Spilled = res.Spilled || s.spilled()
-	}
+	res.Spilled = spilledAny(stores)
 	f, err := newFilter(h, capacity, opts.FPR, opts.Params)
 	if err != nil {
 		return nil, nil, err

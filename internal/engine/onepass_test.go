@@ -147,12 +147,19 @@ func TestOnePassBuild(t *testing.T) {
 	var want []byte
 	for _, budget := range []int{spillMemBudget, 0} {
 		for _, workers := range []int{1, 2, 3} {
-			for _, how := range []string{"file", "gzip", "stdin"} {
+			for _, how := range []string{"file", "file-stored", "gzip", "stdin"} {
 				stdin := how == "stdin"
 				name := fmt.Sprintf("budget=%d/workers=%d/%s", budget, workers, how)
 				t.Run(name, func(t *testing.T) {
 					defer func(b int) { spillMemBudget = b }(spillMemBudget)
 					spillMemBudget = budget
+					if how == "file-stored" {
+						// Counted first, then stored and inserted range by
+						// range, as a build into a large filter is.
+						stored := true
+						storeFirstHook = &stored
+						defer func() { storeFirstHook = nil }()
+					}
 					paths := []string{path}
 					if how == "gzip" {
 						paths = []string{gzPath}
@@ -196,6 +203,31 @@ func TestOnePassBuild(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(os.TempDir(), ".leakcheck-spill-*"))
 	if len(left) > 0 {
 		t.Fatalf("spill files left behind: %v", left)
+	}
+}
+
+// TestStoreFirst: a counted build keeps the shared buckets for a filter
+// whose partitions each get thousands of digests a visit from them (the
+// 144 MB filter of 10 M records on 4 indexes), and stores its digests for a
+// filter ten times that size.
+func TestStoreFirst(t *testing.T) {
+	for _, c := range []struct {
+		entries uint64
+		want    bool
+	}{
+		{1_000, false},
+		{40_000_000, false},  // 10 M records, 4 indexes: 275 partitions
+		{100_000_000, false}, // 25 M records
+		{160_000_000, true},  // 40 M records
+		{400_000_000, true},  // 100 M records: 2757 partitions
+	} {
+		p, err := bloom.Plan(c.entries, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := insertsPer(int(p.Partitions)) < storeFirstBelow; got != c.want {
+			t.Errorf("%d entries (%d partitions, %d digests a bucket): store first %v, want %v", c.entries, p.Partitions, insertsPer(int(p.Partitions)), got, c.want)
+		}
 	}
 }
 

@@ -143,14 +143,26 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	nw := opts.workers()
 	sinks := make([]entrySink, nw)
 	var direct []*stage
+	var epochs []*epochSink
 	var stores []*digestStore
-	if f != nil && !storeFirst(f) {
+	switch {
+	case f != nil && storeFirst(f):
+		epochs = newEpochSinks(f, nw, len(ixs), opts.TempDir)
+		for w, e := range epochs {
+			sinks[w] = e
+		}
+		defer func() {
+			for _, e := range epochs {
+				e.close()
+			}
+		}()
+	case f != nil:
 		ins := newInserts(f)
 		for w := range sinks {
 			s := ins.stage(len(ixs))
 			sinks[w], direct = s, append(direct, s)
 		}
-	} else {
+	default:
 		for w := range sinks {
 			s := newDigestStore(opts.TempDir, nw)
 			sinks[w], stores = s, append(stores, s)
@@ -189,22 +201,22 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	}
 	res.Sources = accs
 	entries := make([]uint64, len(ixs))
-	switch {
-	case f == nil:
+	if f == nil {
 		if f, entries, err = insertStored(ctx, h, inputs, ixs, opts, res, stores); err != nil {
 			return nil, err
 		}
 		defer memLimit.limit(f.Header.Bloom.BodySize())()
-	case stores != nil:
-		if entries, err = insertAll(ctx, stores, f, len(ixs), len(stores)); err != nil {
-			return nil, err
-		}
-		res.Spilled = spilledAny(stores)
 	}
 	for _, s := range direct {
 		for i, n := range s.newEntries {
 			entries[i] += n
 		}
+	}
+	for _, e := range epochs {
+		for i, n := range e.ins.newEntries {
+			entries[i] += n
+		}
+		res.Spilled = res.Spilled || e.spilled
 	}
 	for i, n := range entries {
 		f.Header.Indexes[i].Entries = n
@@ -219,9 +231,9 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	return res, nil
 }
 
-// storeFirst reports whether a counted build into f should still keep its
-// digests in digest stores and insert them range by range at the end, as a
-// build read once does, rather than through shared buckets while it reads.
+// storeFirst reports whether a counted build into f should keep its digests
+// in digest stores and insert them range by range, an epoch at a time
+// (epochs.go), rather than through shared buckets while it reads.
 // A bucket holds its share of a fixed budget (insertBudget), so the larger
 // the filter, the fewer digests each visit to a partition brings, and every
 // visit reads and writes back the whole partition (docs/performance.md,
@@ -242,15 +254,6 @@ const storeFirstBelow = 4096
 
 // storeFirstHook, when set by a test, decides storeFirst.
 var storeFirstHook *bool
-
-func spilledAny(stores []*digestStore) bool {
-	for _, s := range stores {
-		if s.spilled() {
-			return true
-		}
-	}
-	return false
-}
 
 // countFirst reports whether every input is better counted in a pass of its
 // own than read once (records.Source.CountIsCheap).
@@ -356,7 +359,9 @@ func insertStored(ctx context.Context, h bloom.Header, inputs []*Input, ixs []in
 		res.DistinctRows += c.Distinct
 		capacity += capacityFor(in, ixs, c)
 	}
-	res.Spilled = spilledAny(stores)
+	for _, s := range stores {
+		res.Spilled = res.Spilled || s.spilled()
+	}
 	f, err := newFilter(h, capacity, opts.FPR, opts.Params)
 	if err != nil {
 		return nil, nil, err

@@ -156,9 +156,12 @@ func TestOnePassBuild(t *testing.T) {
 					if how == "file-stored" {
 						// Counted first, then stored and inserted range by
 						// range, as a build into a large filter is.
+						// Epochs of 100 digests a worker: many of them,
+						// each written over the last in the spill file.
 						stored := true
 						storeFirstHook = &stored
-						defer func() { storeFirstHook = nil }()
+						defer func(n int) { storeFirstHook, epochPerPartition = nil, n }(epochPerPartition)
+						epochPerPartition = 100
 					}
 					paths := []string{path}
 					if how == "gzip" {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"os"
 	"sync"
 	"testing"
@@ -13,18 +14,38 @@ import (
 // directory shows no file (a SIGKILL cannot leave one behind), and the
 // file's bytes are not the digests: none of its 17-byte records tests
 // positive in the filter built from them, where every plain digest would.
+//
+// The same holds for a counted build into a large filter, which stores its
+// digests an epoch at a time and writes each epoch over the last (here in
+// epochs of 64 digests per worker).
 func TestSpillHasNoNameAndNoPlainDigests(t *testing.T) {
+	t.Run("stdin", func(t *testing.T) { testSpillFiles(t, false) })
+	t.Run("epochs", func(t *testing.T) {
+		stored := true
+		storeFirstHook = &stored
+		defer func(n int) { storeFirstHook, epochPerPartition = nil, n }(epochPerPartition)
+		epochPerPartition = 64
+		testSpillFiles(t, true)
+	})
+}
+
+func testSpillFiles(t *testing.T, counted bool) {
 	dir := t.TempDir()
 	t.Setenv("TMPDIR", dir)
 	dump := fixture(t, "dump_leak.csv")
-	f, err := os.Open(dump)
-	if err != nil {
-		t.Fatal(err)
+	path := "-"
+	if counted {
+		path = dump
+	} else {
+		f, err := os.Open(dump)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		old := os.Stdin
+		os.Stdin = f
+		defer func() { os.Stdin = old }()
 	}
-	defer f.Close()
-	old := os.Stdin
-	os.Stdin = f
-	defer func() { os.Stdin = old }()
 
 	var mu sync.Mutex // the hook runs in each spill file's goroutine
 	var contents [][]byte
@@ -53,9 +74,12 @@ func TestSpillHasNoNameAndNoPlainDigests(t *testing.T) {
 	defer func() { testHookSpilled = nil }()
 	defer func(b int) { spillMemBudget = b }(spillMemBudget)
 	spillMemBudget = 0 // every digest goes to the files
-	res := build(t, []string{"-"}, 2)
-	if !res.Spilled || len(contents) == 0 { // one per worker that had rows
+	res := build(t, []string{path}, 2)
+	if !res.Spilled || len(contents) == 0 { // one per worker that had rows (per epoch)
 		t.Fatalf("spilled %v, %d spill files seen", res.Spilled, len(contents))
+	}
+	if counted && len(contents) < 4 {
+		t.Fatalf("%d epochs spilled: the test wants several", len(contents))
 	}
 	if len(listed) > 0 {
 		t.Fatalf("the temporary directory shows %v while the digests are spilled", listed)
@@ -77,5 +101,38 @@ func TestSpillHasNoNameAndNoPlainDigests(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Fatalf("left behind: %v", left)
+	}
+}
+
+// TestSpillRekey: an epoch written over the last uses a new keystream, so
+// two epochs' bytes at the same offset never share one (their XOR would be
+// the XOR of the digests).
+func TestSpillRekey(t *testing.T) {
+	sf, err := newSpillFile(t.TempDir(), spillRecord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sf.close()
+	zeros := make([]byte, 4096)
+	stream := func() []byte {
+		off, err := sf.write(zeros)
+		if err != nil || off != 0 {
+			t.Fatalf("write at %d: %v", off, err)
+		}
+		b := make([]byte, len(zeros))
+		if _, err := sf.f.ReadAt(b, 0); err != nil {
+			t.Fatal(err)
+		}
+		back := make([]byte, len(zeros))
+		if err := sf.readAt(back, 0); err != nil || !bytes.Equal(back, zeros) {
+			t.Fatalf("read back %v", err)
+		}
+		return b
+	}
+	first := stream()
+	sf.rekey()
+	second := stream()
+	if bytes.Equal(first, second) || bytes.Equal(first, zeros) {
+		t.Fatal("the epoch after rekey was written with the same keystream")
 	}
 }

@@ -361,6 +361,7 @@ func insertStored(ctx context.Context, h bloom.Header, inputs []*Input, ixs []in
 	}
 	for _, s := range stores {
 		res.Spilled = res.Spilled || s.spilled()
+		s.release()
 	}
 	f, err := newFilter(h, capacity, opts.FPR, opts.Params)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakcheck/leakcheck/bloom"
+	"github.com/leakcheck/leakcheck/internal/engine"
 	"github.com/leakcheck/leakcheck/internal/index"
 	"github.com/leakcheck/leakcheck/internal/report"
 	"github.com/leakcheck/leakcheck/internal/safefile"
@@ -86,7 +87,7 @@ func runMerge(e *env, o mergeOptions, args []string) error {
 	defer out.Abort()
 
 	prog := e.progress(o.quiet)
-	prog.Start(total)
+	prog.Start(engine.Reading, total)
 	var base *unlockedFilter
 	defer func() {
 		if base != nil {

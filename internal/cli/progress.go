@@ -43,6 +43,7 @@ func (e *env) progress(quiet bool) engine.Progress {
 type bar struct {
 	out   *os.File
 	mu    sync.Mutex
+	pass  engine.Pass
 	pb    *progressbar.ProgressBar
 	rows  int64
 	bytes int64
@@ -55,16 +56,17 @@ type statusLines struct {
 	out         io.Writer
 	every       time.Duration // 0: no periodic lines, the summary only
 	mu          sync.Mutex
+	pass        engine.Pass
 	total       int64
 	rows, bytes int64
 	start, last time.Time
 	finished    bool
 }
 
-func (s *statusLines) Start(total int64) {
+func (s *statusLines) Start(pass engine.Pass, total int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.total, s.rows, s.bytes, s.finished = total, 0, 0, false
+	s.pass, s.total, s.rows, s.bytes, s.finished = pass, total, 0, 0, false
 	s.start = time.Now()
 	s.last = s.start
 }
@@ -78,7 +80,12 @@ func (s *statusLines) Advance(bytes, rows int64) {
 		return
 	}
 	s.last = time.Now()
-	fmt.Fprintf(s.out, "leakcheck: %s\n", progressLine(s.rows, s.bytes, s.total, time.Since(s.start)))
+	took := time.Since(s.start)
+	if s.pass == engine.Counting {
+		fmt.Fprintf(s.out, "leakcheck: counting: %s\n", progressLine(0, s.bytes, s.total, took))
+		return
+	}
+	fmt.Fprintf(s.out, "leakcheck: %s\n", progressLine(s.rows, s.bytes, s.total, took))
 }
 
 func (s *statusLines) Finish() {
@@ -88,11 +95,13 @@ func (s *statusLines) Finish() {
 		return
 	}
 	s.finished = true
-	fmt.Fprintf(s.out, "leakcheck: %s\n", summaryLine(s.rows, s.bytes, time.Since(s.start)))
+	fmt.Fprintf(s.out, "leakcheck: %s\n", summaryLine(s.pass, s.rows, s.bytes, time.Since(s.start)))
 }
 
 // progressLine is one status line: "120,000 rows, 7.2 MiB of 60.0 MiB
-// (12%), 48,000 rows/s, ETA 18s".
+// (12%), 48,000 rows/s, ETA 18s". A counting pass, whose rows are known only
+// at the end of each input, shows its bytes: "counting: 1.2 GiB of 4.8 GiB
+// (25%), 1.0 GiB/s, ETA 3s".
 func progressLine(rows, bytes, total int64, took time.Duration) string {
 	line := fmt.Sprintf("%s rows, %s", report.Thousands(rows), byteSize(bytes))
 	if rows == 0 { // merge: filters, not rows
@@ -113,18 +122,23 @@ func progressLine(rows, bytes, total int64, took time.Duration) string {
 }
 
 // summaryLine is the line that ends a pass: "read 2,000,000 rows (120.0 MiB)
-// in 10.3s (194,174 rows/s)"; for a pass over filters, not rows (merge),
-// "read 37.0 MiB in 1.2s (30.8 MiB/s)". A rate is given only over a
+// in 10.3s (194,174 rows/s)", or for build's counting pass "counted
+// 2,000,000 rows (120.0 MiB) in 0.4s (…)"; for a pass over filters, not rows
+// (merge), "read 37.0 MiB in 1.2s (30.8 MiB/s)". A rate is given only over a
 // measurable time: bytes read in no time are not "32 TB/s".
-func summaryLine(rows, bytes int64, took time.Duration) string {
-	if rows == 0 {
+func summaryLine(pass engine.Pass, rows, bytes int64, took time.Duration) string {
+	verb := "read"
+	if pass == engine.Counting {
+		verb = "counted"
+	}
+	if rows == 0 && pass != engine.Counting {
 		line := fmt.Sprintf("read %s in %s", byteSize(bytes), took.Round(100*time.Millisecond))
 		if r, ok := rate(bytes, took); ok {
 			line += fmt.Sprintf(" (%s/s)", byteSize(r))
 		}
 		return line
 	}
-	line := fmt.Sprintf("read %s rows (%s) in %s", report.Thousands(rows), byteSize(bytes), took.Round(100*time.Millisecond))
+	line := fmt.Sprintf("%s %s rows (%s) in %s", verb, report.Thousands(rows), byteSize(bytes), took.Round(100*time.Millisecond))
 	if r, ok := rate(rows, took); ok {
 		line += fmt.Sprintf(" (%s rows/s)", report.Thousands(r))
 	}
@@ -179,13 +193,17 @@ func barLine(rows, bytes, total int64, took time.Duration) string {
 	return strings.Join(parts, ", ")
 }
 
-func (b *bar) Start(total int64) {
+func (b *bar) Start(pass engine.Pass, total int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.rows, b.bytes, b.total, b.start = 0, 0, total, time.Now()
+	b.pass, b.rows, b.bytes, b.total, b.start = pass, 0, 0, total, time.Now()
+	desc := "reading"
+	if pass == engine.Counting {
+		desc = "counting"
+	}
 	b.pb = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(b.out),
-		progressbar.OptionSetDescription("reading"),
+		progressbar.OptionSetDescription(desc),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionClearOnFinish(),
@@ -199,7 +217,11 @@ func (b *bar) Advance(bytes, rows int64) {
 	defer b.mu.Unlock()
 	b.rows += rows
 	b.bytes += bytes
-	b.pb.Describe(barLine(b.rows, b.bytes, b.total, time.Since(b.start)))
+	if b.pass == engine.Counting { // rows are known at the end of each input
+		b.pb.Describe("counting: " + barLine(0, b.bytes, b.total, time.Since(b.start)))
+	} else {
+		b.pb.Describe(barLine(b.rows, b.bytes, b.total, time.Since(b.start)))
+	}
 	b.pb.Add64(bytes)
 }
 
@@ -208,7 +230,7 @@ func (b *bar) Finish() {
 	defer b.mu.Unlock()
 	b.pb.Finish() // clears the bar; the summary line stays
 	if b.rows > 0 {
-		fmt.Fprintf(b.out, "leakcheck: %s\n", summaryLine(b.rows, b.bytes, time.Since(b.start)))
+		fmt.Fprintf(b.out, "leakcheck: %s\n", summaryLine(b.pass, b.rows, b.bytes, time.Since(b.start)))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -267,11 +268,23 @@ func countFirst(inputs []*Input) bool {
 }
 
 // countInputs counts the inputs' rows in a first pass and returns the
-// capacity to plan the filter for (0 when opts.Params fix it).
+// capacity to plan the filter for (0 when opts.Params fix it). The pass is
+// reported to opts.Progress as a Counting pass, finished when it returns.
 func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *BuildResult) (uint64, []countPass, error) {
 	if opts.Params != nil {
 		return 0, nil, nil
 	}
+	prog := opts.progress()
+	var total int64
+	for _, in := range inputs {
+		if in.Size < 0 {
+			total = -1
+			break
+		}
+		total += in.Size
+	}
+	prog.Start(Counting, total)
+	defer prog.Finish()
 	var capacity uint64
 	var passes []countPass
 	for _, in := range inputs {
@@ -279,7 +292,7 @@ func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *Bui
 		if err != nil {
 			return 0, nil, err
 		}
-		c, err := in.Count(opts.Records)
+		c, err := countReporting(in, opts.Records, prog)
 		if err != nil {
 			return 0, nil, fmt.Errorf("counting rows of %s: %w", in.Display(), err)
 		}
@@ -292,6 +305,54 @@ func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *Bui
 		testHookCounted()
 	}
 	return capacity, passes, nil
+}
+
+// countPoll is how often the counting pass reports the bytes scanned so far.
+const countPoll = 100 * time.Millisecond
+
+// countReporting counts in's rows (Input.Count) and reports to prog the
+// bytes scanned, every countPoll while it counts, from the source's byte
+// counter (records.Source.RawBytesRead), then the rows counted. The bytes
+// reported are at most the file's size: the counters also see the header
+// read when the input is opened and chunk boundaries read twice.
+func countReporting(in *Input, ropts records.Options, prog Progress) (records.RowCount, error) {
+	if in.src == nil {
+		return in.Count(ropts)
+	}
+	base := in.src.RawBytesRead()
+	var reported int64 // by the poller until it stops, then by this goroutine
+	report := func() {
+		n := in.src.RawBytesRead() - base
+		if in.Size >= 0 {
+			n = min(n, in.Size)
+		}
+		if n > reported {
+			prog.Advance(n-reported, 0)
+			reported = n
+		}
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(countPoll)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				report()
+			}
+		}
+	}()
+	c, err := in.Count(ropts)
+	close(stop)
+	<-stopped
+	report()
+	if err == nil {
+		prog.Advance(0, c.Rows)
+	}
+	return c, err
 }
 
 // countPass is what the counting pass saw of one input: the file's stamp

@@ -75,7 +75,7 @@ func TestCheckManyOnePass(t *testing.T) {
 
 type countingProgress struct{ starts, rows int64 }
 
-func (p *countingProgress) Start(int64)              { p.starts++ }
+func (p *countingProgress) Start(Pass, int64)        { p.starts++ }
 func (p *countingProgress) Advance(_ int64, n int64) { p.rows += n }
 func (p *countingProgress) Finish()                  {}
 

@@ -20,11 +20,27 @@ import (
 	"github.com/leakcheck/leakcheck/internal/records"
 )
 
-// Progress receives progress reports. Implementations must be safe for
-// concurrent use. NoProgress discards them.
+// Pass says what a pass over the inputs does, for the words its progress is
+// shown in.
+type Pass int
+
+const (
+	// Reading reads the inputs' records (build, check) or filters (merge).
+	Reading Pass = iota
+	// Counting counts the inputs' rows before build reads them, to size the
+	// filter: bytes are reported as they are scanned, and each input's rows
+	// once its count is known.
+	Counting
+)
+
+// Progress receives progress reports, one pass at a time: a build that
+// counts its inputs first makes a Counting pass, finished before its
+// Reading pass starts. Implementations must be safe for concurrent use.
+// NoProgress discards them.
 type Progress interface {
-	// Start announces the total input size in bytes (-1 when unknown).
-	Start(totalBytes int64)
+	// Start begins a pass and announces its total input size in bytes (-1
+	// when unknown).
+	Start(pass Pass, totalBytes int64)
 	// Advance adds bytes consumed and rows read.
 	Advance(bytes, rows int64)
 	// Finish is called once when the pass is over.
@@ -33,7 +49,7 @@ type Progress interface {
 
 type noProgress struct{}
 
-func (noProgress) Start(int64)          {}
+func (noProgress) Start(Pass, int64)    {}
 func (noProgress) Advance(int64, int64) {}
 func (noProgress) Finish()              {}
 

@@ -253,7 +253,7 @@ func runLanes(ctx context.Context, inputs []*Input, opts Options, lanes int, new
 		}
 		total += in.Size
 	}
-	prog.Start(total)
+	prog.Start(Reading, total)
 	defer prog.Finish()
 
 	var strict *strictFirst

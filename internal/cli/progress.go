@@ -79,6 +79,9 @@ func (s *statusLines) Advance(bytes, rows int64) {
 	if s.every <= 0 || time.Since(s.last) < s.every {
 		return
 	}
+	if s.pass == engine.Counting && bytes == 0 {
+		return // an input's rows counted: its line showed its bytes already
+	}
 	s.last = time.Now()
 	took := time.Since(s.start)
 	if s.pass == engine.Counting {

@@ -118,7 +118,6 @@ func TestStatusLinesCounting(t *testing.T) {
 	want := []string{
 		`^leakcheck: counting: 250 bytes of 1000 bytes \(25%\)$`,
 		`^leakcheck: counting: 1000 bytes of 1000 bytes \(100%\)$`,
-		`^leakcheck: counting: 1000 bytes of 1000 bytes \(100%\)$`,
 		`^leakcheck: counted 40 rows \(1000 bytes\) in [0-9.]+m?s$`,
 		`^leakcheck: 40 rows, 1000 bytes of 1000 bytes \(100%\)$`,
 		`^leakcheck: read 40 rows \(1000 bytes\) in [0-9.]+m?s$`,

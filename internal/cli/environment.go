@@ -28,7 +28,7 @@ const ColumnsEnv = "COLUMNS"
 var environment = []envVar{
 	{KeyFileEnv, "the key file's path, for --key (a path: never the key itself). A --key on the command line wins."},
 	{PassphraseFileEnv, "a file (mode 0600) holding the passphrase for --passphrase, instead of asking on the terminal: for automation and tests only (docs/threat-model.md)."},
-	{ProgressIntervalEnv, "seconds between status lines when standard error is not a terminal (a CI log); 0 prints only the summary line at the end. Default 10."},
+	{ProgressIntervalEnv, "seconds between status lines when standard error is not a terminal (a CI log); 0 prints only the summary line that ends each pass (a build's count, then its read). Default 10."},
 	{NoColorEnv, "when set to anything, the text report's verdict is not coloured on a terminal (https://no-color.org). Colour is never used when the report does not go to a terminal."},
 	{ColumnsEnv, "the width the text report wraps its prose to when it does not go to a terminal whose width can be asked (a file, a pipe); default 80. Tables are not wrapped."},
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -269,6 +270,26 @@ func TestCheckSpillErrors(t *testing.T) {
 	res, err = Check(ctx, ins, CheckOptions{Options: Options{Workers: 2}, Normalizer: norm, Keys: keys, Filter: f, TempDir: dir})
 	if err == nil || res != nil {
 		t.Fatalf("interrupted check: %v, %v", res, err)
+	}
+
+	// Interrupted at the end of the first epoch, before its digests are
+	// read back: the check stops there with the interruption.
+	ins2, err := Open([]string{reg}, MapOptions{}, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseAll(ins2)
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	var epochs atomic.Int64
+	testHookSpilled = func(*os.File) { epochs.Add(1); cancel() }
+	defer func() { testHookSpilled = nil }()
+	res, err = Check(ctx, ins2, CheckOptions{Options: Options{Workers: 2}, Normalizer: norm, Keys: keys, Filter: f, TempDir: dir})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Fatalf("check interrupted in an epoch: %v, %v", res, err)
+	}
+	if n := epochs.Load(); n == 0 || n > 2 { // at most one epoch end per worker
+		t.Errorf("%d epochs ended; want the first of each worker at most", n)
 	}
 }
 

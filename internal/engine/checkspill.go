@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/leakcheck/leakcheck/bloom"
 )
@@ -81,10 +80,7 @@ type checkSpill struct {
 	// them, and the range's digests sorted by partition.
 	parts [][]byte
 	buf   []byte
-	at    []uint32 // each stored digest's partition, then its sorted place
-	items [][bloom.ItemSize]byte
-	hit   []bool // per sorted place
-	end   []int
+	rs    rangeSort
 }
 
 func newCheckSpill(dir string, nw int) *checkSpill {
@@ -160,66 +156,16 @@ func (c *checkHandler) testRange(r int) error {
 		return err
 	}
 	sp.parts, sp.buf = parts, buf
-	n := 0
-	for _, b := range parts {
-		n += len(b) / tagRecord
-	}
-	if n == 0 {
+	rs := &sp.rs
+	if rs.sort(parts, tagRecord, r, uint64(c.f.Partitions())) == 0 {
 		return nil
 	}
-	np := uint64(c.f.Partitions())
-	firstHi, _ := bits.Mul64(uint64(r)<<(64-spillRangeBits), np)
-	lastHi, _ := bits.Mul64(uint64(r+1)<<(64-spillRangeBits)-1, np)
-	first, span := int(firstHi), int(lastHi-firstHi)+1
-	if cap(sp.items) < n {
-		n2 := n + n/4
-		sp.items = make([][bloom.ItemSize]byte, n2)
-		sp.at = make([]uint32, n2)
-		sp.hit = make([]bool, n2)
-	}
-	if cap(sp.end) < span {
-		sp.end = make([]int, span)
-	}
-	items, at, hit, end := sp.items[:n], sp.at[:n], sp.hit[:n], sp.end[:span]
-	clear(end)
+	rs.each(func(p, lo, hi int) { c.f.TestItems(p, rs.items[lo:hi], rs.flag[lo:hi]) })
+	hits := c.hits8
 	i := 0
 	for _, b := range parts {
 		for o := 0; o < len(b); o += tagRecord {
-			hi, _ := bits.Mul64(binary.BigEndian.Uint64(b[o:o+8]), np)
-			p := uint32(int(hi) - first)
-			at[i] = p
-			end[p]++
-			i++
-		}
-	}
-	for j, at := 0, 0; j < span; j++ {
-		at += end[j]
-		end[j] = at - end[j] // the partition's start, advanced as it is filled
-	}
-	i = 0
-	for _, b := range parts {
-		for o := 0; o < len(b); o += tagRecord {
-			p := at[i]
-			j := end[p]
-			end[p]++
-			items[j] = [bloom.ItemSize]byte(b[o : o+bloom.ItemSize])
-			at[i] = uint32(j)
-			i++
-		}
-	}
-	lo := 0
-	for p := range span {
-		hi := end[p]
-		if hi > lo {
-			c.f.TestItems(first+p, items[lo:hi], hit[lo:hi])
-		}
-		lo = hi
-	}
-	hits := c.hits8
-	i = 0
-	for _, b := range parts {
-		for o := 0; o < len(b); o += tagRecord {
-			if hit[at[i]] {
+			if rs.flag[rs.at[i]] {
 				tag := binary.LittleEndian.Uint32(b[o+bloom.ItemSize : o+tagRecord])
 				slot, ix := tag>>6, tag&63
 				hits[slot] |= 1 << ix

@@ -438,23 +438,19 @@ func insertAll(ctx context.Context, stores []*digestStore, f *bloom.Filter, nix,
 	return total, nil
 }
 
-// rangeInserter is one insertAll goroutine's state.
+// rangeInserter is one insertAll goroutine's state, or one build epoch's.
 type rangeInserter struct {
 	f          *bloom.Filter
 	mu         []sync.Mutex
 	newEntries []uint64
 	parts      [][]byte
 	buf        []byte
-	part       []uint32 // each digest's partition, less the range's first
-	items      [][bloom.ItemSize]byte
-	tags       []uint8
-	isNew      []bool
-	end        []int
+	rs         rangeSort
 }
 
 // insert inserts the digests of range r: gathered from every store, sorted
-// by partition (a counting sort), and added a partition at a time under its
-// lock (a partition can span two ranges).
+// by partition, and added a partition at a time under its lock (a partition
+// can span two ranges).
 func (ri *rangeInserter) insert(stores []*digestStore, r int) error {
 	parts, buf := ri.parts[:0], ri.buf[:0]
 	for _, s := range stores {
@@ -464,73 +460,23 @@ func (ri *rangeInserter) insert(stores []*digestStore, r int) error {
 		}
 	}
 	ri.parts, ri.buf = parts, buf
-	n := 0
-	for _, b := range parts {
-		n += len(b) / spillRecord
-	}
-	if n == 0 {
+	rs := &ri.rs
+	if rs.sort(parts, spillRecord, r, uint64(ri.f.Partitions())) == 0 {
 		return nil
 	}
-	// PartitionOf is monotone in a digest's first 8 bytes: the range's
-	// partitions are those of its lowest and highest possible digests.
-	np := uint64(ri.f.Partitions())
-	firstHi, _ := bits.Mul64(uint64(r)<<(64-spillRangeBits), np)
-	lastHi, _ := bits.Mul64(uint64(r+1)<<(64-spillRangeBits)-1, np)
-	first, span := int(firstHi), int(lastHi-firstHi)+1
-	if cap(ri.items) < n {
-		ri.items = make([][bloom.ItemSize]byte, n)
-		ri.tags = make([]uint8, n)
-		ri.isNew = make([]bool, n)
-		ri.part = make([]uint32, n)
-	}
-	if cap(ri.end) < span {
-		ri.end = make([]int, span)
-	}
-	items, tags, part, end := ri.items[:n], ri.tags[:n], ri.part[:n], ri.end[:span]
-	clear(end)
+	rs.each(func(p, lo, hi int) {
+		ri.mu[p].Lock()
+		ri.f.AddItems(p, rs.items[lo:hi], rs.flag[lo:hi])
+		ri.mu[p].Unlock()
+	})
 	i := 0
 	for _, b := range parts {
 		for o := 0; o < len(b); o += spillRecord {
-			hi, _ := bits.Mul64(binary.BigEndian.Uint64(b[o:o+8]), np)
-			p := uint32(int(hi) - first)
-			part[i] = p
-			end[p]++
-			i++
-		}
-	}
-	for j, at := 0, 0; j < span; j++ {
-		at += end[j]
-		end[j] = at - end[j] // the partition's start, advanced as it is filled
-	}
-	i = 0
-	for _, b := range parts {
-		for o := 0; o < len(b); o += spillRecord {
-			p := part[i]
-			j := end[p]
-			end[p]++
-			items[j] = [bloom.ItemSize]byte(b[o : o+bloom.ItemSize])
-			tags[j] = b[o+bloom.ItemSize]
-			i++
-		}
-	}
-	// end[p] is now the end of partition first+p, and its start the
-	// previous one's end.
-	lo := 0
-	for p := range span {
-		hi := end[p]
-		if hi == lo {
-			continue
-		}
-		isNew := ri.isNew[lo:hi]
-		ri.mu[first+p].Lock()
-		ri.f.AddItems(first+p, items[lo:hi], isNew)
-		ri.mu[first+p].Unlock()
-		for k, nw := range isNew {
-			if nw {
-				ri.newEntries[tags[lo+k]]++
+			if rs.flag[rs.at[i]] {
+				ri.newEntries[b[o+bloom.ItemSize]]++
 			}
+			i++
 		}
-		lo = hi
 	}
 	return nil
 }

@@ -275,15 +275,7 @@ func countInputs(inputs []*Input, ixs []index.Index, opts BuildOptions, res *Bui
 		return 0, nil, nil
 	}
 	prog := opts.progress()
-	var total int64
-	for _, in := range inputs {
-		if in.Size < 0 {
-			total = -1
-			break
-		}
-		total += in.Size
-	}
-	prog.Start(Counting, total)
+	prog.Start(Counting, totalSize(inputs))
 	defer prog.Finish()
 	var capacity uint64
 	var passes []countPass

@@ -240,20 +240,25 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 // (check with several filters): every record goes to each lane's handler in
 // turn, and each lane has its own accounting, as if it had read the inputs
 // alone. It returns, per lane, one Accounting per input.
+// totalSize is the inputs' size in bytes, for progress: -1 when one of them
+// has no known size (standard input).
+func totalSize(inputs []*Input) int64 {
+	var total int64
+	for _, in := range inputs {
+		if in.Size < 0 {
+			return -1
+		}
+		total += in.Size
+	}
+	return total
+}
+
 func runLanes(ctx context.Context, inputs []*Input, opts Options, lanes int, newHandlers func(w int) []handler) ([][]*Accounting, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	nw := opts.workers()
 	prog := opts.progress()
-	var total int64
-	for _, in := range inputs {
-		if in.Size < 0 {
-			total = -1
-			break
-		}
-		total += in.Size
-	}
-	prog.Start(Reading, total)
+	prog.Start(Reading, totalSize(inputs))
 	defer prog.Finish()
 
 	var strict *strictFirst

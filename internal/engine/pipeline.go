@@ -236,10 +236,6 @@ func run(ctx context.Context, inputs []*Input, opts Options, newHandler func(w i
 	return accs[0], nil
 }
 
-// runLanes is run with several handlers per worker, lanes of one pass
-// (check with several filters): every record goes to each lane's handler in
-// turn, and each lane has its own accounting, as if it had read the inputs
-// alone. It returns, per lane, one Accounting per input.
 // totalSize is the inputs' size in bytes, for progress: -1 when one of them
 // has no known size (standard input).
 func totalSize(inputs []*Input) int64 {
@@ -253,6 +249,10 @@ func totalSize(inputs []*Input) int64 {
 	return total
 }
 
+// runLanes is run with several handlers per worker, lanes of one pass
+// (check with several filters): every record goes to each lane's handler in
+// turn, and each lane has its own accounting, as if it had read the inputs
+// alone. It returns, per lane, one Accounting per input.
 func runLanes(ctx context.Context, inputs []*Input, opts Options, lanes int, newHandlers func(w int) []handler) ([][]*Accounting, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -165,6 +165,7 @@ func runBuild(e *env, o buildOptions, args []string) error {
 			KeyCheck: bk.keys.KeyCheck(),
 		},
 		Records: o.recordOptions(),
+		TempDir: tempDir(),
 	})
 	if errors.Is(err, engine.ErrChangedInput) {
 		return withHint(err, "build reads a file twice (to size the filter, then to hash it) and wrote nothing: let whatever writes the file finish, or build from a copy")

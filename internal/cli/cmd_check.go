@@ -399,6 +399,7 @@ func (o *checkOptions) prepareLane(e *env, path string, u *unlockedFilter, ins [
 		Filter:      f,
 		Identifiers: l.ids,
 		Observe:     observe(l.grouping),
+		TempDir:     tempDir(),
 	}, nil
 }
 

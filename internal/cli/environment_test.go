@@ -19,7 +19,7 @@ import (
 // once suggested a LEAKCHECK_KEY nothing read).
 func TestEnvironmentComplete(t *testing.T) {
 	consts := map[string]string{"KeyFileEnv": KeyFileEnv, "PassphraseFileEnv": PassphraseFileEnv,
-		"ProgressIntervalEnv": ProgressIntervalEnv, "NoColorEnv": NoColorEnv, "ColumnsEnv": ColumnsEnv}
+		"ProgressIntervalEnv": ProgressIntervalEnv, "NoColorEnv": NoColorEnv, "ColumnsEnv": ColumnsEnv, "TempDirEnv": TempDirEnv}
 	listed := EnvironmentNames()
 	seen := map[string]bool{}
 	fset := token.NewFileSet()

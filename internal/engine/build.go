@@ -148,7 +148,10 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 	var stores []*digestStore
 	switch {
 	case f != nil && storeFirst(f):
-		epochs = newEpochSinks(f, nw, len(ixs), opts.TempDir)
+		var stop context.CancelCauseFunc
+		ctx, stop = context.WithCancelCause(ctx)
+		defer stop(nil)
+		epochs = newEpochSinks(f, nw, len(ixs), opts.TempDir, stop)
 		for w, e := range epochs {
 			sinks[w] = e
 		}

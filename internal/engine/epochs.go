@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 
 	"github.com/leakcheck/leakcheck/bloom"
@@ -30,10 +31,13 @@ type epochSink struct {
 	limit   uint64 // digests per epoch
 	spilled bool   // some epoch went through the temporary file
 	err     error
+	stop    context.CancelCauseFunc // stops the build at the first error
 }
 
-// newEpochSinks makes the sinks of nw workers building into f.
-func newEpochSinks(f *bloom.Filter, nw, indexes int, tempDir string) []*epochSink {
+// newEpochSinks makes the sinks of nw workers building into f; the first
+// error of any (a temporary file that cannot be made or written) stops the
+// build through stop, rather than after the rest of the input is read.
+func newEpochSinks(f *bloom.Filter, nw, indexes int, tempDir string, stop context.CancelCauseFunc) []*epochSink {
 	mu := make([]sync.Mutex, f.Partitions())
 	sinks := make([]*epochSink, nw)
 	for w := range sinks {
@@ -41,6 +45,7 @@ func newEpochSinks(f *bloom.Filter, nw, indexes int, tempDir string) []*epochSin
 			s:     newDigestStore(tempDir, nw),
 			ins:   rangeInserter{f: f, mu: mu, newEntries: make([]uint64, indexes)},
 			limit: uint64(epochPerPartition) * uint64(f.Partitions()),
+			stop:  stop,
 		}
 	}
 	return sinks
@@ -52,7 +57,9 @@ func (e *epochSink) add(d *[bloom.ItemSize]byte, ix uint8) {
 	}
 	e.s.add(d, ix)
 	if e.s.n >= e.limit {
-		e.err = e.insert()
+		if e.err = e.insert(); e.err != nil {
+			e.stop(e.err)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,5 +253,54 @@ func TestGzipReadOnce(t *testing.T) {
 	size := int64(b.Len())
 	if got := ins[0].src.RawBytesRead(); got < size || got > size+size/4 {
 		t.Fatalf("read %d bytes of a %d-byte file: more than one pass", got, size)
+	}
+}
+
+// rowsProgress sums the rows of the reading pass.
+type rowsProgress struct{ reading, rows atomic.Int64 }
+
+func (p *rowsProgress) Start(pass Pass, _ int64) {
+	if pass == Reading {
+		p.reading.Store(1)
+	}
+}
+func (p *rowsProgress) Advance(_ int64, n int64) {
+	if p.reading.Load() == 1 {
+		p.rows.Add(n)
+	}
+}
+func (p *rowsProgress) Finish() {}
+
+// TestEpochErrorStopsBuild: a build into a large filter whose temporary
+// file cannot be made fails with that error (never a filter), and stops
+// reading when the first epoch fails rather than after the whole input.
+func TestEpochErrorStopsBuild(t *testing.T) {
+	const rows = 200_000
+	path := filepath.Join(t.TempDir(), "dump.csv")
+	if err := os.WriteFile(path, []byte(onePassInput(rows)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stored := true
+	storeFirstHook = &stored
+	defer func(n, b int) { storeFirstHook, epochPerPartition, spillMemBudget = nil, n, b }(epochPerPartition, spillMemBudget)
+	epochPerPartition, spillMemBudget = 100, 0
+	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseAll(ins)
+	norm, _ := fields.NewNormalizer("IN")
+	keys, salt := testKeys()
+	prog := &rowsProgress{}
+	res, err := Build(context.Background(), ins, BuildOptions{
+		Options: Options{Workers: 2, Progress: prog}, Indexes: onePassIndexes, Normalizer: norm, FPR: 1e-6, Keys: keys,
+		TempDir: filepath.Join(t.TempDir(), "missing"),
+		Header:  bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
+	})
+	if err == nil || res != nil || !strings.Contains(err.Error(), "spill file") {
+		t.Fatalf("build with an impossible temporary directory: %v, %v", res, err)
+	}
+	if n := prog.rows.Load(); n >= rows/2 {
+		t.Fatalf("read %d of %d rows after the first epoch failed", n, rows)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/internal/fields"
@@ -160,21 +159,7 @@ func TestCheckSpillMatchesInMemory(t *testing.T) {
 
 func buildParams(t testing.TB, path string, p bloom.Params) *bloom.Filter {
 	t.Helper()
-	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer CloseAll(ins)
-	norm, _ := fields.NewNormalizer("IN")
-	keys, salt := testKeys()
-	res, err := Build(context.Background(), ins, BuildOptions{
-		Options:    Options{Workers: 2},
-		Indexes:    benchIndexes(),
-		Normalizer: norm,
-		Params:     &p,
-		Keys:       keys,
-		Header:     bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
-	})
+	res, err := buildPath(t, path, BuildOptions{Options: Options{Workers: 2}, Indexes: benchIndexes(), Params: &p})
 	if err != nil {
 		t.Fatal(err)
 	}

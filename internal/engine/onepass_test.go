@@ -284,18 +284,10 @@ func TestEpochErrorStopsBuild(t *testing.T) {
 	storeFirstHook = &stored
 	defer func(n, b int) { storeFirstHook, epochPerPartition, spillMemBudget = nil, n, b }(epochPerPartition, spillMemBudget)
 	epochPerPartition, spillMemBudget = 100, 0
-	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer CloseAll(ins)
-	norm, _ := fields.NewNormalizer("IN")
-	keys, salt := testKeys()
 	prog := &rowsProgress{}
-	res, err := Build(context.Background(), ins, BuildOptions{
-		Options: Options{Workers: 2, Progress: prog}, Indexes: onePassIndexes, Normalizer: norm, FPR: 1e-6, Keys: keys,
+	res, err := buildPath(t, path, BuildOptions{
+		Options: Options{Workers: 2, Progress: prog}, Indexes: onePassIndexes, FPR: 1e-6,
 		TempDir: filepath.Join(t.TempDir(), "missing"),
-		Header:  bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
 	})
 	if err == nil || res != nil || !strings.Contains(err.Error(), "spill file") {
 		t.Fatalf("build with an impossible temporary directory: %v, %v", res, err)

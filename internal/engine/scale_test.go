@@ -59,37 +59,32 @@ func writePeople(t testing.TB, dir string, seed uint64, n int) string {
 
 func buildWith(t testing.TB, path string, ixs []index.Index, fpr float64, workers int) *bloom.Filter {
 	t.Helper()
-	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer CloseAll(ins)
-	norm, _ := fields.NewNormalizer("IN")
-	keys, salt := testKeys()
-	res, err := Build(context.Background(), ins, BuildOptions{
-		Options:    Options{Workers: workers},
-		Indexes:    ixs,
-		Normalizer: norm,
-		FPR:        fpr,
-		Keys:       keys,
-		Header:     bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
-	})
+	res, err := buildPath(t, path, BuildOptions{Options: Options{Workers: workers}, Indexes: ixs, FPR: fpr})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res.Filter
 }
 
-func checkWith(t testing.TB, f *bloom.Filter, path string, workers int) *CheckResult {
+// buildPath builds the filter of path with opts, filling in the tests'
+// normalizer, keys and header.
+func buildPath(t testing.TB, path string, opts BuildOptions) (*BuildResult, error) {
 	t.Helper()
 	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer CloseAll(ins)
-	norm, _ := fields.NewNormalizer("IN")
-	keys, _ := testKeys()
-	res, err := Check(context.Background(), ins, CheckOptions{Options: Options{Workers: workers}, Normalizer: norm, Keys: keys, Filter: f})
+	keys, salt := testKeys()
+	opts.Normalizer, _ = fields.NewNormalizer("IN")
+	opts.Keys = keys
+	opts.Header = bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()}
+	return Build(context.Background(), ins, opts)
+}
+
+func checkWith(t testing.TB, f *bloom.Filter, path string, workers int) *CheckResult {
+	t.Helper()
+	res, err := checkIn(t, f, path, workers, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -168,7 +168,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		}
 	default:
 		for w := range sinks {
-			s := newDigestStore(opts.TempDir, nw)
+			s := newDigestStore(opts.TempDir, nw, spillMemBudget, spillRecord)
 			sinks[w], stores = s, append(stores, s)
 		}
 		defer func() {

@@ -85,7 +85,7 @@ type checkSpill struct {
 
 func newCheckSpill(dir string, nw int) *checkSpill {
 	return &checkSpill{
-		store:  &digestStore{dir: dir, budget: checkSpillMem / max(nw, 1), rec: tagRecord},
+		store:  newDigestStore(dir, nw, checkSpillMem, tagRecord),
 		formed: make([]uint8, 0, checkEpochRows),
 	}
 }

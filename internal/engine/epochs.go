@@ -42,7 +42,7 @@ func newEpochSinks(f *bloom.Filter, nw, indexes int, tempDir string, stop contex
 	sinks := make([]*epochSink, nw)
 	for w := range sinks {
 		sinks[w] = &epochSink{
-			s:     newDigestStore(tempDir, nw),
+			s:     newDigestStore(tempDir, nw, spillMemBudget, spillRecord),
 			ins:   rangeInserter{f: f, mu: mu, newEntries: make([]uint64, indexes)},
 			limit: uint64(epochPerPartition) * uint64(f.Partitions()),
 			stop:  stop,

@@ -78,8 +78,10 @@ type digestStore struct {
 	err    error
 }
 
-func newDigestStore(dir string, workers int) *digestStore {
-	return &digestStore{dir: dir, budget: spillMemBudget / max(workers, 1), rec: spillRecord}
+// newDigestStore makes one of workers stores of rec-byte records, which
+// together keep memBudget bytes in memory.
+func newDigestStore(dir string, workers, memBudget, rec int) *digestStore {
+	return &digestStore{dir: dir, budget: memBudget / max(workers, 1), rec: rec}
 }
 
 // rangeOf is the range of a digest: its top spillRangeBits bits.

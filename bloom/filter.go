@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 
 	bbloom "github.com/bits-and-blooms/bloom/v3"
 )
@@ -120,6 +121,7 @@ func (p Params) BodySize() uint64 {
 type Filter struct {
 	Header Header
 	parts  []*bbloom.BloomFilter
+	mem    *region // the parts' words, when allocated together (words.go)
 }
 
 // New allocates an empty filter with the parameters in h.Bloom.
@@ -128,7 +130,8 @@ func New(h Header) (*Filter, error) {
 		return nil, err
 	}
 	f := &Filter{Header: h, parts: make([]*bbloom.BloomFilter, h.Bloom.Partitions)}
-	for i, words := range partitionWords(h.Bloom.Partitions, h.Bloom.words()) {
+	f.mem = newRegion(h.Bloom.Partitions, h.Bloom.words())
+	for i, words := range f.mem.parts {
 		f.parts[i] = bbloom.FromWithM(words, uint(h.Bloom.M), uint(h.Bloom.K))
 	}
 	return f, nil
@@ -157,6 +160,7 @@ func (f *Filter) Add(item []byte) bool {
 // AddTo inserts item into partition p, which must be PartitionOf(item).
 // Distinct partitions may be written concurrently.
 func (f *Filter) AddTo(p int, item []byte) bool {
+	defer runtime.KeepAlive(f)
 	if len(item) != ItemSize {
 		return !f.parts[p].TestAndAdd(item)
 	}
@@ -171,6 +175,7 @@ func (f *Filter) Test(item []byte) bool {
 
 // TestIn tests item in partition p, which must be PartitionOf(item).
 func (f *Filter) TestIn(p int, item []byte) bool {
+	defer runtime.KeepAlive(f)
 	if len(item) != ItemSize {
 		return f.parts[p].Test(item)
 	}
@@ -180,6 +185,7 @@ func (f *Filter) TestIn(p int, item []byte) bool {
 
 // Fill reports how many bits are set and how many there are in all.
 func (f *Filter) Fill() (ones, total uint64) {
+	defer runtime.KeepAlive(f)
 	for _, p := range f.parts {
 		ones += uint64(p.BitSet().Count())
 		total += uint64(p.Cap())
@@ -221,6 +227,8 @@ func (f *Filter) Merge(g *Filter) error {
 			return fmt.Errorf("%w: different index lists (%s vs %s)", ErrIncompatible, a.Indexes[i].Name, b.Indexes[i].Name)
 		}
 	}
+	defer runtime.KeepAlive(f)
+	defer runtime.KeepAlive(g)
 	for i, p := range f.parts {
 		if err := p.Merge(g.parts[i]); err != nil {
 			return fmt.Errorf("%w: %v", ErrIncompatible, err)

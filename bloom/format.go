@@ -14,6 +14,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"time"
 
@@ -300,6 +301,7 @@ func (f *Filter) WriteTo(w io.Writer, macKey []byte, signer ed25519.PrivateKey) 
 	if signer != nil {
 		f.Header.Signer = signer.Public().(ed25519.PublicKey)
 	}
+	defer runtime.KeepAlive(f)
 	if err := f.Header.validate(); err != nil {
 		return 0, fmt.Errorf("invalid header: %w", err)
 	}
@@ -500,11 +502,10 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 	defer feed.close()
 	f := &Filter{Header: d.Header, parts: make([]*bbloom.BloomFilter, p.Partitions)}
 	nwords := p.words()
-	var region [][]uint64
 	if d.size >= 0 {
 		// The header's sizes were checked against the file's size, so all
-		// partitions are allocated at once, in one region (partitionWords).
-		region = partitionWords(p.Partitions, nwords)
+		// partitions are allocated at once, in one region (newRegion).
+		f.mem = newRegion(p.Partitions, nwords)
 	}
 	for i := range f.parts {
 		head, err := feed.read(d.r, 24)
@@ -517,8 +518,8 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 		}
 		// Without the file's size, memory grows only as data arrives.
 		var words []uint64
-		if region != nil {
-			words = region[i]
+		if f.mem != nil {
+			words = f.mem.parts[i]
 		} else {
 			words = make([]uint64, 0, min(nwords, 1<<16))
 		}

@@ -3,6 +3,7 @@ package bloom
 import (
 	"encoding/binary"
 	"math/bits"
+	"runtime"
 )
 
 // This file sets and tests the bits of 16-byte items directly in a
@@ -145,7 +146,8 @@ func testBits(words []uint64, d modulus, k uint64, item *[ItemSize]byte) bool {
 	return (i >= k || has(x0)) && (i+1 >= k || has(x1)) && (i+2 >= k || has(x2))
 }
 
-// partition returns the words and parameters of partition p.
+// partition returns the words and parameters of partition p. The caller
+// keeps f alive while it uses them (region).
 func (f *Filter) partition(p int) ([]uint64, modulus, uint64) {
 	bf := f.parts[p]
 	return bf.BitSet().Words(), newModulus(uint64(bf.Cap())), uint64(bf.K())
@@ -182,6 +184,7 @@ func touch(words []uint64) uint64 {
 // each item, faster when there are many: see warm. Distinct partitions may
 // be written concurrently.
 func (f *Filter) AddItems(p int, items [][ItemSize]byte, isNew []bool) {
+	defer runtime.KeepAlive(f)
 	words, d, k := f.partition(p)
 	warm(words, len(items), k)
 	for i := range items {
@@ -192,6 +195,7 @@ func (f *Filter) AddItems(p int, items [][ItemSize]byte, isNew []bool) {
 // TestItems tests items, which must all belong to partition p, and sets
 // hit[i] to whether items[i] may be in the filter.
 func (f *Filter) TestItems(p int, items [][ItemSize]byte, hit []bool) {
+	defer runtime.KeepAlive(f)
 	words, d, k := f.partition(p)
 	warm(words, len(items), k)
 	for i := range items {

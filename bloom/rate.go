@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -45,6 +46,7 @@ const MinPartitionBits = 1 << 16
 // takes up to about 150 ms, so callers that need it more than once keep the
 // value.
 func (f *Filter) FalsePositiveRate() float64 {
+	defer runtime.KeepAlive(f)
 	var sum float64
 	p := f.Header.Bloom
 	exact := p.M < exactRateBits && uint64(p.Partitions)*p.M <= MinPartitionBits

@@ -1,39 +1,65 @@
 package bloom
 
-import "unsafe"
+import "runtime"
 
 // hugePageSize is the size of a transparent huge page on the systems that
 // have them (x86-64 and arm64 Linux with 4 KiB base pages).
 const hugePageSize = 2 << 20
 
-// partitionWords allocates the words of n partitions of per words each in
-// one zeroed region and returns one slice per partition. A region of a few
-// huge pages or more is aligned to hugePageSize and, where the system
-// allows, advised to be backed by transparent huge pages (adviseHuge): a
-// probe into a large filter then walks no page table (one TLB entry covers
-// four 512 KiB partitions instead of 4 KiB of one), and the kernel maps the
-// filter in 2 MiB faults instead of 4 KiB ones. The region is ordinary Go
-// memory: the collector frees it with the filter.
-func partitionWords(n int, per uint64) [][]uint64 {
-	total := uint64(n) * per
-	var all []uint64
-	if total*8 >= 4*hugePageSize && hugePages {
-		buf := make([]uint64, total+hugePageSize/8)
-		off := 0
-		if r := uintptr(unsafe.Pointer(&buf[0])) % hugePageSize; r != 0 {
-			off = int((hugePageSize - r) / 8)
-		}
-		all = buf[off : off+int(total) : off+int(total)]
-		adviseHuge(all)
-	} else {
-		all = make([]uint64, total)
-	}
-	parts := make([][]uint64, n)
-	for i := range parts {
-		parts[i] = all[uint64(i)*per : uint64(i+1)*per : uint64(i+1)*per]
-	}
-	return parts
+// region is the memory of a filter's partitions, allocated at once.
+//
+// A region of a few huge pages or more is, where the system allows it
+// (mapHuge: Linux), mapped straight from the kernel rather than taken from
+// Go's heap, aligned to hugePageSize and advised to be backed by transparent
+// huge pages before its first byte is touched. A probe into a large filter
+// then walks no page table (one TLB entry covers four 512 KiB partitions
+// instead of 4 KiB of one), and the kernel maps it in 2 MiB faults instead
+// of 4 KiB ones. Go's heap cannot promise that: an allocation that reuses
+// any address the heap held before is cleared by the runtime first, which
+// faults the whole region in with 4 KiB pages before it can be advised (5.8
+// s of a 100 M-row build's 1.35 GiB filter, on one core, before the
+// workers start). The mapping is returned to the kernel when the region is
+// collected; a Filter keeps its region, so every method that reads or
+// writes the words keeps the Filter alive to its end (runtime.KeepAlive).
+type region struct {
+	parts [][]uint64
+	// mapped is whether the words are outside Go's heap.
+	mapped bool
 }
 
-// hugePages is whether partitionWords advises huge pages (tests compare).
+// newRegion allocates the zeroed words of n partitions of per words each.
+func newRegion(n int, per uint64) *region {
+	total := uint64(n) * per
+	r := &region{}
+	var all []uint64
+	if total*8 >= 4*hugePageSize && hugePages {
+		if words, raw := mapHuge(total); words != nil {
+			all, r.mapped = words, true
+			runtime.AddCleanup(r, unmap, raw)
+		}
+	}
+	if all == nil {
+		all = make([]uint64, total)
+	}
+	r.parts = make([][]uint64, n)
+	for i := range r.parts {
+		r.parts[i] = all[uint64(i)*per : uint64(i+1)*per : uint64(i+1)*per]
+	}
+	return r
+}
+
+// hugePages is whether newRegion maps large regions on huge pages (tests
+// compare both ways).
 var hugePages = hugePagesAvailable
+
+// HeapBytes reports how many bytes of f's bits are in Go's heap: all of
+// them, or none when they were mapped from the kernel (a large filter on
+// Linux). A caller that sets a soft memory limit
+// (runtime/debug.SetMemoryLimit) counts these, and only these: memory
+// outside the heap is not the runtime's to limit.
+func (f *Filter) HeapBytes() uint64 {
+	if f.mem != nil && f.mem.mapped {
+		return 0
+	}
+	return f.Header.Bloom.BodySize()
+}

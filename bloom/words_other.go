@@ -4,4 +4,6 @@ package bloom
 
 const hugePagesAvailable = false
 
-func adviseHuge([]uint64) {}
+func mapHuge(uint64) ([]uint64, []byte) { return nil, nil }
+
+func unmap([]byte) {}

@@ -139,7 +139,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if f, err = newFilter(h, capacity, opts.FPR, opts.Params); err != nil {
 			return nil, err
 		}
-		defer memLimit.limit(f.Header.Bloom.BodySize())()
+		defer memLimit.limit(f.HeapBytes())()
 	}
 	nw := opts.workers()
 	sinks := make([]entrySink, nw)
@@ -209,7 +209,7 @@ func Build(ctx context.Context, inputs []*Input, opts BuildOptions) (*BuildResul
 		if f, entries, err = insertStored(ctx, h, inputs, ixs, opts, res, stores); err != nil {
 			return nil, err
 		}
-		defer memLimit.limit(f.Header.Bloom.BodySize())()
+		defer memLimit.limit(f.HeapBytes())()
 	}
 	for _, s := range direct {
 		for i, n := range s.newEntries {

@@ -223,7 +223,7 @@ func CheckMany(ctx context.Context, inputs []*Input, common Options, filters []C
 	}
 	for _, p := range live {
 		if !p.opts.WantMatches { // matched ids are live data without a bound (memory.go)
-			defer memLimit.limit(p.opts.Filter.Header.Bloom.BodySize() + heldBytes(p.opts.Identifiers))()
+			defer memLimit.limit(p.opts.Filter.HeapBytes() + heldBytes(p.opts.Identifiers))()
 		}
 	}
 	nw := common.workers()

@@ -17,11 +17,14 @@ const heapAllowance = 192 << 20
 // memoryLimiter applies a soft memory limit while pipelines run.
 //
 // The Go collector lets the heap grow to twice what is live before it
-// collects (GOGC=100). With a large filter live, that doubles the filter's
-// memory for no gain: the filter holds no pointers, so collecting more often
-// costs almost nothing. While pipelines run, a soft memory limit
-// (runtime/debug.SetMemoryLimit) of their filters' size plus heapAllowance
-// makes the collector run before the heap grows past it. A lower limit
+// collects (GOGC=100). With a large filter live in the heap, that doubles
+// the filter's memory for no gain: the filter holds no pointers, so
+// collecting more often costs almost nothing. While pipelines run, a soft
+// memory limit (runtime/debug.SetMemoryLimit) of their filters' bytes in the
+// heap plus heapAllowance makes the collector run before the heap grows past
+// it. A large filter on Linux is mapped outside the heap
+// (bloom.Filter.HeapBytes is 0): the limit is then heapAllowance alone, so
+// that the filter and the heap together stay as they were. A lower limit
 // already set (GOMEMLIMIT) is kept, and the previous limit comes back when
 // the last pipeline ends. A pipeline whose other live data may grow without
 // bound (check collecting matched ids) does not take part: past the limit
@@ -35,8 +38,8 @@ type memoryLimiter struct {
 
 var memLimit memoryLimiter
 
-// limit applies the limit for a pipeline using a filter of filterBytes and
-// returns the function that lifts it.
+// limit applies the limit for a pipeline whose filter holds filterBytes of
+// the heap and returns the function that lifts it.
 func (m *memoryLimiter) limit(filterBytes uint64) (restore func()) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -160,12 +160,15 @@ func (f *Filter) Add(item []byte) bool {
 // AddTo inserts item into partition p, which must be PartitionOf(item).
 // Distinct partitions may be written concurrently.
 func (f *Filter) AddTo(p int, item []byte) bool {
-	defer runtime.KeepAlive(f)
+	var present bool
 	if len(item) != ItemSize {
-		return !f.parts[p].TestAndAdd(item)
+		present = f.parts[p].TestAndAdd(item)
+	} else {
+		words, d, k := f.partition(p)
+		present = setBits(words, d, k, (*[ItemSize]byte)(item))
 	}
-	words, d, k := f.partition(p)
-	return !setBits(words, d, k, (*[ItemSize]byte)(item))
+	runtime.KeepAlive(f) // the words may be f's mapping (words.go)
+	return !present
 }
 
 // Test reports whether item may be in the filter.
@@ -175,12 +178,15 @@ func (f *Filter) Test(item []byte) bool {
 
 // TestIn tests item in partition p, which must be PartitionOf(item).
 func (f *Filter) TestIn(p int, item []byte) bool {
-	defer runtime.KeepAlive(f)
+	var hit bool
 	if len(item) != ItemSize {
-		return f.parts[p].Test(item)
+		hit = f.parts[p].Test(item)
+	} else {
+		words, d, k := f.partition(p)
+		hit = testBits(words, d, k, (*[ItemSize]byte)(item))
 	}
-	words, d, k := f.partition(p)
-	return testBits(words, d, k, (*[ItemSize]byte)(item))
+	runtime.KeepAlive(f) // the words may be f's mapping (words.go)
+	return hit
 }
 
 // Fill reports how many bits are set and how many there are in all.

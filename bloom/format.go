@@ -485,7 +485,7 @@ const SignatureContext = "leakcheck filter signature v1\x00"
 // Body reads the partitions and the trailer. It always verifies the
 // checksum and any signature; it verifies the MAC when macKey is not nil.
 // The returned Filter holds the decoder's Header.
-func (d *Decoder) Body(macKey []byte) (*Filter, error) {
+func (d *Decoder) Body(macKey []byte) (_ *Filter, err error) {
 	p := d.Header.Bloom
 	sum := sha256.New()
 	sum.Write(d.prefix)
@@ -506,6 +506,14 @@ func (d *Decoder) Body(macKey []byte) (*Filter, error) {
 		// The header's sizes were checked against the file's size, so all
 		// partitions are allocated at once, in one region (newRegion).
 		f.mem = newRegion(p.Partitions, nwords)
+		// A filter that fails to decode gives its memory back now: a
+		// mapped region is outside the heap, so nothing would hasten the
+		// collection that returns it.
+		defer func() {
+			if err != nil {
+				f.mem.release()
+			}
+		}()
 	}
 	for i := range f.parts {
 		head, err := feed.read(d.r, 24)

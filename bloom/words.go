@@ -25,6 +25,8 @@ type region struct {
 	parts [][]uint64
 	// mapped is whether the words are outside Go's heap.
 	mapped bool
+	raw    []byte          // the mapping, until released
+	unmap  runtime.Cleanup // returns raw when the region is collected
 }
 
 // newRegion allocates the zeroed words of n partitions of per words each.
@@ -34,8 +36,8 @@ func newRegion(n int, per uint64) *region {
 	var all []uint64
 	if total*8 >= 4*hugePageSize && hugePages {
 		if words, raw := mapHuge(total); words != nil {
-			all, r.mapped = words, true
-			runtime.AddCleanup(r, unmap, raw)
+			all, r.mapped, r.raw = words, true, raw
+			r.unmap = runtime.AddCleanup(r, unmap, raw)
 		}
 	}
 	if all == nil {
@@ -46,6 +48,17 @@ func newRegion(n int, per uint64) *region {
 		r.parts[i] = all[uint64(i)*per : uint64(i+1)*per : uint64(i+1)*per]
 	}
 	return r
+}
+
+// release returns a mapped region's memory at once, for a region nothing
+// uses any longer (a filter that failed to decode).
+func (r *region) release() {
+	if r.raw == nil {
+		return
+	}
+	r.unmap.Stop()
+	unmap(r.raw)
+	r.raw, r.parts = nil, nil
 }
 
 // hugePages is whether newRegion maps large regions on huge pages (tests

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestMappedFilter checks that a large filter mapped from the kernel
@@ -98,4 +100,54 @@ func TestMappedFilterReturned(t *testing.T) {
 	if !keep.Test(item) {
 		t.Error("a filter still in use lost its bits")
 	}
+}
+
+// TestMappedFilterReleasedOnError checks that a large filter that fails to
+// decode (damaged, or read with the wrong key) returns its mapping at
+// once, without waiting for a collection.
+func TestMappedFilterReleasedOnError(t *testing.T) {
+	if !hugePagesAvailable {
+		t.Skip("filters are mapped from the kernel only on Linux")
+	}
+	f, err := New(testHeader(t, 4e6, 1e-6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf, []byte("mac key"), nil); err != nil {
+		t.Fatal(err)
+	}
+	damaged := bytes.Clone(buf.Bytes())
+	damaged[len(damaged)/2] ^= 1
+	// No collection may return a mapping meanwhile: the collector is off,
+	// and the cleanups of the last collection have run.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
+	for n := unmapped.Load(); ; n = unmapped.Load() {
+		time.Sleep(20 * time.Millisecond)
+		if unmapped.Load() == n {
+			break
+		}
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		key  string
+	}{
+		{"damaged", damaged, "mac key"},
+		{"wrong key", buf.Bytes(), "another key"},
+	} {
+		d, err := NewDecoder(bytes.NewReader(c.data), int64(len(c.data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := unmapped.Load()
+		if _, err := d.Body([]byte(c.key)); err == nil {
+			t.Fatalf("%s: decoded without an error", c.name)
+		}
+		if got := unmapped.Load() - before; got < 1 {
+			t.Errorf("%s: %d mappings returned at the error, want 1", c.name, got)
+		}
+	}
+	runtime.KeepAlive(f)
 }

@@ -159,7 +159,7 @@ func TestCheckSpillMatchesInMemory(t *testing.T) {
 
 func buildParams(t testing.TB, path string, p bloom.Params) *bloom.Filter {
 	t.Helper()
-	res, err := buildPath(t, path, BuildOptions{Options: Options{Workers: 2}, Indexes: benchIndexes(), Params: &p})
+	res, err := buildPaths(t, []string{path}, BuildOptions{Options: Options{Workers: 2}, Indexes: benchIndexes(), Params: &p})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,9 @@ package engine
 
 import (
 	"compress/gzip"
-	"context"
 	"os"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/leakcheck/leakcheck/bloom"
-	"github.com/leakcheck/leakcheck/internal/fields"
-	"github.com/leakcheck/leakcheck/internal/records"
 )
 
 // passRecorder is a Progress that records its passes: for each, what Start
@@ -96,22 +90,8 @@ func TestBuildReportsCountingPass(t *testing.T) {
 
 	build := func(paths []string) (*BuildResult, []recordedPass) {
 		t.Helper()
-		ins, err := Open(paths, MapOptions{}, records.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer CloseAll(ins)
-		ixs, err := BuildIndexes(ins, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		norm, _ := fields.NewNormalizer("IN")
-		keys, salt := testKeys()
 		prog := &passRecorder{t: t}
-		res, err := Build(context.Background(), ins, BuildOptions{
-			Options: Options{Workers: 2, Progress: prog}, Indexes: ixs, Normalizer: norm, FPR: 1e-6, Keys: keys,
-			Header: bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
-		})
+		res, err := buildPaths(t, paths, BuildOptions{Options: Options{Workers: 2, Progress: prog}, FPR: 1e-6})
 		if err != nil {
 			t.Fatal(err)
 		}

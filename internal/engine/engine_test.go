@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/leakcheck/leakcheck/bloom"
 	"github.com/leakcheck/leakcheck/fixtures"
@@ -44,25 +43,7 @@ func testKeys() (*keyhash.Keys, []byte) {
 
 func build(t *testing.T, paths []string, workers int) *BuildResult {
 	t.Helper()
-	ins, err := Open(paths, MapOptions{}, records.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer CloseAll(ins)
-	ixs, err := BuildIndexes(ins, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	norm, _ := fields.NewNormalizer("IN")
-	keys, salt := testKeys()
-	res, err := Build(context.Background(), ins, BuildOptions{
-		Options:    Options{Workers: workers},
-		Indexes:    ixs,
-		Normalizer: norm,
-		FPR:        1e-6,
-		Keys:       keys,
-		Header:     bloom.Header{Created: time.Unix(0, 0), Key: bloom.KeyInfo{Source: "keyfile"}, Salt: salt, KeyCheck: keys.KeyCheck()},
-	})
+	res, err := buildPaths(t, paths, BuildOptions{Options: Options{Workers: workers}, FPR: 1e-6})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -285,7 +285,7 @@ func TestEpochErrorStopsBuild(t *testing.T) {
 	defer func(n, b int) { storeFirstHook, epochPerPartition, spillMemBudget = nil, n, b }(epochPerPartition, spillMemBudget)
 	epochPerPartition, spillMemBudget = 100, 0
 	prog := &rowsProgress{}
-	res, err := buildPath(t, path, BuildOptions{
+	res, err := buildPaths(t, []string{path}, BuildOptions{
 		Options: Options{Workers: 2, Progress: prog}, Indexes: onePassIndexes, FPR: 1e-6,
 		TempDir: filepath.Join(t.TempDir(), "missing"),
 	})

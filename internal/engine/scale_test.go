@@ -59,22 +59,28 @@ func writePeople(t testing.TB, dir string, seed uint64, n int) string {
 
 func buildWith(t testing.TB, path string, ixs []index.Index, fpr float64, workers int) *bloom.Filter {
 	t.Helper()
-	res, err := buildPath(t, path, BuildOptions{Options: Options{Workers: workers}, Indexes: ixs, FPR: fpr})
+	res, err := buildPaths(t, []string{path}, BuildOptions{Options: Options{Workers: workers}, Indexes: ixs, FPR: fpr})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res.Filter
 }
 
-// buildPath builds the filter of path with opts, filling in the tests'
-// normalizer, keys and header.
-func buildPath(t testing.TB, path string, opts BuildOptions) (*BuildResult, error) {
+// buildPaths builds the filter of paths with opts, filling in the tests'
+// normalizer, keys and header, and the inputs' default indexes when opts
+// names none.
+func buildPaths(t testing.TB, paths []string, opts BuildOptions) (*BuildResult, error) {
 	t.Helper()
-	ins, err := Open([]string{path}, MapOptions{}, records.Options{})
+	ins, err := Open(paths, MapOptions{}, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer CloseAll(ins)
+	if opts.Indexes == nil {
+		if opts.Indexes, err = BuildIndexes(ins, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	keys, salt := testKeys()
 	opts.Normalizer, _ = fields.NewNormalizer("IN")
 	opts.Keys = keys

@@ -143,9 +143,7 @@ func (c *checkHandler) testEpoch() error {
 }
 
 // testRange tests the digests of range r: read back, sorted by partition
-// (a counting sort: PartitionOf is monotone in a digest's first 8 bytes, so
-// a range covers a few adjacent partitions), each partition's tested in one
-// call, and the matches recorded as flushRows records them, in the order
+// (rangeSort), each partition's tested in one call, and the matches recorded as flushRows records them, in the order
 // they were stored: that of the rows, so that the updates of hits run
 // forward through the epoch's rows (in the order of the partitions, they
 // missed the cache at nearly every digest).
@@ -157,7 +155,7 @@ func (c *checkHandler) testRange(r int) error {
 	}
 	sp.parts, sp.buf = parts, buf
 	rs := &sp.rs
-	if rs.sort(parts, tagRecord, r, uint64(c.f.Partitions())) == 0 {
+	if rs.sort(parts, tagRecord, r, c.f.Partitions()) == 0 {
 		return nil
 	}
 	rs.each(func(p, lo, hi int) { c.f.TestItems(p, rs.items[lo:hi], rs.flag[lo:hi]) })

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/leakcheck/leakcheck/bloom"
 )
@@ -23,15 +22,18 @@ type rangeSort struct {
 }
 
 // sort sorts the records in parts, of range r, by partition of a filter of
-// np partitions, and returns how many there are.
-func (rs *rangeSort) sort(parts [][]byte, rec, r int, np uint64) int {
+// partitions partitions, and returns how many there are.
+func (rs *rangeSort) sort(parts [][]byte, rec, r, partitions int) int {
 	n := 0
 	for _, b := range parts {
 		n += len(b) / rec
 	}
-	firstHi, _ := bits.Mul64(uint64(r)<<(64-spillRangeBits), np)
-	lastHi, _ := bits.Mul64(uint64(r+1)<<(64-spillRangeBits)-1, np)
-	first, span := int(firstHi), int(lastHi-firstHi)+1
+	// The range's partitions: those of its lowest and highest digests.
+	var lo, hi [8]byte
+	binary.BigEndian.PutUint64(lo[:], uint64(r)<<(64-spillRangeBits))
+	binary.BigEndian.PutUint64(hi[:], uint64(r+1)<<(64-spillRangeBits)-1)
+	first := bloom.PartitionOf(lo[:], partitions)
+	span := bloom.PartitionOf(hi[:], partitions) - first + 1
 	if cap(rs.items) < n {
 		n2 := n + n/4
 		rs.items = make([][bloom.ItemSize]byte, n2)
@@ -46,8 +48,7 @@ func (rs *rangeSort) sort(parts [][]byte, rec, r int, np uint64) int {
 	i := 0
 	for _, b := range parts {
 		for o := 0; o < len(b); o += rec {
-			hi, _ := bits.Mul64(binary.BigEndian.Uint64(b[o:o+8]), np)
-			p := uint32(int(hi) - first)
+			p := uint32(bloom.PartitionOf(b[o:o+bloom.ItemSize], partitions) - first)
 			at[i] = p
 			end[p]++
 			i++

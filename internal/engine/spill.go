@@ -463,7 +463,7 @@ func (ri *rangeInserter) insert(stores []*digestStore, r int) error {
 	}
 	ri.parts, ri.buf = parts, buf
 	rs := &ri.rs
-	if rs.sort(parts, spillRecord, r, uint64(ri.f.Partitions())) == 0 {
+	if rs.sort(parts, spillRecord, r, ri.f.Partitions()) == 0 {
 		return nil
 	}
 	rs.each(func(p, lo, hi int) {

@@ -23,10 +23,8 @@ const hugePageSize = 2 << 20
 // writes the words keeps the Filter alive to its end (runtime.KeepAlive).
 type region struct {
 	parts [][]uint64
-	// mapped is whether the words are outside Go's heap.
-	mapped bool
-	raw    []byte          // the mapping, until released
-	unmap  runtime.Cleanup // returns raw when the region is collected
+	raw   []byte          // the mapping, nil for words in Go's heap
+	unmap runtime.Cleanup // returns raw when the region is collected
 }
 
 // newRegion allocates the zeroed words of n partitions of per words each.
@@ -36,7 +34,7 @@ func newRegion(n int, per uint64) *region {
 	var all []uint64
 	if total*8 >= 4*hugePageSize && hugePages {
 		if words, raw := mapHuge(total); words != nil {
-			all, r.mapped, r.raw = words, true, raw
+			all, r.raw = words, raw
 			r.unmap = runtime.AddCleanup(r, unmap, raw)
 		}
 	}
@@ -71,7 +69,7 @@ var hugePages = hugePagesAvailable
 // (runtime/debug.SetMemoryLimit) counts these, and only these: memory
 // outside the heap is not the runtime's to limit.
 func (f *Filter) HeapBytes() uint64 {
-	if f.mem != nil && f.mem.mapped {
+	if f.mem != nil && f.mem.raw != nil {
 		return 0
 	}
 	return f.Header.Bloom.BodySize()

@@ -50,6 +50,21 @@ func build(t *testing.T, paths []string, workers int) *BuildResult {
 	return res
 }
 
+// stdinFrom makes os.Stdin read path until the test ends.
+func stdinFrom(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = f
+	t.Cleanup(func() {
+		os.Stdin = old
+		f.Close()
+	})
+}
+
 func check(t *testing.T, f *bloom.Filter, paths []string, workers int) *CheckResult {
 	t.Helper()
 	ins, err := Open(paths, MapOptions{}, records.Options{})
@@ -112,14 +127,7 @@ func TestStdinSpillMatchesFile(t *testing.T) {
 	dump := fixture(t, "dump_leak.csv")
 	direct := build(t, []string{dump}, 2)
 
-	f, err := os.Open(dump)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	old := os.Stdin
-	os.Stdin = f
-	defer func() { os.Stdin = old }()
+	stdinFrom(t, dump)
 	defer func(b int) { spillMemBudget = b }(spillMemBudget)
 	spillMemBudget = 0
 	spilled := build(t, []string{"-"}, 2)

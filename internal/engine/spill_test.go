@@ -37,14 +37,7 @@ func testSpillFiles(t *testing.T, counted bool) {
 	if counted {
 		path = dump
 	} else {
-		f, err := os.Open(dump)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		old := os.Stdin
-		os.Stdin = f
-		defer func() { os.Stdin = old }()
+		stdinFrom(t, dump)
 	}
 
 	var mu sync.Mutex // the hook runs in each spill file's goroutine
